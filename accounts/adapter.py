@@ -1,0 +1,8 @@
+from allauth.account.adapter import DefaultAccountAdapter
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def is_open_for_signup(self, request):
+        # People join by invitation only: the portal holds learning from incidents and every
+        # account carries a role in a region.
+        return False

@@ -1,0 +1,59 @@
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+
+def home(request):
+    return render(request, "portal/home.html")
+
+
+@login_not_required
+@require_GET
+@never_cache
+def health_live(request):
+    """The process is up and answering; checks nothing else, so a slow database never
+    gets a healthy web container restarted."""
+    return JsonResponse({"status": "ok"})
+
+
+@login_not_required
+@require_GET
+@never_cache
+def health_ready(request):
+    """Ready for traffic: the database answers and, where configured, Redis does too."""
+    checks = {"database": _check_database()}
+    if settings.REDIS_URL:
+        checks["redis"] = _check_redis()
+    down = sorted(name for name, ok in checks.items() if not ok)
+    body = {
+        "status": "ok" if not down else "unavailable",
+        "checks": {name: "ok" if ok else "down" for name, ok in checks.items()},
+    }
+    if down:
+        body["down"] = down
+    return JsonResponse(body, status=503 if down else 200)
+
+
+def _check_database():
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            return cursor.fetchone() == (1,)
+    except Exception:  # noqa: BLE001 - any failure means not ready
+        return False
+
+
+def _check_redis():
+    import redis
+
+    try:
+        client = redis.Redis.from_url(
+            settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1
+        )
+        return bool(client.ping())
+    except redis.RedisError:
+        return False
