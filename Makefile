@@ -63,7 +63,7 @@ migrations-check: .venv/.synced
 	$(MANAGE) makemigrations --check --dry-run
 
 compose-check:
-	docker-compose -f docker-compose.yml config --quiet
+	docker-compose --env-file .env.example -f docker-compose.yml config --quiet
 
 clean:
 	rm -rf .venv node_modules static/vendor staticfiles var/tools

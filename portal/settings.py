@@ -140,6 +140,11 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+if not PRODUCTION:
+    # Served straight from the source folders on a developer's machine and in tests.
+    WHITENOISE_USE_FINDERS = True
+    WHITENOISE_AUTOREFRESH = DEBUG
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # The design system's stylesheet refers to its icons at /assets/...; WhiteNoise serves that
 # folder at the site root so the vendored CSS can stay exactly as published.
 WHITENOISE_ROOT = BASE_DIR / "static" / "vendor" / "nhsuk" / "root"

@@ -25,9 +25,9 @@ def health_live(request):
 @never_cache
 def health_ready(request):
     """Ready for traffic: the database answers and, where configured, Redis does too."""
-    checks = {"database": _check_database()}
+    checks = {"database": check_database()}
     if settings.REDIS_URL:
-        checks["redis"] = _check_redis()
+        checks["redis"] = check_redis()
     down = sorted(name for name, ok in checks.items() if not ok)
     body = {
         "status": "ok" if not down else "unavailable",
@@ -38,7 +38,7 @@ def health_ready(request):
     return JsonResponse(body, status=503 if down else 200)
 
 
-def _check_database():
+def check_database():
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
@@ -47,7 +47,7 @@ def _check_database():
         return False
 
 
-def _check_redis():
+def check_redis():
     import redis
 
     try:
