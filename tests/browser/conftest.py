@@ -98,8 +98,8 @@ def check_accessibility(page):
     results = page.evaluate(
         "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_22_AA
     )
-    violations = results["violations"]
-    assert not violations, _describe_violations(page.url, violations)
+    if results["violations"]:
+        pytest.fail(_describe_violations(page.url, results["violations"]))
 
 
 def _describe_violations(url, violations):
