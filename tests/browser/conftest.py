@@ -1,0 +1,120 @@
+"""Fixtures and helpers for the browser tests: a real Chromium driven by Playwright against
+pytest-django's live server.
+
+A test asks for `page`: a fresh browser context and page on the session's Chromium, whose
+base URL is pytest-django's `live_server`, so `page.goto("/regions/")` works. The helpers
+`sign_in`, `check_accessibility` and `screenshot` take that page. Every test in this folder is
+marked `browser`, so `pytest -m "not browser"` leaves them out.
+"""
+
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import require_service
+
+# Playwright's sync API runs an asyncio event loop in the main thread, and Django refuses
+# ORM calls from a thread with a running loop (SynchronousOnlyOperation). Nothing runs
+# Django code concurrently on that loop: it only carries messages to the browser, so the
+# ORM calls the tests and pytest-django make (factories, flushing the database) are safe.
+# It is set for the whole process because the session's browser, and so its loop, lives
+# until the last test has run, whichever folder that test is in.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+AXE_SCRIPT = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = REPO_ROOT / "test-results" / "screenshots"
+
+# The machine has no network: these keep Chromium from reaching out for updates, sync,
+# field trials and the like, which otherwise floods the logs with refused connections.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def pytest_collection_modifyitems(config, items):
+    here = Path(__file__).parent
+    for item in items:
+        if here in item.path.parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    require_service("Chromium", CHROMIUM.exists(), f"the browser tests drive {CHROMIUM}")
+    require_service(
+        "axe-core", AXE_SCRIPT.exists(), "the accessibility checks need it; run `make install`"
+    )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def context(browser, live_server, transactional_db):
+    context = browser.new_context(
+        base_url=live_server.url, locale="en-GB", timezone_id="Europe/London"
+    )
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context):
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    return page
+
+
+def sign_in(page, email, password):
+    """Sign in through the real form, as a person would, and wait for the next page."""
+    page.goto("/accounts/login/")
+    page.fill("input[name=login]", email)
+    page.fill("input[name=password]", password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+
+
+def check_accessibility(page):
+    """Fail if axe finds any WCAG 2.2 A or AA violation on the page as it is now."""
+    page.add_script_tag(path=str(AXE_SCRIPT))
+    results = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_22_AA
+    )
+    if results["violations"]:
+        pytest.fail(_describe_violations(page.url, results["violations"]))
+
+
+def _describe_violations(url, violations):
+    lines = [f"{len(violations)} accessibility violation(s) on {url}:"]
+    for violation in violations:
+        lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}")
+        lines.append(f"  {violation['helpUrl']}")
+        for node in violation["nodes"]:
+            lines.append(f"    at {json.dumps(node['target'])}: {node['html'][:200]}")
+    return "\n".join(lines)
+
+
+def screenshot(page, name):
+    """Save a full-page PNG under test-results/screenshots/ for a person to look at."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{re.sub(r'[^A-Za-z0-9_.-]+', '-', name)}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
