@@ -1,14 +1,10 @@
 import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 import redis
 
 from tests.conftest import require_service
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.processes import SETUP, run_python
 
 
 def test_live_answers_without_signing_in(client):
@@ -48,17 +44,12 @@ def test_ready_answers_503_naming_redis_when_it_is_down(client, settings):
 
 
 def test_ready_answers_503_naming_the_database_when_it_is_down():
-    code = (
-        "import django; django.setup();"
+    code = SETUP + (
         "from django.test import Client;"
         "r = Client().get('/health/ready', HTTP_HOST='127.0.0.1');"
         "print(r.status_code, r.json()['down'])"
     )
-    env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL"}}
-    env.update(DJANGO_SETTINGS_MODULE="portal.settings", DATABASE_URL="postgres://x@127.0.0.1:1/x")
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
-    )
+    result = run_python({"DATABASE_URL": "postgres://x@127.0.0.1:1/x"}, code)
     assert result.stdout.split() == ["503", "['database']"], result.stderr
 
 

@@ -6,7 +6,7 @@ from portal.views import check_database, check_redis
 
 
 class Command(BaseCommand):
-    help = "Check that the database and, where configured, Redis answer; exit 1 naming any that do not."
+    help = "Check that the database and, where configured, Redis answer; name any that do not."
 
     requires_system_checks = []
 
