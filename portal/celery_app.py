@@ -1,4 +1,7 @@
-"""The Celery application: settings come from Django's (CELERY_*), tasks from each app's tasks.py."""
+"""The Celery application.
+
+Settings come from Django's (CELERY_*), tasks from each app's tasks.py.
+"""
 
 import os
 
