@@ -1,6 +1,8 @@
+import io
 import os
 
 import pytest
+from django.core.management import call_command
 
 from tests.factories import UserFactory
 
@@ -30,3 +32,10 @@ def user(db):
 def signed_in_client(client, user):
     client.force_login(user)
     return client
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Every test database starts with the reference data: schemes, regions and the PSCs."""
+    with django_db_blocker.unblock():
+        call_command("load_reference_data", stdout=io.StringIO())

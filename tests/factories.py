@@ -1,6 +1,9 @@
+import datetime
+
 import factory
 
 from accounts.models import User
+from regions.models import Organisation, OrganisationName, PatientSafetyCollaborative, Region
 
 DEMO_PASSWORD = "fellows-demo-2026"
 
@@ -13,3 +16,40 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"person{n}@example.org")
     full_name = factory.Faker("name", locale="en_GB")
     password = factory.django.Password(DEMO_PASSWORD)
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    slug = factory.Sequence(lambda n: f"organisation-{n}")
+    kind = Organisation.Kind.HEALTH_INNOVATION_NETWORK
+    name = factory.Sequence(lambda n: f"Health Innovation Test Network {n}")
+
+
+class PatientSafetyCollaborativeFactory(factory.django.DjangoModelFactory):
+    """A PSC in the programme's first region, hosted by a new network with one former name."""
+
+    class Meta:
+        model = PatientSafetyCollaborative
+        skip_postgeneration_save = True
+
+    slug = factory.Sequence(lambda n: f"collaborative-{n}")
+    host = factory.SubFactory(OrganisationFactory)
+    primary_region = factory.LazyFunction(
+        lambda: Region.objects.in_programme_scheme().order_by("display_order").first()
+    )
+
+    @factory.post_generation
+    def former_name(psc, create, extracted, **kwargs):
+        if create:
+            OrganisationName.objects.create(
+                organisation=psc.host,
+                name=extracted or f"{psc.host.name} AHSN",
+                used_until=datetime.date(2023, 9, 30),
+            )
+
+    @factory.post_generation
+    def regions(psc, create, extracted, **kwargs):
+        if create:
+            psc.regions.set(extracted or Region.objects.filter(scheme__slug="nhse-2019")[:2])
