@@ -1,7 +1,10 @@
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+
+from accounts.roles import SCOPE_FIELDS, Role
 
 
 class UserManager(BaseUserManager):
@@ -56,3 +59,88 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self):
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class RoleAssignmentQuerySet(models.QuerySet):
+    def active(self, on=None):
+        """Assignments in force on a day (today by default): started, and not yet ended."""
+        on = on or timezone.localdate()
+        return self.filter(starts_on__lte=on).filter(
+            models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=on)
+        )
+
+
+class RoleAssignment(models.Model):
+    """One role a person holds, in one scope, for a period. An ended assignment grants nothing."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="assignments")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    region = models.ForeignKey(
+        "regions.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    psc = models.ForeignKey(
+        "regions.PatientSafetyCollaborative",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="PSC",
+    )
+    organisation = models.ForeignKey(
+        "regions.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    starts_on = models.DateField(default=timezone.localdate)
+    ends_on = models.DateField(null=True, blank=True, help_text="The last day of the role.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    ended_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = RoleAssignmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["user", "role", "starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                name="accounts_assignment_ends_after_start",
+                condition=models.Q(ends_on__isnull=True)
+                | models.Q(ends_on__gte=models.F("starts_on")),
+            ),
+            *[
+                models.CheckConstraint(
+                    name=f"accounts_assignment_{role.value}_scope",
+                    condition=~models.Q(role=role.value)
+                    | models.Q(
+                        **{
+                            f"{field}__isnull": field not in needed
+                            for field in ("region", "psc", "organisation")
+                        }
+                    ),
+                )
+                for role, needed in SCOPE_FIELDS.items()
+            ],
+        ]
+
+    def __str__(self):
+        scope = self.psc or self.region or self.organisation
+        return f"{self.get_role_display()}{f' ({scope})' if scope else ''}"
+
+    def clean(self):
+        super().clean()
+        needed = SCOPE_FIELDS[Role(self.role)] if self.role else set()
+        errors = {}
+        for field in ("region", "psc", "organisation"):
+            has_value = getattr(self, f"{field}_id") is not None
+            if field in needed and not has_value:
+                errors[field] = f"A {self.get_role_display().lower()} needs a {field}."
+            elif field not in needed and has_value:
+                errors[field] = f"A {self.get_role_display().lower()} has no {field}."
+        if errors:
+            raise ValidationError(errors)
+
+    def is_active(self, on=None):
+        on = on or timezone.localdate()
+        return self.starts_on <= on and (self.ends_on is None or self.ends_on >= on)
