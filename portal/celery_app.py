@@ -1,4 +1,4 @@
-"""The Celery application: settings come from Django's (CELERY_*), tasks from each app's tasks.py."""
+"""The Celery application: settings come from Django's (CELERY_*), tasks from each app's tasks."""
 
 import os
 

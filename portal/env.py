@@ -76,9 +76,7 @@ def redis_url(name):
         return ""
     parts = urlsplit(url)
     if parts.scheme not in {"redis", "rediss"} or not parts.hostname:
-        raise ImproperlyConfigured(
-            f"{name} must look like redis://host:6379/0 (got {url!r})."
-        )
+        raise ImproperlyConfigured(f"{name} must look like redis://host:6379/0 (got {url!r}).")
     try:
         parts.port  # noqa: B018 - raises ValueError for a port that is not a number
     except ValueError:
