@@ -1,0 +1,131 @@
+"""Form pieces shared by every app: the design system's date input and its field."""
+
+import calendar
+import datetime
+import re
+
+from django import forms
+
+# (name, label, width): the order, labels and box widths of the design system's date input.
+DATE_PARTS = (("day", "Day", 2), ("month", "Month", 2), ("year", "Year", 4))
+DATE_PART_NAMES = tuple(name for name, _label, _width in DATE_PARTS)
+
+_ONE_OR_TWO_DIGITS = re.compile(r"\d{1,2}", re.ASCII)
+_DIGITS = re.compile(r"\d+", re.ASCII)
+
+
+def check_date_parts(day, month, year):
+    """Read a date typed as day, month and year boxes.
+
+    Returns (date, None, ()) for a real date, (None, None, ()) when every box is empty, and
+    otherwise (None, code, parts): why the date was refused and which boxes to highlight.
+    """
+    typed = {"day": day, "month": month, "year": year}
+    missing = [name for name in DATE_PART_NAMES if not typed[name]]
+    if len(missing) == len(DATE_PART_NAMES):
+        return None, None, ()
+    if missing:
+        return None, "incomplete", tuple(missing)
+    if not _DIGITS.fullmatch(year):
+        return None, "invalid", ("year",)
+    if len(year) != 4:
+        return None, "year_digits", ("year",)
+
+    wrong = []
+    month_ok = bool(_ONE_OR_TWO_DIGITS.fullmatch(month)) and 1 <= int(month) <= 12
+    if not month_ok:
+        wrong.append("month")
+    # Without a real month the longest month is the most that can be said about the day.
+    last_day = calendar.monthrange(int(year), int(month))[1] if month_ok else 31
+    if not (_ONE_OR_TWO_DIGITS.fullmatch(day) and 1 <= int(day) <= last_day):
+        wrong.insert(0, "day")
+    if wrong:
+        return None, "invalid", tuple(wrong)
+    return datetime.date(int(year), int(month), int(day)), None, ()
+
+
+def _and_join(words):
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+class DateInputWidget(forms.MultiWidget):
+    """Day, month and year boxes named `<name>-day`, `<name>-month` and `<name>-year`.
+
+    The submitted value is an ISO date string when the boxes make a real date, and otherwise
+    the boxes exactly as typed, so the form can say what is wrong and show them again.
+    """
+
+    def __init__(self, attrs=None):
+        widgets = {
+            name: forms.TextInput(attrs={"inputmode": "numeric"})
+            for name, _label, _width in DATE_PARTS
+        }
+        super().__init__(widgets, attrs)
+        self.widgets_names = [f"-{name}" for name in DATE_PART_NAMES]
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        for subwidget, part in zip(context["widget"]["subwidgets"], DATE_PART_NAMES, strict=True):
+            if subwidget["attrs"].get("id"):
+                subwidget["attrs"]["id"] = f"{context['widget']['attrs']['id']}-{part}"
+        return context
+
+    def id_for_label(self, id_):
+        return f"{id_}-day" if id_ else ""
+
+    def decompress(self, value):
+        if isinstance(value, list | tuple):
+            return list(value)
+        if isinstance(value, str) and value:
+            try:
+                value = datetime.date.fromisoformat(value)
+            except ValueError:
+                return [None, None, None]
+        if isinstance(value, datetime.date):
+            return [str(value.day), str(value.month), str(value.year)]
+        return [None, None, None]
+
+    def value_from_datadict(self, data, files, name):
+        day, month, year = (
+            (value or "").strip() for value in super().value_from_datadict(data, files, name)
+        )
+        date, code, _parts = check_date_parts(day, month, year)
+        if date is not None:
+            return date.isoformat()
+        if code is None:
+            return None
+        return [day, month, year]
+
+
+class DateField(forms.DateField):
+    """A date typed into the design system's date input, refused with its standard messages.
+
+    Override a message per field with `error_messages`, for example
+    `{"required": "Enter the date the initiative started"}`.
+    """
+
+    widget = DateInputWidget
+    default_error_messages = {
+        "required": "Enter a date",
+        "incomplete": "Date must include a %(missing)s",
+        "year_digits": "Year must include 4 numbers",
+        "invalid": "Enter a real date",
+    }
+
+    def to_python(self, value):
+        if isinstance(value, list | tuple):
+            day, month, year = ((part or "").strip() for part in value)
+            date, code, parts = check_date_parts(day, month, year)
+            if code is not None:
+                raise forms.ValidationError(
+                    self.error_messages[code],
+                    code=code,
+                    params={"missing": _and_join(parts), "parts": parts},
+                )
+            return date
+        if isinstance(value, str) and value.strip():
+            try:
+                return datetime.date.fromisoformat(value.strip())
+            except ValueError:
+                pass
+        return super().to_python(value)
