@@ -34,8 +34,19 @@ def signed_in_client(client, user):
     return client
 
 
+def load_reference_data():
+    call_command("load_reference_data", stdout=io.StringIO())
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Every test database starts with the reference data: schemes, regions and the PSCs."""
     with django_db_blocker.unblock():
-        call_command("load_reference_data", stdout=io.StringIO())
+        load_reference_data()
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    """For tests on a real transaction (browser tests): the database is emptied after each one,
+    taking the reference data with it, so load it again."""
+    load_reference_data()

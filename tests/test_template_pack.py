@@ -911,10 +911,11 @@ def test_a_failed_sign_in_shows_the_error_summary_first_in_main(client):
     assert response.status_code == 200
     assert "<title>Error: Sign in" in response.content.decode()
     main = main_of(response)
-    summary = main.children[0]
-    assert classes(summary) == {"nhsuk-error-summary"}
+    # The summary leads the page: in the first block of main, above the h1.
+    summary = find(main.children[0], "div", "nhsuk-error-summary")
+    assert find_all(main.children[0], "h1") == []
     assert [text(item) for item in find_all(summary, "li")] == [
-        "The email address and/or password you specified are not correct."
+        "The email address or password is not correct."
     ]
     assert attrs(by_id(main, "id_login"))["value"] == user.email
 

@@ -7,31 +7,172 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('regions', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("regions", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RoleAssignment',
+            name="RoleAssignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('fellow', 'Safety fellow'), ('regional_lead', 'HEE regional lead'), ('psc_chair', 'PSC chair'), ('national', 'National team'), ('partner_reader', 'Partner reader')], max_length=20)),
-                ('starts_on', models.DateField(default=django.utils.timezone.localdate)),
-                ('ends_on', models.DateField(blank=True, help_text='The last day of the role.', null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('ended_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.organisation')),
-                ('psc', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.patientsafetycollaborative', verbose_name='PSC')),
-                ('region', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assignments', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("fellow", "Safety fellow"),
+                            ("regional_lead", "HEE regional lead"),
+                            ("psc_chair", "PSC chair"),
+                            ("national", "National team"),
+                            ("partner_reader", "Partner reader"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("starts_on", models.DateField(default=django.utils.timezone.localdate)),
+                (
+                    "ends_on",
+                    models.DateField(blank=True, help_text="The last day of the role.", null=True),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "ended_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.organisation",
+                    ),
+                ),
+                (
+                    "psc",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.patientsafetycollaborative",
+                        verbose_name="PSC",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="assignments",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['user', 'role', 'starts_on'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('ends_on__isnull', True), ('ends_on__gte', models.F('starts_on')), _connector='OR'), name='accounts_assignment_ends_after_start'), models.CheckConstraint(condition=models.Q(models.Q(('role', 'fellow'), _negated=True), models.Q(('organisation__isnull', True), ('psc__isnull', False), ('region__isnull', False)), _connector='OR'), name='accounts_assignment_fellow_scope'), models.CheckConstraint(condition=models.Q(models.Q(('role', 'regional_lead'), _negated=True), models.Q(('organisation__isnull', True), ('psc__isnull', True), ('region__isnull', False)), _connector='OR'), name='accounts_assignment_regional_lead_scope'), models.CheckConstraint(condition=models.Q(models.Q(('role', 'psc_chair'), _negated=True), models.Q(('organisation__isnull', True), ('psc__isnull', False), ('region__isnull', True)), _connector='OR'), name='accounts_assignment_psc_chair_scope'), models.CheckConstraint(condition=models.Q(models.Q(('role', 'national'), _negated=True), models.Q(('organisation__isnull', True), ('psc__isnull', True), ('region__isnull', True)), _connector='OR'), name='accounts_assignment_national_scope'), models.CheckConstraint(condition=models.Q(models.Q(('role', 'partner_reader'), _negated=True), models.Q(('organisation__isnull', False), ('psc__isnull', True), ('region__isnull', True)), _connector='OR'), name='accounts_assignment_partner_reader_scope')],
+                "ordering": ["user", "role", "starts_on"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("ends_on__isnull", True),
+                            ("ends_on__gte", models.F("starts_on")),
+                            _connector="OR",
+                        ),
+                        name="accounts_assignment_ends_after_start",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("role", "fellow"), _negated=True),
+                            models.Q(
+                                ("organisation__isnull", True),
+                                ("psc__isnull", False),
+                                ("region__isnull", False),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="accounts_assignment_fellow_scope",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("role", "regional_lead"), _negated=True),
+                            models.Q(
+                                ("organisation__isnull", True),
+                                ("psc__isnull", True),
+                                ("region__isnull", False),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="accounts_assignment_regional_lead_scope",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("role", "psc_chair"), _negated=True),
+                            models.Q(
+                                ("organisation__isnull", True),
+                                ("psc__isnull", False),
+                                ("region__isnull", True),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="accounts_assignment_psc_chair_scope",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("role", "national"), _negated=True),
+                            models.Q(
+                                ("organisation__isnull", True),
+                                ("psc__isnull", True),
+                                ("region__isnull", True),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="accounts_assignment_national_scope",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("role", "partner_reader"), _negated=True),
+                            models.Q(
+                                ("organisation__isnull", False),
+                                ("psc__isnull", True),
+                                ("region__isnull", True),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="accounts_assignment_partner_reader_scope",
+                    ),
+                ],
             },
         ),
     ]

@@ -68,7 +68,7 @@ def browser():
 
 
 @pytest.fixture
-def context(browser, live_server, transactional_db):
+def context(browser, live_server, reference_data):
     context = browser.new_context(
         base_url=live_server.url, locale="en-GB", timezone_id="Europe/London"
     )

@@ -1,0 +1,62 @@
+import pytest
+from django.core.management import call_command
+
+from accounts.models import RoleAssignment, User
+from accounts.roles import Role
+from portal.demo import DEMO_PASSWORD
+
+REGIONS = ["north", "midlands-east", "london-south-east", "south"]
+
+
+@pytest.fixture
+def seeded(db):
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def test_seed_demo_creates_the_national_team_and_three_accounts_per_region(seeded):
+    expected = {"admin@example.org"} | {
+        f"{kind}.{slug}@example.org" for slug in REGIONS for kind in ("fellow", "lead", "chair")
+    }
+    assert set(User.objects.values_list("email", flat=True)) == expected
+
+
+def test_every_demo_account_signs_in_with_the_demo_password(seeded, client):
+    for user in User.objects.all():
+        assert client.login(email=user.email, password=DEMO_PASSWORD), user.email
+        client.logout()
+
+
+@pytest.mark.parametrize("slug", REGIONS)
+def test_each_regions_accounts_are_scoped_to_that_region(seeded, slug):
+    fellow = RoleAssignment.objects.get(user__email=f"fellow.{slug}@example.org")
+    lead = RoleAssignment.objects.get(user__email=f"lead.{slug}@example.org")
+    chair = RoleAssignment.objects.get(user__email=f"chair.{slug}@example.org")
+    assert (fellow.role, fellow.region.slug, fellow.psc.primary_region.slug) == (
+        Role.FELLOW,
+        slug,
+        slug,
+    )
+    assert (lead.role, lead.region.slug) == (Role.REGIONAL_LEAD, slug)
+    assert (chair.role, chair.psc.primary_region.slug) == (Role.PSC_CHAIR, slug)
+
+
+def test_the_admin_account_is_the_national_team(seeded):
+    assert RoleAssignment.objects.get(user__email="admin@example.org").role == Role.NATIONAL
+
+
+def test_seeding_again_creates_nothing_and_keeps_a_changed_password(seeded):
+    user = User.objects.get(email="fellow.north@example.org")
+    user.set_password("a new passphrase of my own")
+    user.save()
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert User.objects.count() == 13
+    assert RoleAssignment.objects.count() == 13
+    user.refresh_from_db()
+    assert user.check_password("a new passphrase of my own")
+
+
+def test_seed_demo_refuses_to_run_in_production(db, settings):
+    settings.PRODUCTION = True
+    with pytest.raises(Exception, match="not here"):
+        call_command("seed_demo")
+    assert not User.objects.exists()
