@@ -144,3 +144,48 @@ class RoleAssignment(models.Model):
     def is_active(self, on=None):
         on = on or timezone.localdate()
         return self.starts_on <= on and (self.ends_on is None or self.ends_on >= on)
+
+
+class SecurityEvent(models.Model):
+    """One entry of the security log. Never holds a password, code or token: only who, what,
+    when and from where, and a small detail dictionary written by our own code."""
+
+    class Kind(models.TextChoices):
+        SIGNED_IN = "signed_in", "Signed in"
+        SIGNED_OUT = "signed_out", "Signed out"
+        SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
+        RATE_LIMITED = "rate_limited", "Rate limited"
+        MFA_ADDED = "mfa_added", "Authenticator added"
+        MFA_REMOVED = "mfa_removed", "Authenticator removed"
+        MFA_RECOVERY_CODES_RESET = "mfa_codes_reset", "Recovery codes reset"
+        PASSWORD_CHANGED = "password_changed", "Password changed"
+        PASSWORD_RESET = "password_reset", "Password reset"
+        INVITATION_SENT = "invitation_sent", "Invitation sent"
+        INVITATION_RESENT = "invitation_resent", "Invitation resent"
+        INVITATION_REVOKED = "invitation_revoked", "Invitation revoked"
+        INVITATION_ACCEPTED = "invitation_accepted", "Invitation accepted"
+        ROLE_GRANTED = "role_granted", "Role granted"
+        ROLE_ENDED = "role_ended", "Role ended"
+        USER_DEACTIVATED = "user_deactivated", "Account deactivated"
+        SESSION_ENDED = "session_ended", "Session ended"
+        ACCESS_DENIED = "access_denied", "Access denied"
+
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    kind = models.CharField(max_length=32, choices=Kind.choices, db_index=True)
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="security_events"
+    )
+    email = models.CharField(
+        max_length=254, blank=True, help_text="The address given, where no account matched."
+    )
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    request_id = models.CharField(max_length=64, blank=True)
+    path = models.CharField(max_length=500, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        who = self.user or self.email
+        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.get_kind_display()} {who}"
