@@ -44,11 +44,20 @@ def page_text(response):
     return html.unescape(response.content.decode())
 
 
-def psc_card(text, slug):
-    """The HTML of one PSC's card, found by its id."""
-    match = re.search(rf'<div class="nhsuk-card" id="psc-{slug}">(.*?)</dl>', text, re.S)
-    assert match, f"no card for {slug}"
+def psc_row(text, slug):
+    """The HTML of one PSC's table row, found by its id."""
+    match = re.search(rf'<tr class="nhsuk-table__row" id="psc-{slug}">(.*?)</tr>', text, re.S)
+    assert match, f"no row for {slug}"
     return match.group(1)
+
+
+def cells(row):
+    """The visible text of a row's cells, without the small-screen headings."""
+    row = re.sub(r'<span class="nhsuk-table-responsive__heading"[^>]*>.*?</span>', "", row)
+    return [
+        " ".join(re.sub(r"<[^>]+>", " ", cell).split())
+        for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
+    ]
 
 
 def region_section(text, slug):
@@ -70,14 +79,14 @@ def test_it_lists_each_psc_under_its_programme_region(signed_in_client):
 
     for region_slug, names in PSCS_BY_HEE_REGION.items():
         section = region_section(text, region_slug)
-        headings = re.findall(r'<h3 class="nhsuk-card__heading[^"]*">(.*?)</h3>', section)
-        assert set(headings) == names
+        rows = re.findall(r'<tr class="nhsuk-table__row" id="psc-[^"]+">(.*?)</tr>', section, re.S)
+        assert {cells(row)[0] for row in rows} == names
 
 
 def test_it_lists_all_fifteen_pscs(signed_in_client):
     text = page_text(signed_in_client.get(URL))
 
-    assert text.count('<div class="nhsuk-card" id="psc-') == 15
+    assert text.count('<tr class="nhsuk-table__row" id="psc-') == 15
 
 
 @pytest.mark.parametrize(("current", "former"), FORMER_NAMES.items())
@@ -85,8 +94,7 @@ def test_it_shows_a_pscs_former_name_with_the_date_it_changed(signed_in_client, 
     psc = PatientSafetyCollaborative.objects.get(host__name=current)
     text = page_text(signed_in_client.get(URL))
 
-    card = psc_card(text, psc.slug)
-    assert f"Formerly {former}, until 30 September 2023" in card
+    assert cells(psc_row(text, psc.slug))[1] == f"{former}, until 30 September 2023"
 
 
 @pytest.mark.parametrize("current", KEPT_THEIR_NAMES)
@@ -94,14 +102,13 @@ def test_it_shows_no_former_name_for_a_network_that_kept_its_name(signed_in_clie
     psc = PatientSafetyCollaborative.objects.get(host__name=current)
     text = page_text(signed_in_client.get(URL))
 
-    assert "Formerly" not in psc_card(text, psc.slug)
+    assert cells(psc_row(text, psc.slug))[1] == "None"
 
 
 def test_it_shows_the_nhs_england_regions_a_psc_covers(signed_in_client):
     text = page_text(signed_in_client.get(URL))
 
-    card = psc_card(text, "wessex")
-    assert re.search(r"NHS England regions</dt>\s*<dd[^>]*>South East, South West</dd>", card)
+    assert cells(psc_row(text, "wessex"))[2] == "South East, South West (NHS England regions)"
 
 
 def test_it_lists_the_national_organisations_with_their_history(signed_in_client):
@@ -124,7 +131,7 @@ def test_it_takes_the_same_number_of_queries_with_more_pscs(
 
     with django_assert_num_queries(QUERIES):
         text = page_text(signed_in_client.get(URL))
-    assert text.count('<div class="nhsuk-card" id="psc-') == 25
+    assert text.count('<tr class="nhsuk-table__row" id="psc-') == 25
 
 
 def test_it_explains_when_no_scheme_is_the_programmes(signed_in_client):
