@@ -25,6 +25,8 @@ def demo_accounts_seed():
         list(HOST_PSC.values()), field_name="slug"
     )
     wanted = [("admin@example.org", "National Programme Team", {"role": Role.NATIONAL})]
+    # The national team's demo account also edits reference data in the Django admin.
+    staff = {"admin@example.org"}
     for slug, psc_slug in HOST_PSC.items():
         region, psc = regions[slug], pscs[psc_slug]
         wanted += [
@@ -50,7 +52,13 @@ def demo_accounts_seed():
     for email, full_name, scope in wanted:
         user = User.objects.filter(email=email).first()
         if user is None:
-            user = User.objects.create_user(email, DEMO_PASSWORD, full_name=full_name)
+            user = User.objects.create_user(
+                email,
+                DEMO_PASSWORD,
+                full_name=full_name,
+                is_staff=email in staff,
+                is_superuser=email in staff,
+            )
             created += 1
         assignment, _ = RoleAssignment.objects.get_or_create(user=user, **scope)
         accounts.append((user, assignment))

@@ -60,3 +60,10 @@ def test_seed_demo_refuses_to_run_in_production(db, settings):
     with pytest.raises(Exception, match="not here"):
         call_command("seed_demo")
     assert not User.objects.exists()
+
+
+def test_the_national_demo_account_can_edit_reference_data_in_the_admin(seeded, client):
+    client.login(email="admin@example.org", password=DEMO_PASSWORD)
+    response = client.get("/admin/regions/patientsafetycollaborative/")
+    assert response.status_code == 200
+    assert b"Health Innovation East Midlands" in response.content

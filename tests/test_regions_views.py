@@ -162,3 +162,15 @@ def test_the_admin_change_pages_for_reference_data_work(admin_client):
     for obj in (psc, psc.host, psc.primary_region, psc.primary_region.scheme):
         url = reverse(f"admin:regions_{obj._meta.model_name}_change", args=[obj.pk])
         assert admin_client.get(url).status_code == 200
+
+
+def test_it_has_a_breadcrumb_back_to_home(signed_in_client):
+    text = page_text(signed_in_client.get(URL))
+
+    trail = re.search(
+        r'<nav class="nhsuk-breadcrumb" aria-label="Breadcrumb">(.*?)</nav>', text, re.S
+    )
+    assert re.findall(
+        r'<a class="nhsuk-breadcrumb__link" href="([^"]+)">([^<]+)</a>', trail[1]
+    ) == [("/", "Home")]
+    assert '<a class="nhsuk-back-link" href="/">' in trail[1]

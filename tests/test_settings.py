@@ -107,3 +107,14 @@ def test_production_cookies_are_secure():
     )
     result = run_python(GOOD_PRODUCTION, code)
     assert result.stdout.split() == ["True", "True", "True", "True"]
+
+
+def test_locally_email_is_written_to_files_under_var_mail(tmp_path):
+    code = SETUP + (
+        "from django.core.mail import send_mail;"
+        "send_mail('Subject line', 'Body text', None, ['someone@example.org'])"
+    )
+    result = run_python({"VAR_DIR": str(tmp_path)}, code)
+    assert result.returncode == 0, result.stderr
+    [message] = (tmp_path / "mail").iterdir()
+    assert "Subject: Subject line" in message.read_text()

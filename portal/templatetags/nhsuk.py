@@ -225,3 +225,16 @@ def nhsuk_error_summary(form):
     base.html already shows the summary for the context's `form`.
     """
     return {"form": form}
+
+
+@register.inclusion_tag("includes/breadcrumbs.html")
+def nhsuk_breadcrumbs(*labels_and_urls):
+    """The breadcrumb trail above a page: `{% nhsuk_breadcrumbs "Home" home_url "People" url %}`.
+
+    Takes label and URL pairs, from the top down to the page's parent; on small screens the
+    design system shows only a back link to the last of them.
+    """
+    if len(labels_and_urls) % 2:
+        raise template.TemplateSyntaxError("nhsuk_breadcrumbs takes label and URL pairs.")
+    items = list(zip(labels_and_urls[::2], labels_and_urls[1::2], strict=True))
+    return {"items": items, "parent": items[-1] if items else None}
