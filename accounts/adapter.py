@@ -1,4 +1,9 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context
+from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.core.ratelimit import respond_429
+from allauth.usersessions.adapter import DefaultUserSessionsAdapter
+from django.core.exceptions import ValidationError
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -11,3 +16,29 @@ class AccountAdapter(DefaultAccountAdapter):
         # People join by invitation only: the portal holds learning from incidents and every
         # account carries a role in a region.
         return False
+
+    def pre_authenticate(self, request, **credentials):
+        # Too many failed sign-ins answer with the 429 page (which records the event), not
+        # with a form error that looks like any other mistake.
+        try:
+            super().pre_authenticate(request, **credentials)
+        except ValidationError:
+            raise ImmediateHttpResponse(respond_429(request)) from None
+
+
+class UserSessionsAdapter(DefaultUserSessionsAdapter):
+    def end_sessions(self, sessions):
+        from accounts.models import SecurityEvent
+        from accounts.security import security_event_record
+
+        sessions = list(sessions)
+        super().end_sessions(sessions)
+        request = context.request
+        for session in sessions:
+            security_event_record(
+                kind=SecurityEvent.Kind.SESSION_ENDED,
+                request=request,
+                user=session.user,
+                ended_ip=session.ip,
+                ended_by="user",
+            )

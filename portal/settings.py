@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
+    "allauth.usersessions",
     "crispy_forms",
     "rules.apps.AutodiscoverRulesConfig",
     "portal",
@@ -76,6 +78,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # After allauth's: a session past its 12 hours ends, then an account without a second
+    # factor is sent to set one up before it can reach anything else.
+    "accounts.middleware.SessionLifetimeMiddleware",
+    "accounts.middleware.MfaRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -132,6 +138,32 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Safety fellows] "
+ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
+# Sensitive pages decorated with reauthentication_required ask for the password (or an
+# authenticator code) again when the last sign-in or confirmation is older than this.
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+# Brute-force protection, counted in the default cache (Redis when REDIS_URL is set, so every
+# web process shares the counts): failed sign-ins per IP address and per account.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "10/m/ip,5/5m/key",
+    "reset_password": "20/m/ip,5/m/key",
+    "reauthenticate": "10/m/user",
+}
+
+# Two-factor authentication: an authenticator app (TOTP) with recovery codes. Every account
+# must have one unless MFA_REQUIRED is off, which only the local demo may do.
+MFA_REQUIRED = env_bool("MFA_REQUIRED", default=True)
+if PRODUCTION and not MFA_REQUIRED:
+    raise ImproperlyConfigured("MFA_REQUIRED cannot be false when PORTAL_ENV=production.")
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Patient safety fellows"
+USERSESSIONS_ADAPTER = "accounts.adapter.UserSessionsAdapter"
+
+# Sessions end after 30 minutes without a request, and 12 hours after sign-in at most
+# (SESSION_MAX_AGE_SECONDS, enforced by accounts.middleware.SessionLifetimeMiddleware).
+SESSION_COOKIE_AGE = 30 * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_MAX_AGE_SECONDS = 12 * 60 * 60
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
