@@ -17,6 +17,21 @@ class AccountAdapter(DefaultAccountAdapter):
         # account carries a role in a region.
         return False
 
+    def is_reauthentication_required(self, *, app, **kwargs):
+        # A sign-in (password and code) in the last few minutes is as good as confirming
+        # again: allauth on its own counts only confirmations, so someone setting up their
+        # authenticator straight after signing in would be asked for the password just typed.
+        from django.conf import settings
+
+        from accounts.middleware import session_signed_in_within
+
+        request = context.request
+        if request is not None and session_signed_in_within(
+            request, settings.ACCOUNT_REAUTHENTICATION_TIMEOUT
+        ):
+            return False
+        return super().is_reauthentication_required(app=app, **kwargs)
+
     def pre_authenticate(self, request, **credentials):
         # Too many failed sign-ins answer with the 429 page (which records the event), not
         # with a form error that looks like any other mistake.
