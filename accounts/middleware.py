@@ -44,24 +44,20 @@ class SessionLifetimeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.user.is_authenticated:
-            # A session without a sign-in time (one from before this rule) counts as too old.
-            if (
-                time.time() - request.session.get(SIGNED_IN_AT, 0)
-                > settings.SESSION_MAX_AGE_SECONDS
-            ):
-                user = request.user
-                logout(request)
-                security_event_record(
-                    kind=SecurityEvent.Kind.SESSION_ENDED,
-                    request=request,
-                    user=user,
-                    reason="twelve_hours",
-                )
-                messages.info(
-                    request, "You have been signed out because you signed in 12 hours ago."
-                )
-                return redirect_to_login(request.get_full_path())
+        # A session without a sign-in time (one from before this rule) counts as too old.
+        if request.user.is_authenticated and not session_signed_in_within(
+            request, settings.SESSION_MAX_AGE_SECONDS
+        ):
+            user = request.user
+            logout(request)
+            security_event_record(
+                kind=SecurityEvent.Kind.SESSION_ENDED,
+                request=request,
+                user=user,
+                reason="twelve_hours",
+            )
+            messages.info(request, "You have been signed out because you signed in 12 hours ago.")
+            return redirect_to_login(request.get_full_path())
         return self.get_response(request)
 
 

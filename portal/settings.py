@@ -78,11 +78,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    # After allauth's: a session past its 12 hours ends, then an account without a second
-    # factor is sent to set one up before it can reach anything else.
+    "django.contrib.messages.middleware.MessageMiddleware",
+    # After allauth's and messages: a session past its 12 hours ends (with a message), then an
+    # account without a second factor is sent to set one up before it can reach anything else.
     "accounts.middleware.SessionLifetimeMiddleware",
     "accounts.middleware.MfaRequiredMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -144,6 +144,9 @@ ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 # Brute-force protection, counted in the default cache (Redis when REDIS_URL is set, so every
 # web process shares the counts): failed sign-ins per IP address and per account.
+# In production the proxy appends the client's address to X-Forwarded-For; its last entry is
+# the one to count (accounts.security.client_ip reads the same one for the log).
+ALLAUTH_TRUSTED_PROXY_COUNT = 1 if PRODUCTION else 0
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "reset_password": "20/m/ip,5/m/key",
