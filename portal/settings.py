@@ -139,6 +139,9 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Safety fellows] "
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
+# A reset asked for an address with no account sends nothing: the portal is by invitation, so
+# its form must not become a way to send our email to anyone.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 # Sensitive pages decorated with reauthentication_required ask for the password (or an
 # authenticator code) again when the last sign-in or confirmation is older than this.
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
