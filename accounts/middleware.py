@@ -33,7 +33,7 @@ def session_signed_in_at_set(request):
 
 
 def session_signed_in_within(request, seconds):
-    return time.time() - request.session.get(SIGNED_IN_AT, 0) < seconds
+    return time.time() - request.session.get(SIGNED_IN_AT, 0) <= seconds
 
 
 class SessionLifetimeMiddleware:

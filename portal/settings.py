@@ -163,6 +163,15 @@ if PRODUCTION and not MFA_REQUIRED:
     raise ImproperlyConfigured("MFA_REQUIRED cannot be false when PORTAL_ENV=production.")
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Patient safety fellows"
+# Accept the code before and after the current one too: phone clocks drift, and a code typed
+# as it changes should not fail. Each code still works once only.
+MFA_TOTP_TOLERANCE = 1
+MFA_ADAPTER = "accounts.adapter.MfaAdapter"
+MFA_FORMS = {
+    "activate_totp": "accounts.mfa_forms.CodeActivateTOTPForm",
+    "authenticate": "accounts.mfa_forms.CodeAuthenticateForm",
+    "reauthenticate": "accounts.mfa_forms.CodeReauthenticateForm",
+}
 USERSESSIONS_ADAPTER = "accounts.adapter.UserSessionsAdapter"
 
 # Sessions end after 30 minutes without a request, and 12 hours after sign-in at most
