@@ -36,6 +36,8 @@ def test_forgotten_password_sends_a_link_that_sets_a_new_password(client, user):
 
     (message,) = mail.outbox
     assert message.to == [user.email]
+    assert message.subject == "[Safety fellows] Reset your password"
+    assert "Patient safety fellows portal" in message.body
     link = re.search(r"http://\S+/accounts/password/reset/key/\S+", message.body).group(0)
     form_page = client.get(link, follow=True)
     assert "<h1>Choose a new password</h1>" in nhs_form_page(form_page)
