@@ -139,6 +139,11 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Safety fellows] "
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
+ACCOUNT_FORMS = {
+    "reset_password": "accounts.allauth_forms.PlainResetPasswordForm",
+    "reset_password_from_key": "accounts.allauth_forms.PlainResetPasswordKeyForm",
+    "reauthenticate": "accounts.allauth_forms.PlainReauthenticateForm",
+}
 # A reset asked for an address with no account sends nothing: the portal is by invitation, so
 # its form must not become a way to send our email to anyone.
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
@@ -168,9 +173,9 @@ MFA_TOTP_ISSUER = "Patient safety fellows"
 MFA_TOTP_TOLERANCE = 1
 MFA_ADAPTER = "accounts.adapter.MfaAdapter"
 MFA_FORMS = {
-    "activate_totp": "accounts.mfa_forms.CodeActivateTOTPForm",
-    "authenticate": "accounts.mfa_forms.CodeAuthenticateForm",
-    "reauthenticate": "accounts.mfa_forms.CodeReauthenticateForm",
+    "activate_totp": "accounts.allauth_forms.CodeActivateTOTPForm",
+    "authenticate": "accounts.allauth_forms.CodeAuthenticateForm",
+    "reauthenticate": "accounts.allauth_forms.CodeReauthenticateForm",
 }
 USERSESSIONS_ADAPTER = "accounts.adapter.UserSessionsAdapter"
 

@@ -28,7 +28,10 @@ def nhs_form_page(response):
 def test_forgotten_password_sends_a_link_that_sets_a_new_password(client, user):
     page = nhs_form_page(client.get("/accounts/password/reset/"))
     assert "<h1>Reset your password</h1>" in page
-    assert '<label class="nhsuk-label" for="id_email">' in page
+    assert '<label class="nhsuk-label" for="id_email">Email address</label>' in page
+    assert "placeholder" not in page
+    empty = client.post("/accounts/password/reset/", {"email": ""}).content.decode()
+    assert "Enter the email address you sign in with" in empty
 
     response = client.post("/accounts/password/reset/", {"email": user.email})
     assert response.url == "/accounts/password/reset/done/"

@@ -81,3 +81,32 @@ def test_the_sessions_page_is_accessible(page):
     expect(page.get_by_role("heading", level=1)).to_have_text("Two-factor authentication")
     check_accessibility(page)
     screenshot(page, "mfa-index")
+
+
+def test_the_confirm_it_is_you_pages_are_accessible(page):
+    person = UserFactory(email="chair@example.org", full_name="Priya Shah")
+    sign_in(page, person.email, DEMO_PASSWORD)
+
+    page.goto("/accounts/reauthenticate/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Confirm it is you")
+    check_accessibility(page)
+    screenshot(page, "reauthenticate-password")
+
+    page.get_by_role("link", name=re.compile("authenticator", re.I)).click()
+    expect(page.get_by_label("Security code")).to_be_visible()
+    check_accessibility(page)
+    screenshot(page, "reauthenticate-code")
+
+
+def test_the_password_reset_pages_are_accessible(page):
+    page.goto("/accounts/login/")
+    page.get_by_role("link", name="Forgotten your password?").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Reset your password")
+    check_accessibility(page)
+    screenshot(page, "password-reset")
+
+    page.get_by_role("button", name="Send the link").click()
+    expect(page.locator(".nhsuk-error-summary")).to_be_visible()
+    check_accessibility(page)
+    screenshot(page, "password-reset-error")
