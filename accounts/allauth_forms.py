@@ -10,6 +10,10 @@ def field_shape(field, *, label, required_message):
     field.label = label
     field.error_messages["required"] = required_message
     field.widget.attrs.pop("placeholder", None)
+    if not str(field.help_text).strip():
+        # allauth's password boxes carry a blank help text, which would point
+        # aria-describedby at a hint that is never drawn.
+        field.help_text = ""
 
 
 def code_field_shape(field, *, label, hint):
@@ -81,4 +85,22 @@ class PlainReauthenticateForm(account_forms.ReauthenticateForm):
         super().__init__(*args, **kwargs)
         field_shape(
             self.fields["password"], label="Password", required_message="Enter your password"
+        )
+
+
+class PlainChangePasswordForm(account_forms.ChangePasswordForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field_shape(
+            self.fields["oldpassword"],
+            label="Current password",
+            required_message="Enter your current password",
+        )
+        field_shape(
+            self.fields["password1"], label="New password", required_message="Enter a password"
+        )
+        field_shape(
+            self.fields["password2"],
+            label="Type the new password again",
+            required_message="Type the new password again",
         )

@@ -143,6 +143,7 @@ ACCOUNT_FORMS = {
     "reset_password": "accounts.allauth_forms.PlainResetPasswordForm",
     "reset_password_from_key": "accounts.allauth_forms.PlainResetPasswordKeyForm",
     "reauthenticate": "accounts.allauth_forms.PlainReauthenticateForm",
+    "change_password": "accounts.allauth_forms.PlainChangePasswordForm",
 }
 # A reset asked for an address with no account sends nothing: the portal is by invitation, so
 # its form must not become a way to send our email to anyone.

@@ -121,3 +121,25 @@ def test_the_header_links_to_the_account_pages(signed_in_client):
 
     assert 'href="/accounts/sessions/">Your sessions</a>' in page
     assert 'href="/accounts/2fa/">Two-factor authentication</a>' in page
+
+
+@pytest.mark.parametrize(
+    ("path", "heading"),
+    [
+        ("/accounts/password/change/", "Change your password"),
+        ("/accounts/2fa/totp/deactivate/", "Remove your authenticator app"),
+        ("/accounts/2fa/recovery-codes/generate/", "Get new recovery codes"),
+        ("/accounts/inactive/", "Your account is closed"),
+        ("/accounts/2fa/", "Two-factor authentication"),
+        ("/accounts/sessions/", "Your sessions"),
+    ],
+)
+def test_account_pages_speak_plainly_in_the_design_system(signed_in_client, path, heading):
+    response = signed_in_client.get(path)
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert f"<h1>{heading}</h1>" in page
+    assert "nhsuk-header" in page
+    assert "placeholder=" not in page
+    assert "_helptext" not in page
