@@ -42,7 +42,7 @@ run: install
 	$(MANAGE) migrate --no-input
 	$(MANAGE) load_reference_data
 	$(MANAGE) seed_demo
-	$(MANAGE) runserver 127.0.0.1:$(PORT)
+	MFA_REQUIRED=false $(MANAGE) runserver 127.0.0.1:$(PORT)
 
 test: install
 	$(UV) run --frozen pytest $(PYTEST_ARGS)

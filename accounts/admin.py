@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
-from accounts.models import User
+from accounts.models import SecurityEvent, User
 
 
 class UserCreationAdminForm(AdminUserCreationForm):
@@ -38,3 +38,24 @@ class UserAdmin(BaseUserAdmin):
         )
     ]
     readonly_fields = ["last_login", "date_joined"]
+
+
+@admin.register(SecurityEvent)
+class SecurityEventAdmin(admin.ModelAdmin):
+    """The security log, to read: nobody edits or deletes an entry, not even a superuser."""
+
+    list_display = ["created_at", "kind", "user", "email", "ip_address", "path"]
+    list_filter = ["kind", ("created_at", admin.DateFieldListFilter)]
+    search_fields = ["email", "user__email"]
+    date_hierarchy = "created_at"
+    list_select_related = ["user"]
+    readonly_fields = [field.name for field in SecurityEvent._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

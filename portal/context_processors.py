@@ -8,6 +8,7 @@ def portal(request):
     return {
         "service_name": SERVICE_NAME,
         "site_url": settings.SITE_URL,
+        "mfa_required": settings.MFA_REQUIRED,
         "nav_items": _nav_items(request),
     }
 

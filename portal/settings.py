@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
+    "allauth.usersessions",
     "crispy_forms",
     "rules.apps.AutodiscoverRulesConfig",
     "portal",
@@ -77,6 +79,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After allauth's and messages: a session past its 12 hours ends (with a message), then an
+    # account without a second factor is sent to set one up before it can reach anything else.
+    "accounts.middleware.SessionLifetimeMiddleware",
+    "accounts.middleware.MfaRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -132,6 +138,53 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Safety fellows] "
+ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
+ACCOUNT_FORMS = {
+    "reset_password": "accounts.allauth_forms.PlainResetPasswordForm",
+    "reset_password_from_key": "accounts.allauth_forms.PlainResetPasswordKeyForm",
+    "reauthenticate": "accounts.allauth_forms.PlainReauthenticateForm",
+    "change_password": "accounts.allauth_forms.PlainChangePasswordForm",
+}
+# A reset asked for an address with no account sends nothing: the portal is by invitation, so
+# its form must not become a way to send our email to anyone.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+# Sensitive pages decorated with reauthentication_required ask for the password (or an
+# authenticator code) again when the last sign-in or confirmation is older than this.
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+# Brute-force protection, counted in the default cache (Redis when REDIS_URL is set, so every
+# web process shares the counts): failed sign-ins per IP address and per account.
+# In production the proxy appends the client's address to X-Forwarded-For; its last entry is
+# the one to count (accounts.security.client_ip reads the same one for the log).
+ALLAUTH_TRUSTED_PROXY_COUNT = 1 if PRODUCTION else 0
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "10/m/ip,5/5m/key",
+    "reset_password": "20/m/ip,5/m/key",
+    "reauthenticate": "10/m/user",
+}
+
+# Two-factor authentication: an authenticator app (TOTP) with recovery codes. Every account
+# must have one unless MFA_REQUIRED is off, which only the local demo may do.
+MFA_REQUIRED = env_bool("MFA_REQUIRED", default=True)
+if PRODUCTION and not MFA_REQUIRED:
+    raise ImproperlyConfigured("MFA_REQUIRED cannot be false when PORTAL_ENV=production.")
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Patient safety fellows"
+# Accept the code before and after the current one too: phone clocks drift, and a code typed
+# as it changes should not fail. Each code still works once only.
+MFA_TOTP_TOLERANCE = 1
+MFA_ADAPTER = "accounts.adapter.MfaAdapter"
+MFA_FORMS = {
+    "activate_totp": "accounts.allauth_forms.CodeActivateTOTPForm",
+    "authenticate": "accounts.allauth_forms.CodeAuthenticateForm",
+    "reauthenticate": "accounts.allauth_forms.CodeReauthenticateForm",
+}
+USERSESSIONS_ADAPTER = "accounts.adapter.UserSessionsAdapter"
+
+# Sessions end after 30 minutes without a request, and 12 hours after sign-in at most
+# (SESSION_MAX_AGE_SECONDS, enforced by accounts.middleware.SessionLifetimeMiddleware).
+SESSION_COOKIE_AGE = 30 * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_MAX_AGE_SECONDS = 12 * 60 * 60
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

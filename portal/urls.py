@@ -1,7 +1,12 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
 from portal import views
+
+# The admin signs in through the portal's own sign-in, so it gets the same rate limits and
+# two-factor authentication as every other page.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -11,3 +16,7 @@ urlpatterns = [
     path("regions/", include("regions.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler403 = "portal.views.permission_denied"
+# allauth looks for handler429 here when it answers a request that went over a rate limit.
+handler429 = "portal.views.rate_limited"

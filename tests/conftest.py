@@ -2,6 +2,7 @@ import io
 import os
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 
 from tests.factories import UserFactory
@@ -23,9 +24,25 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rate-limit counts and used authenticator codes live in the cache: each test starts
+    without any, so one test's failed sign-ins never lock another out."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def user(db):
     return UserFactory()
+
+
+@pytest.fixture
+def admin_user(db):
+    """pytest-django's admin_client signs in this account: a superuser with an authenticator,
+    as the admin requires."""
+    return UserFactory(email="admin@example.com", is_staff=True, is_superuser=True)
 
 
 @pytest.fixture

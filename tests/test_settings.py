@@ -118,3 +118,17 @@ def test_locally_email_is_written_to_files_under_var_mail(tmp_path):
     assert result.returncode == 0, result.stderr
     [message] = (tmp_path / "mail").iterdir()
     assert "Subject: Subject line" in message.read_text()
+
+
+def test_production_refuses_to_run_without_two_factor_authentication():
+    result = run_python({**GOOD_PRODUCTION, "MFA_REQUIRED": "false"})
+    assert result.returncode != 0
+    last_line = result.stderr.strip().splitlines()[-1]
+    assert last_line.startswith("django.core.exceptions.ImproperlyConfigured")
+    assert "MFA_REQUIRED" in last_line
+
+
+def test_two_factor_authentication_is_required_unless_switched_off():
+    code = SETUP + "from django.conf import settings; print(settings.MFA_REQUIRED)"
+    assert run_python({}, code).stdout.split() == ["True"]
+    assert run_python({"MFA_REQUIRED": "false"}, code).stdout.split() == ["False"]

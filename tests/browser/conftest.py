@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import require_service
+from tests.factories import TOTP_SECRET, totp_code
 
 # Playwright's sync API runs an asyncio event loop in the main thread, and Django refuses
 # ORM calls from a thread with a running loop (SynchronousOnlyOperation). Nothing runs
@@ -83,13 +84,19 @@ def page(context):
     return page
 
 
-def sign_in(page, email, password):
-    """Sign in through the real form, as a person would, and wait for the next page."""
+def sign_in(page, email, password, totp_secret=TOTP_SECRET):
+    """Sign in through the real form, as a person would, and wait for the next page. When the
+    portal asks for a security code, enter the one an authenticator app with that secret
+    would show (factory users have one: see tests/factories.py)."""
     page.goto("/accounts/login/")
     page.fill("input[name=login]", email)
     page.fill("input[name=password]", password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state()
+    if totp_secret and page.url.endswith("/accounts/2fa/authenticate/"):
+        page.fill("input[name=code]", totp_code(totp_secret))
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_load_state()
 
 
 def check_accessibility(page):

@@ -1,0 +1,76 @@
+"""Two rules every signed-in request must pass: a session lasts 12 hours at most from sign-in,
+and (when MFA_REQUIRED is on) an account has a second factor before it can reach any page."""
+
+import time
+
+from allauth.mfa.utils import is_mfa_enabled
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import redirect
+
+from accounts.models import SecurityEvent
+from accounts.security import security_event_record
+
+SIGNED_IN_AT = "portal_signed_in_at"
+
+# What a person without an authenticator may still reach: setting one up (which may ask them
+# to confirm their password first), signing out, and what pages and probes need.
+MFA_SET_UP_PREFIXES = (
+    "/accounts/2fa/totp/activate/",
+    "/accounts/2fa/recovery-codes/",
+    "/accounts/reauthenticate/",
+    "/accounts/logout/",
+    "/static/",
+    "/assets/",
+    "/health/",
+)
+
+
+def session_signed_in_at_set(request):
+    request.session[SIGNED_IN_AT] = int(time.time())
+
+
+def session_signed_in_within(request, seconds):
+    return time.time() - request.session.get(SIGNED_IN_AT, 0) <= seconds
+
+
+class SessionLifetimeMiddleware:
+    """End a session 12 hours after sign-in, however active it has been. Inactivity is handled
+    by the cookie and session age (SESSION_COOKIE_AGE with SESSION_SAVE_EVERY_REQUEST)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        # A session without a sign-in time (one from before this rule) counts as too old.
+        if request.user.is_authenticated and not session_signed_in_within(
+            request, settings.SESSION_MAX_AGE_SECONDS
+        ):
+            user = request.user
+            logout(request)
+            security_event_record(
+                kind=SecurityEvent.Kind.SESSION_ENDED,
+                request=request,
+                user=user,
+                reason="twelve_hours",
+            )
+            messages.info(request, "You have been signed out because you signed in 12 hours ago.")
+            return redirect_to_login(request.get_full_path())
+        return self.get_response(request)
+
+
+class MfaRequiredMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            settings.MFA_REQUIRED
+            and request.user.is_authenticated
+            and not request.path.startswith(MFA_SET_UP_PREFIXES)
+            and not is_mfa_enabled(request.user)
+        ):
+            return redirect("mfa_activate_totp")
+        return self.get_response(request)
