@@ -12,9 +12,10 @@ pytestmark = pytest.mark.django_db
 
 URL = reverse("regions:list")
 
-# Session, user, programme scheme, its regions, their PSCs with hosts, the hosts' former
-# names, the PSCs' coverage, the national organisations and their former names.
-QUERIES = 9
+# Session, user, the user's role assignments (for the menu), programme scheme, its regions,
+# their PSCs with hosts, the hosts' former names, the PSCs' coverage, the national
+# organisations and their former names.
+QUERIES = 10
 
 FORMER_NAMES = {
     "Health Innovation North East and North Cumbria": (
