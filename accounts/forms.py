@@ -14,9 +14,23 @@ from regions.models import Organisation, PatientSafetyCollaborative, Region
 class InvitationForm(forms.Form):
     """Offers only the roles and regions the inviter may grant, and checks again on submit."""
 
-    full_name = forms.CharField(label="Full name", max_length=150)
-    email = forms.EmailField(label="Email address")
-    role = forms.ChoiceField(label="Role", widget=forms.RadioSelect)
+    full_name = forms.CharField(
+        label="Full name",
+        max_length=150,
+        error_messages={"required": "Enter the person's full name"},
+    )
+    email = forms.EmailField(
+        label="Email address",
+        error_messages={
+            "required": "Enter the person's email address",
+            "invalid": "Enter an email address in the correct format, like name@example.com",
+        },
+    )
+    role = forms.ChoiceField(
+        label="Role",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose a role", "invalid_choice": "Choose a role"},
+    )
     region = forms.ModelChoiceField(
         label="Region",
         queryset=Region.objects.none(),
@@ -57,6 +71,9 @@ class InvitationForm(forms.Form):
         if grantable is not None:
             regions = regions.filter(pk__in=grantable)
         self.fields["region"].queryset = regions
+        # Every role a regional lead may grant is in a region, so for them it is not optional.
+        self.fields["region"].required = grantable is not None
+        self.fields["region"].error_messages["required"] = "Choose a region"
         if len(grantable or ()) == 1:
             self.fields["region"].initial = next(iter(grantable))
         pscs = PatientSafetyCollaborative.objects.select_related("host")
@@ -123,6 +140,7 @@ class AcceptInvitationForm(forms.Form):
 
     password1 = forms.CharField(
         label="Create a password",
+        error_messages={"required": "Enter a password"},
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         strip=False,
         help_text="Use at least 12 characters. A few unrelated words make a strong password "
@@ -130,6 +148,7 @@ class AcceptInvitationForm(forms.Form):
     )
     password2 = forms.CharField(
         label="Confirm your password",
+        error_messages={"required": "Enter the password again"},
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         strip=False,
     )
