@@ -349,3 +349,28 @@ def test_people_appears_in_the_menu_only_with_the_permission(client, lead, north
 
     sign_in_as(client, northern_fellow)
     assert "People" not in [item["label"] for item in client.get("/").context["nav_items"]]
+
+
+def test_a_lead_manages_a_partner_reader_they_invited_for_their_region(client, lead):
+    invitation = invitation_create(
+        by=lead,
+        email="reader@example.org",
+        full_name="Rhea Reader",
+        role=Role.PARTNER_READER,
+        region=region("north"),
+        organisation=partner_organisation(),
+    )
+    from accounts.services import invitation_accept
+
+    reader = invitation_accept(invitation=invitation, password="purple tractor meadow")
+    RoleAssignment.objects.filter(user=reader).update(starts_on=datetime.date(2025, 1, 1))
+    sign_in_as(client, lead)
+
+    assert "Rhea Reader" in client.get(PEOPLE).content.decode()
+    response = client.post(reverse("accounts:assignment-end", args=[reader.assignments.get().pk]))
+
+    assert response.status_code == 302
+    assert not RoleAssignment.objects.active().filter(user=reader).exists()
+    other_lead = person_with(Role.REGIONAL_LEAD, "south")
+    sign_in_as(client, other_lead)
+    assert client.get(reverse("accounts:person", args=[reader.pk])).status_code == 404
