@@ -1,7 +1,10 @@
+import rules
 from django.conf import settings
 from django.urls import reverse
 
 SERVICE_NAME = "Patient safety fellows"
+
+NAV_PERMISSIONS = [("People", "accounts:people", "accounts.view_people")]
 
 
 def portal(request):
@@ -21,6 +24,11 @@ def _nav_items(request):
         ("Home", reverse("home")),
         ("Regions and collaboratives", reverse("regions:list")),
     ]
+    # Each further item appears only to those with the permission for its page. Asking the
+    # rules directly skips Django's table permissions, which would cost two queries a page.
+    for label, url_name, permission in NAV_PERMISSIONS:
+        if rules.has_perm(permission, user):
+            items.append((label, reverse(url_name)))
     path = request.path
     return [
         {
