@@ -76,6 +76,18 @@ EXPECTED = {
     "account_reset_password_from_key_done": everyone(200),
     "account_confirm_login_code": everyone(302),
     "account_confirm_email": everyone(200),  # an unknown key: "link expired or invalid"
+    # Two-factor authentication and sessions: each person manages their own. Everyone here
+    # already has an authenticator app, so setting one up sends them to the overview.
+    "mfa_index": signed_in(200),
+    "mfa_activate_totp": signed_in(302),
+    "mfa_deactivate_totp": signed_in(200),
+    "mfa_authenticate": everyone(302),  # only part of a sign-in in progress
+    "mfa_reauthenticate": signed_in(200),
+    # Nobody here has recovery codes yet: there is nothing to show until they make some.
+    "mfa_view_recovery_codes": signed_in(404),
+    "mfa_generate_recovery_codes": signed_in(200),
+    "mfa_download_recovery_codes": signed_in(404),
+    "usersessions_list": signed_in(200),
 }
 
 # The Django admin: only staff may use it, and no role makes anyone staff, so every page sends
@@ -88,6 +100,9 @@ ADMIN_MODELS = [
     "regions_region",
     "regions_organisation",
     "regions_patientsafetycollaborative",
+    "accounts_securityevent",
+    "mfa_authenticator",
+    "usersessions_usersession",
 ]
 ADMIN_DEFAULT = everyone(302)
 EXPECTED |= {
@@ -100,7 +115,8 @@ EXPECTED |= {
 }
 EXPECTED |= {
     "admin:index": ADMIN_DEFAULT,
-    "admin:login": everyone(200),
+    # The admin signs in through the portal's own sign-in; signed-in non-staff are refused.
+    "admin:login": signed_in(403, anonymous=302),
     "admin:logout": ADMIN_DEFAULT,
     "admin:password_change": ADMIN_DEFAULT,
     "admin:password_change_done": ADMIN_DEFAULT,
