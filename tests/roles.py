@@ -6,6 +6,7 @@ import time
 import pytest
 from allauth.account.internal.flows.login import AUTHENTICATION_METHODS_SESSION_KEY
 
+from accounts.middleware import SIGNED_IN_AT
 from accounts.models import RoleAssignment
 from accounts.roles import Role
 from regions.models import Organisation, PatientSafetyCollaborative, Region
@@ -42,8 +43,14 @@ def person_with(role, region_slug="north", **user_fields):
 
 
 def sign_in(client, user, reauthenticated=True):
-    """Sign `user` in; with `reauthenticated`, as if they had just confirmed their password."""
+    """Sign `user` in; with `reauthenticated`, as if they had just confirmed their password,
+    and without, as if they had signed in ten minutes ago (a sign-in in the last five minutes
+    counts as a confirmation)."""
     client.force_login(user)
+    if not reauthenticated:
+        session = client.session
+        session[SIGNED_IN_AT] = time.time() - 600
+        session.save()
     if reauthenticated:
         session = client.session
         session[AUTHENTICATION_METHODS_SESSION_KEY] = [

@@ -62,7 +62,8 @@ def test_seed_demo_refuses_to_run_in_production(db, settings):
     assert not User.objects.exists()
 
 
-def test_the_national_demo_account_can_edit_reference_data_in_the_admin(seeded, client):
+def test_the_national_demo_account_can_edit_reference_data_in_the_admin(seeded, client, settings):
+    settings.MFA_REQUIRED = False  # as `make run` has it: the demo accounts have no authenticator
     client.login(email="admin@example.org", password=DEMO_PASSWORD)
     response = client.get("/admin/regions/patientsafetycollaborative/")
     assert response.status_code == 200
