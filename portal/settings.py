@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "crispy_forms",
     "rules.apps.AutodiscoverRulesConfig",
+    "simple_history",
     "portal",
     "accounts",
     "regions",
@@ -77,6 +78,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
