@@ -1,13 +1,14 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from portal.concurrency import Versioned
-from portal.history import HistoryQuerySet
+from portal.history import UNTRACKED, HistoryQuerySet
 from portal.nhs_number import no_nhs_number
 
 # The IHI scale for quality-improvement projects: 0.5 (intent to participate) to 5.0
@@ -75,8 +76,13 @@ class Initiative(Versioned):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Kept up to date by a database trigger on PostgreSQL (see the search migration); unused on
+    # SQLite, where search falls back to plain matching.
+    search_vector = SearchVectorField(null=True, editable=False)
+
     history = HistoricalRecords(
-        m2m_fields=[partners, themes, syllabus_domains, syllabus_levels, fellows]
+        m2m_fields=[partners, themes, syllabus_domains, syllabus_levels, fellows],
+        excluded_fields=UNTRACKED,
     )
     objects = InitiativeQuerySet.as_manager()
 

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -6,7 +7,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from portal.concurrency import Versioned
-from portal.history import HistoryQuerySet
+from portal.history import UNTRACKED, HistoryQuerySet
 from portal.nhs_number import no_nhs_number
 
 
@@ -103,7 +104,11 @@ class Investigation(Versioned):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(m2m_fields=[themes])
+    # Kept up to date by a database trigger on PostgreSQL (see the search migration); unused on
+    # SQLite, where search falls back to plain matching.
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    history = HistoricalRecords(m2m_fields=[themes], excluded_fields=UNTRACKED)
     objects = InvestigationQuerySet.as_manager()
 
     class Meta:
@@ -188,8 +193,13 @@ class LearningItem(Versioned):
     submitted_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
+    # Kept up to date by a database trigger on PostgreSQL (see the search migration); unused on
+    # SQLite, where search falls back to plain matching.
+    search_vector = SearchVectorField(null=True, editable=False)
+
     history = HistoricalRecords(
-        m2m_fields=[authors, themes, syllabus_domains, syllabus_levels, investigations]
+        m2m_fields=[authors, themes, syllabus_domains, syllabus_levels, investigations],
+        excluded_fields=UNTRACKED,
     )
     objects = LearningItemQuerySet.as_manager()
 

@@ -10,6 +10,10 @@ from django.db import models, transaction
 from django.utils import timezone
 
 
+# Bookkeeping columns that are not a change anyone made: left out of history rows and diffs.
+UNTRACKED = ["search_vector", "version", "updated_at"]
+
+
 class HistoryQuerySet(models.QuerySet):
     def update(self, **kwargs):
         with transaction.atomic(using=self.db):

@@ -37,7 +37,9 @@ def free_text_fields():
             for field in model._meta.get_fields():
                 if (
                     isinstance(field, (models.CharField, models.TextField))
-                    and not isinstance(field, (models.EmailField, models.SlugField, models.URLField))
+                    and not isinstance(
+                        field, (models.EmailField, models.SlugField, models.URLField)
+                    )
                     and not field.choices
                 ):
                     yield f"{app_label}.{model.__name__}.{field.name}", field
