@@ -9,7 +9,6 @@ each row it changed: no change goes unrecorded, whatever path it took.
 from django.db import models, transaction
 from django.utils import timezone
 
-
 # Bookkeeping columns that are not a change anyone made: left out of history rows and diffs.
 UNTRACKED = ["search_vector", "version", "updated_at"]
 

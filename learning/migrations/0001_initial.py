@@ -4,10 +4,11 @@ import django.contrib.postgres.search
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import portal.nhs_number
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
+
+import portal.nhs_number
 
 
 class Migration(migrations.Migration):
