@@ -1,3 +1,6 @@
+import datetime
+import secrets
+
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -7,7 +10,39 @@ from django.utils import timezone
 from accounts.roles import SCOPE_FIELDS, Role
 
 
-class UserManager(BaseUserManager):
+class UserQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """The people `user` may see: everyone for the national team; for a regional lead,
+        people with an assignment in their region or who joined by an invitation for it."""
+        from accounts.scope import user_scope
+
+        scope = user_scope(user)
+        if scope.is_national:
+            return self
+        regions = scope.region_ids_for(Role.REGIONAL_LEAD)
+        if not regions:
+            return self.none()
+        assigned = RoleAssignment.objects.filter(
+            models.Q(region__in=regions) | models.Q(psc__primary_region__in=regions)
+        ).values("user_id")
+        invited = Invitation.objects.filter(region__in=regions, user__isnull=False).values(
+            "user_id"
+        )
+        return self.filter(models.Q(pk__in=assigned) | models.Q(pk__in=invited))
+
+    def with_assignments(self):
+        """Prefetch every assignment (active and ended) with what its scope names."""
+        return self.prefetch_related(
+            models.Prefetch(
+                "assignments",
+                queryset=RoleAssignment.objects.select_related(
+                    "region", "psc__host", "organisation"
+                ).order_by("-starts_on", "pk"),
+            )
+        )
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
     use_in_migrations = True
 
     def get_by_natural_key(self, email):
@@ -68,6 +103,10 @@ class RoleAssignmentQuerySet(models.QuerySet):
         return self.filter(starts_on__lte=on).filter(
             models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=on)
         )
+
+    def for_user(self, user):
+        """The assignments `user` may see: those of the people in their scope."""
+        return self.filter(user__in=User.objects.for_user(user).values("pk"))
 
 
 class RoleAssignment(models.Model):
@@ -189,3 +228,116 @@ class SecurityEvent(models.Model):
     def __str__(self):
         who = self.user or self.email
         return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.get_kind_display()} {who}"
+
+
+INVITATION_VALID_FOR = datetime.timedelta(days=7)
+
+
+def new_nonce():
+    return secrets.token_urlsafe(24)
+
+
+class InvitationQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """The invitations `user` may see: all for the national team, their regions' for a
+        regional lead, none for anyone else."""
+        from accounts.scope import user_scope
+
+        scope = user_scope(user)
+        if scope.is_national:
+            return self
+        return self.filter(region__in=scope.region_ids_for(Role.REGIONAL_LEAD))
+
+    def open(self):
+        """Neither accepted nor revoked: pending, or expired and waiting to be resent."""
+        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True)
+
+    def for_display(self):
+        return self.select_related("region", "psc__host", "organisation", "invited_by")
+
+
+class Invitation(models.Model):
+    """An invitation to join with one role. The link in its email carries the id and a nonce,
+    signed; resending changes the nonce, so only the latest email's link works."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        ACCEPTED = "accepted", "Accepted"
+        EXPIRED = "expired", "Expired"
+        REVOKED = "revoked", "Revoked"
+
+    email = models.EmailField("email address")
+    full_name = models.CharField(max_length=150)
+    role = models.CharField(max_length=20, choices=Role.choices)
+    region = models.ForeignKey(
+        "regions.Region",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The programme region the person joins: the role's region, the PSC's "
+        "primary region for a chair, or the region a partner reader was invited for.",
+    )
+    psc = models.ForeignKey(
+        "regions.PatientSafetyCollaborative",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="PSC",
+    )
+    organisation = models.ForeignKey(
+        "regions.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    ends_on = models.DateField(null=True, blank=True, help_text="The last day of the role.")
+    invited_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="invitations_sent"
+    )
+    user = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="invitations_received",
+        help_text="The account that accepted it.",
+    )
+    assignment = models.OneToOneField(
+        RoleAssignment,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="invitation",
+    )
+    nonce = models.CharField(max_length=64, default=new_nonce, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(Lower("email"), name="accounts_invitation_email_ci")]
+
+    def __str__(self):
+        return f"{self.full_name} <{self.email}>, {self.get_role_display().lower()}"
+
+    @property
+    def status(self):
+        if self.revoked_at:
+            return self.Status.REVOKED
+        if self.accepted_at:
+            return self.Status.ACCEPTED
+        if self.expires_at <= timezone.now():
+            return self.Status.EXPIRED
+        return self.Status.PENDING
+
+    @property
+    def is_open(self):
+        return self.status in (self.Status.PENDING, self.Status.EXPIRED)
+
+    @property
+    def scope_label(self):
+        return self.psc or self.organisation or self.region or ""

@@ -3,6 +3,8 @@ from django.urls import reverse
 
 SERVICE_NAME = "Patient safety fellows"
 
+NAV_PERMISSIONS = [("People", "accounts:people", "accounts.view_people")]
+
 
 def portal(request):
     return {
@@ -20,6 +22,10 @@ def _nav_items(request):
         ("Home", reverse("home")),
         ("Regions and collaboratives", reverse("regions:list")),
     ]
+    # Each further item appears only to those with the permission for its page.
+    for label, url_name, permission in NAV_PERMISSIONS:
+        if user.has_perm(permission):
+            items.append((label, reverse(url_name)))
     path = request.path
     return [
         {

@@ -9,5 +9,6 @@ urlpatterns = [
     path("health/ready", views.health_ready, name="health-ready"),
     path("accounts/", include("allauth.urls")),
     path("regions/", include("regions.urls")),
+    path("", include("accounts.urls")),
     path("admin/", admin.site.urls),
 ]

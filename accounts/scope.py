@@ -1,0 +1,181 @@
+"""What a signed-in person can reach: the regions, PSCs and organisations their active role
+assignments give them, worked out once a request.
+
+Other apps scope their records with a `for_user(user)` QuerySet method built on this, for
+example::
+
+    def for_user(self, user):
+        return self.filter(user_scope(user).region_q("region"))
+
+and views fetch single records with `get_object_for_user_or_404`, so a record outside the
+person's scope is a 404 whether or not it exists.
+"""
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.db.models import Q
+from django.http import Http404
+
+from accounts.roles import Role
+
+# What a regional lead may grant, in their own region; the national team may grant any role.
+LEAD_GRANTS = (Role.FELLOW, Role.PARTNER_READER)
+
+_CACHE_ATTRIBUTE = "_portal_scope"
+
+
+@dataclass(frozen=True)
+class UserScope:
+    """The active assignments of one person and what they reach."""
+
+    assignments: tuple = ()
+    user_id: int | None = None
+
+    @cached_property
+    def roles(self):
+        return frozenset(Role(assignment.role) for assignment in self.assignments)
+
+    def has_role(self, *roles):
+        return not self.roles.isdisjoint(roles)
+
+    @property
+    def is_national(self):
+        return Role.NATIONAL in self.roles
+
+    @property
+    def reads_published_only(self):
+        """A partner reader and nothing more: sees published learning, nothing in progress."""
+        return self.roles == {Role.PARTNER_READER}
+
+    @cached_property
+    def region_ids(self):
+        """Programme regions the person acts in: all of them for the national team, the
+        region of a lead or fellow, the primary region of a chair's PSC."""
+        if self.is_national:
+            from regions.models import Region
+
+            return frozenset(Region.objects.in_programme_scheme().values_list("pk", flat=True))
+        return self.region_ids_for(Role.FELLOW, Role.REGIONAL_LEAD, Role.PSC_CHAIR)
+
+    def region_ids_for(self, *roles):
+        """Regions where the person holds one of `roles` (national reach is not included)."""
+        ids = set()
+        for assignment in self.assignments:
+            if assignment.role in roles:
+                if assignment.region_id:
+                    ids.add(assignment.region_id)
+                elif assignment.psc_id:
+                    ids.add(assignment.psc.primary_region_id)
+        return frozenset(ids)
+
+    @cached_property
+    def psc_ids(self):
+        return frozenset(a.psc_id for a in self.assignments if a.psc_id)
+
+    @cached_property
+    def organisation_ids(self):
+        return frozenset(a.organisation_id for a in self.assignments if a.organisation_id)
+
+    def region_q(self, field_name="region"):
+        """A filter for records with a programme region: everything for the national team,
+        the person's regions for anyone else, and nothing for someone with none."""
+        if self.is_national:
+            return Q()
+        return Q(**{f"{field_name}__in": self.region_ids})
+
+    def grantable_roles(self):
+        if self.is_national:
+            return tuple(Role)
+        if self.has_role(Role.REGIONAL_LEAD):
+            return LEAD_GRANTS
+        return ()
+
+    def grantable_region_ids(self):
+        """Regions the person may invite into; None means any region."""
+        if self.is_national:
+            return None
+        return self.region_ids_for(Role.REGIONAL_LEAD)
+
+    def can_grant(self, role, region_id):
+        """May this person give `role` in `region_id` (the invitation's region)?"""
+        if self.is_national:
+            return role in Role.values
+        return role in LEAD_GRANTS and region_id in self.region_ids_for(Role.REGIONAL_LEAD)
+
+
+EMPTY_SCOPE = UserScope()
+
+
+def assignment_region_id(assignment):
+    """The programme region an assignment belongs to, for deciding who may manage it: its own
+    region, its PSC's primary region, or the region its invitation was for."""
+    if assignment.region_id:
+        return assignment.region_id
+    if assignment.psc_id:
+        return assignment.psc.primary_region_id
+    invitation = getattr(assignment, "invitation", None)
+    return invitation.region_id if invitation else None
+
+
+def user_scope(user):
+    """The scope of `user`, read with one query and kept on the user object, which Django
+    builds afresh for each request."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return EMPTY_SCOPE
+    cached = getattr(user, _CACHE_ATTRIBUTE, None)
+    if cached is None:
+        from accounts.models import RoleAssignment
+
+        assignments = tuple(RoleAssignment.objects.active().filter(user=user).select_related("psc"))
+        cached = UserScope(assignments=assignments, user_id=user.pk)
+        setattr(user, _CACHE_ATTRIBUTE, cached)
+    return cached
+
+
+def user_scope_forget(user):
+    """Drop the remembered scope, after changing the person's own assignments."""
+    if hasattr(user, _CACHE_ATTRIBUTE):
+        delattr(user, _CACHE_ATTRIBUTE)
+
+
+def get_object_for_user_or_404(queryset_for_user, *, request=None, **lookup):
+    """The one record matching `lookup` within the user's scoped queryset, or 404.
+
+    When the record exists but lies outside the scope, the attempt goes in the security log
+    (with the request, if given); the answer is the same 404 either way.
+    """
+    try:
+        return queryset_for_user.get(**lookup)
+    except queryset_for_user.model.DoesNotExist:
+        model = queryset_for_user.model
+        if model._default_manager.filter(**lookup).exists():
+            from accounts.models import SecurityEvent
+            from accounts.security import security_event_record
+
+            security_event_record(
+                kind=SecurityEvent.Kind.ACCESS_DENIED,
+                request=request,
+                model=model._meta.label,
+                lookup={k: str(v) for k, v in lookup.items()},
+            )
+        raise Http404(f"No {model._meta.verbose_name} found.") from None
+
+
+def scoped_getter(queryset_for_user, url_kwarg="pk", field_name="pk"):
+    """An `fn` for rules' permission_required: the record named in the URL, within the
+    user's scope, or 404. The record is remembered on the request, so the view calling the
+    same getter does not fetch it again."""
+
+    def getter(request, *args, **kwargs):
+        memo = request.__dict__.setdefault("_scoped_objects", {})
+        key = (id(getter), kwargs[url_kwarg])
+        if key not in memo:
+            memo[key] = get_object_for_user_or_404(
+                queryset_for_user(request.user),
+                request=request,
+                **{field_name: kwargs[url_kwarg]},
+            )
+        return memo[key]
+
+    return getter

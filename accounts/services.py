@@ -1,0 +1,283 @@
+"""Writes about people: invitations, role assignments and deactivation. Each records what it
+did in the security log, in the same transaction as the change."""
+
+import datetime
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.core import signing
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import (
+    INVITATION_VALID_FOR,
+    Invitation,
+    RoleAssignment,
+    SecurityEvent,
+    User,
+    new_nonce,
+)
+from accounts.roles import SCOPE_FIELDS, Role
+from accounts.security import security_event_record
+
+INVITATION_SALT = "accounts.invitation"  # a namespace for signing, not a secret
+# A safety fellow is first appointed for about twelve months.
+FELLOW_TERM = datetime.timedelta(days=365)
+
+
+class InvitationUnusable(Exception):
+    """Why an invitation link cannot be used: `reason` is invalid, replaced, expired,
+    accepted or revoked."""
+
+    def __init__(self, reason, invitation=None):
+        super().__init__(reason)
+        self.reason = reason
+        self.invitation = invitation
+
+
+def invitation_token(invitation):
+    return signing.dumps({"i": invitation.pk, "n": invitation.nonce}, salt=INVITATION_SALT)
+
+
+def invitation_url(invitation):
+    path = reverse("accounts:invitation-accept", args=[invitation_token(invitation)])
+    return f"{settings.SITE_URL}{path}"
+
+
+def invitation_from_token(token):
+    """The open invitation a link names, or InvitationUnusable saying why not."""
+    try:
+        data = signing.loads(token, salt=INVITATION_SALT)
+    except signing.BadSignature:
+        raise InvitationUnusable("invalid") from None
+    invitation = (
+        Invitation.objects.for_display().filter(pk=data.get("i")).first()
+        if isinstance(data, dict)
+        else None
+    )
+    if invitation is None:
+        raise InvitationUnusable("invalid")
+    status = invitation.status
+    if status == Invitation.Status.REVOKED:
+        raise InvitationUnusable("revoked", invitation)
+    if status == Invitation.Status.ACCEPTED:
+        raise InvitationUnusable("accepted", invitation)
+    if data.get("n") != invitation.nonce:
+        raise InvitationUnusable("replaced", invitation)
+    try:
+        # The row's expiry is what counts; the link's own timestamp is a second guard.
+        signing.loads(token, salt=INVITATION_SALT, max_age=INVITATION_VALID_FOR)
+    except signing.SignatureExpired:
+        raise InvitationUnusable("expired", invitation) from None
+    if status == Invitation.Status.EXPIRED:
+        raise InvitationUnusable("expired", invitation)
+    return invitation
+
+
+def _send_invitation_email(invitation):
+    context = {
+        "invitation": invitation,
+        "url": invitation_url(invitation),
+        "expires_at": invitation.expires_at,
+        "invited_by": invitation.invited_by,
+    }
+    subject = render_to_string("emails/invitation_subject.txt", context).strip()
+    body = render_to_string("emails/invitation.txt", context)
+    send_mail(
+        f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}",
+        body,
+        None,
+        [invitation.email],
+    )
+
+
+def invitation_create(*, by, request=None, **fields):
+    """Create and send an invitation. `fields` are the Invitation's email, full_name, role,
+    region, psc, organisation and ends_on; only the scope the role needs is kept."""
+    role = Role(fields["role"])
+    needed = SCOPE_FIELDS[role]
+    psc = fields.get("psc") if "psc" in needed else None
+    region = fields.get("region")
+    if role == Role.PSC_CHAIR and psc is not None:
+        region = psc.primary_region
+    elif role == Role.NATIONAL:
+        region = None
+    now = timezone.now()
+    with transaction.atomic():
+        invitation = Invitation.objects.create(
+            email=User.objects.normalize_email(fields["email"]).lower(),
+            full_name=fields["full_name"],
+            role=role,
+            region=region,
+            psc=psc,
+            organisation=fields.get("organisation") if "organisation" in needed else None,
+            ends_on=fields.get("ends_on"),
+            invited_by=by,
+            created_at=now,
+            sent_at=now,
+            expires_at=now + INVITATION_VALID_FOR,
+        )
+        security_event_record(
+            kind=SecurityEvent.Kind.INVITATION_SENT,
+            request=request,
+            user=by,
+            email=invitation.email,
+            invitation=invitation.pk,
+            role=role.value,
+        )
+        transaction.on_commit(lambda: _send_invitation_email(invitation))
+    return invitation
+
+
+def invitation_resend(*, invitation, by, request=None):
+    """Send a fresh link for another seven days; the old link stops working."""
+    now = timezone.now()
+    with transaction.atomic():
+        updated = (
+            Invitation.objects.open()
+            .filter(pk=invitation.pk)
+            .update(nonce=new_nonce(), sent_at=now, expires_at=now + INVITATION_VALID_FOR)
+        )
+        if not updated:
+            return False
+        invitation.refresh_from_db()
+        security_event_record(
+            kind=SecurityEvent.Kind.INVITATION_RESENT,
+            request=request,
+            user=by,
+            email=invitation.email,
+            invitation=invitation.pk,
+        )
+        transaction.on_commit(lambda: _send_invitation_email(invitation))
+    return True
+
+
+def invitation_revoke(*, invitation, by, request=None):
+    now = timezone.now()
+    with transaction.atomic():
+        updated = Invitation.objects.open().filter(pk=invitation.pk).update(revoked_at=now)
+        if not updated:
+            return False
+        invitation.revoked_at = now
+        security_event_record(
+            kind=SecurityEvent.Kind.INVITATION_REVOKED,
+            request=request,
+            user=by,
+            email=invitation.email,
+            invitation=invitation.pk,
+        )
+    return True
+
+
+def existing_account(invitation):
+    return User.objects.filter(email__iexact=invitation.email).first()
+
+
+def invitation_accept(*, invitation, password=None, request=None):
+    """Accept an invitation: create the account (with `password`) or use the existing one,
+    mark the address verified and give the role. Returns the user, or raises
+    InvitationUnusable if someone else used or revoked it first."""
+    today = timezone.localdate()
+    now = timezone.now()
+    with transaction.atomic():
+        # Claim the row: only one acceptance of a link can ever succeed.
+        claimed = (
+            Invitation.objects.open()
+            .filter(pk=invitation.pk, nonce=invitation.nonce, expires_at__gt=now)
+            .update(accepted_at=now)
+        )
+        if not claimed:
+            raise InvitationUnusable("accepted", invitation)
+        user = existing_account(invitation)
+        if user is None:
+            user = User.objects.create_user(
+                invitation.email, password, full_name=invitation.full_name
+            )
+        EmailAddress.objects.filter(user=user).exclude(email__iexact=user.email).update(
+            primary=False
+        )
+        EmailAddress.objects.update_or_create(
+            user=user,
+            email=user.email,
+            defaults={"verified": True, "primary": True},
+        )
+        ends_on = invitation.ends_on
+        if ends_on is None and invitation.role == Role.FELLOW:
+            ends_on = today + FELLOW_TERM - datetime.timedelta(days=1)
+        if ends_on is not None and ends_on < today:
+            ends_on = today
+        needed = SCOPE_FIELDS[Role(invitation.role)]
+        assignment = RoleAssignment.objects.create(
+            user=user,
+            role=invitation.role,
+            region=invitation.region if "region" in needed else None,
+            psc=invitation.psc,
+            organisation=invitation.organisation,
+            starts_on=today,
+            ends_on=ends_on,
+            created_by=invitation.invited_by,
+        )
+        Invitation.objects.filter(pk=invitation.pk).update(user=user, assignment=assignment)
+        invitation.accepted_at, invitation.user, invitation.assignment = now, user, assignment
+        security_event_record(
+            kind=SecurityEvent.Kind.INVITATION_ACCEPTED,
+            request=request,
+            user=user,
+            invitation=invitation.pk,
+        )
+        security_event_record(
+            kind=SecurityEvent.Kind.ROLE_GRANTED,
+            request=request,
+            user=user,
+            assignment=assignment.pk,
+            role=assignment.role,
+            granted_by=invitation.invited_by_id,
+        )
+    return user
+
+
+def assignment_end(*, assignment, by, request=None):
+    """End a role so it grants nothing from today. A role can only end on or after the day it
+    started, so one that had not begun before today is removed; the log keeps its details."""
+    today = timezone.localdate()
+    yesterday = today - datetime.timedelta(days=1)
+    detail = {
+        "assignment": assignment.pk,
+        "person": assignment.user_id,
+        "role": assignment.role,
+        "starts_on": assignment.starts_on.isoformat(),
+    }
+    with transaction.atomic():
+        if assignment.starts_on <= yesterday:
+            if assignment.ends_on is None or assignment.ends_on > yesterday:
+                assignment.ends_on = yesterday
+                assignment.ended_by = by
+                assignment.save(update_fields=["ends_on", "ended_by"])
+            outcome = "ended"
+        else:
+            assignment.delete()
+            outcome = "removed"
+        security_event_record(
+            kind=SecurityEvent.Kind.ROLE_ENDED,
+            request=request,
+            user=by,
+            outcome=outcome,
+            **detail,
+        )
+    return outcome
+
+
+def user_deactivate(*, person, by, request=None):
+    with transaction.atomic():
+        User.objects.filter(pk=person.pk).update(is_active=False)
+        person.is_active = False
+        security_event_record(
+            kind=SecurityEvent.Kind.USER_DEACTIVATED,
+            request=request,
+            user=by,
+            email=person.email,
+            person=person.pk,
+        )

@@ -1,0 +1,25 @@
+from django.urls import path
+
+from accounts import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("people/", views.people_list, name="people"),
+    path("people/<int:pk>/", views.person_detail, name="person"),
+    path("people/<int:pk>/deactivate/", views.person_deactivate, name="person-deactivate"),
+    path("people/roles/<int:pk>/end/", views.assignment_end, name="assignment-end"),
+    path("people/invitations/", views.invitation_list, name="invitations"),
+    path("people/invitations/new/", views.invitation_create, name="invite"),
+    path("people/invitations/<int:pk>/", views.invitation_detail, name="invitation"),
+    path(
+        "people/invitations/<int:pk>/resend/",
+        views.invitation_resend,
+        name="invitation-resend",
+    ),
+    path(
+        "people/invitations/<int:pk>/revoke/",
+        views.invitation_revoke,
+        name="invitation-revoke",
+    ),
+    path("invitation/<str:token>/", views.invitation_accept, name="invitation-accept"),
+]

@@ -1,0 +1,60 @@
+"""People holding each role, for the tests about access, and signing them in as if they had
+just re-authenticated (allauth asks for that before sensitive actions)."""
+
+import time
+
+import pytest
+from allauth.account.internal.flows.login import AUTHENTICATION_METHODS_SESSION_KEY
+
+from accounts.models import RoleAssignment
+from accounts.roles import Role
+from regions.models import Organisation, PatientSafetyCollaborative, Region
+from tests.factories import UserFactory
+
+# Each region's host PSC, as in the demo data.
+HOST_PSC = {"north": "north-east-north-cumbria", "south": "wessex"}
+
+
+def region(slug):
+    return Region.objects.in_programme_scheme().get(slug=slug)
+
+
+def host_psc(region_slug):
+    return PatientSafetyCollaborative.objects.get(slug=HOST_PSC[region_slug])
+
+
+def partner_organisation():
+    return Organisation.objects.get(slug="hssib")
+
+
+def person_with(role, region_slug="north", **user_fields):
+    """A new person holding `role`, scoped to `region_slug` as the role needs."""
+    user = UserFactory(**user_fields)
+    scope = {}
+    if role in (Role.FELLOW, Role.REGIONAL_LEAD):
+        scope["region"] = region(region_slug)
+    if role in (Role.FELLOW, Role.PSC_CHAIR):
+        scope["psc"] = host_psc(region_slug)
+    if role == Role.PARTNER_READER:
+        scope["organisation"] = partner_organisation()
+    RoleAssignment.objects.create(user=user, role=role, **scope)
+    return user
+
+
+def sign_in(client, user, reauthenticated=True):
+    """Sign `user` in; with `reauthenticated`, as if they had just confirmed their password."""
+    client.force_login(user)
+    if reauthenticated:
+        session = client.session
+        session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+            {"method": "password", "at": time.time(), "reauthenticated": True}
+        ]
+        session["account_authentication_methods_user"] = str(user.pk)
+        session.save()
+    return client
+
+
+@pytest.fixture
+def no_mfa_required(settings):
+    # The MFA requirement is tested on its own; these tests are about roles and scope.
+    settings.MFA_REQUIRED = False

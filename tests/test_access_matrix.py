@@ -1,0 +1,219 @@
+"""Every URL pattern of the project, requested by every role, with the status code expected.
+
+The table is keyed by URL name (unnamed patterns by their route). A pattern with no row fails
+the first test, so a new page cannot be added without saying who may see it. The requests are
+GETs by people who have just re-authenticated and with the MFA requirement off, so what is
+tested is the roles and their scope; state changes by POST are tested in test_people.py and
+test_invitations.py.
+"""
+
+from typing import NamedTuple
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.urls import URLResolver, get_resolver, reverse
+
+from accounts.models import RoleAssignment
+from accounts.roles import Role
+from accounts.services import invitation_create, invitation_token
+from tests.roles import host_psc, person_with, region, sign_in
+
+ROLES = ("anonymous", "fellow", "lead", "chair", "national", "reader")
+
+
+class Expect(NamedTuple):
+    anonymous: int
+    fellow: int
+    lead: int
+    chair: int
+    national: int
+    reader: int
+
+
+def everyone(code):
+    return Expect(*[code] * len(ROLES))
+
+
+def signed_in(code, anonymous=302):
+    """`code` for every signed-in role; anonymous visitors are sent to sign in."""
+    return Expect(anonymous, *[code] * (len(ROLES) - 1))
+
+
+# National team and regional leads manage people; the sample records are in the lead's region.
+MANAGERS = Expect(anonymous=302, fellow=403, lead=200, chair=403, national=200, reader=403)
+IN_SCOPE = Expect(anonymous=302, fellow=404, lead=200, chair=404, national=200, reader=404)
+
+EXPECTED = {
+    "home": signed_in(200),
+    "health-live": everyone(200),
+    "health-ready": everyone(200),
+    "regions:list": signed_in(200),
+    # People and invitations.
+    "accounts:people": MANAGERS,
+    "accounts:invitations": MANAGERS,
+    "accounts:invite": MANAGERS,
+    "accounts:person": IN_SCOPE,
+    "accounts:person-deactivate": IN_SCOPE,
+    "accounts:assignment-end": IN_SCOPE,
+    "accounts:invitation": IN_SCOPE,
+    "accounts:invitation-resend": IN_SCOPE,
+    "accounts:invitation-revoke": IN_SCOPE,
+    # Public: a signed-in person who is not the invitee is told the link is someone else's.
+    "accounts:invitation-accept": everyone(200),
+    # Sign-in and account pages. Signed-in people are sent on from the sign-in pages.
+    "account_login": signed_in(302, anonymous=200),
+    "account_logout": signed_in(200),
+    "account_inactive": everyone(200),
+    "account_signup": signed_in(302, anonymous=200),  # says sign-up is closed
+    "account_reauthenticate": signed_in(200),
+    "account_email": signed_in(200),
+    "account_email_verification_sent": everyone(200),
+    "account_change_password": signed_in(200),
+    "account_set_password": signed_in(302),
+    "account_reset_password": everyone(200),
+    "account_reset_password_done": everyone(200),
+    "account_reset_password_from_key": everyone(200),  # an invalid key: "bad token" page
+    "account_reset_password_from_key_done": everyone(200),
+    "account_confirm_login_code": everyone(302),
+    "account_confirm_email": everyone(200),  # an unknown key: "link expired or invalid"
+}
+
+# The Django admin: only staff may use it, and no role makes anyone staff, so every page sends
+# everyone to the admin sign-in page, which itself answers.
+ADMIN_MODELS = [
+    "auth_group",
+    "account_emailaddress",
+    "accounts_user",
+    "regions_regionscheme",
+    "regions_region",
+    "regions_organisation",
+    "regions_patientsafetycollaborative",
+]
+ADMIN_DEFAULT = everyone(302)
+EXPECTED |= {
+    f"admin:{model}_{page}": ADMIN_DEFAULT
+    for model in ADMIN_MODELS
+    for page in ("changelist", "add", "history", "delete", "change")
+}
+EXPECTED |= {
+    f"admin/{model.replace('_', '/', 1)}/<path:object_id>/": ADMIN_DEFAULT for model in ADMIN_MODELS
+}
+EXPECTED |= {
+    "admin:index": ADMIN_DEFAULT,
+    "admin:login": everyone(200),
+    "admin:logout": ADMIN_DEFAULT,
+    "admin:password_change": ADMIN_DEFAULT,
+    "admin:password_change_done": ADMIN_DEFAULT,
+    "admin:autocomplete": ADMIN_DEFAULT,
+    "admin:jsi18n": ADMIN_DEFAULT,
+    "admin:view_on_site": ADMIN_DEFAULT,
+    "admin:app_list": ADMIN_DEFAULT,
+    "admin:auth_user_password_change": ADMIN_DEFAULT,
+    "admin/(?P<url>.*)$": ADMIN_DEFAULT,
+}
+
+
+def url_patterns(patterns=None, prefix="", namespace=""):
+    """(key, route, pattern) for every endpoint: the key is the namespaced name, or the full
+    route for an unnamed pattern."""
+    if patterns is None:
+        patterns = get_resolver().url_patterns
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = namespace
+            if pattern.namespace:
+                inner = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+            yield from url_patterns(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+        else:
+            route = prefix + str(pattern.pattern)
+            if pattern.name:
+                key = f"{namespace}:{pattern.name}" if namespace else pattern.name
+            else:
+                key = route
+            yield key, route, pattern
+
+
+PATTERNS = {key: route for key, route, _pattern in url_patterns()}
+
+
+def test_every_url_pattern_has_a_row_in_the_table():
+    missing = sorted(set(PATTERNS) - set(EXPECTED))
+    stale = sorted(set(EXPECTED) - set(PATTERNS))
+    assert not missing, f"Add these URL patterns to the access matrix: {missing}"
+    assert not stale, f"These rows name no URL pattern any more: {stale}"
+
+
+@pytest.fixture
+def people(db, settings):
+    settings.MFA_REQUIRED = False
+    return {
+        "fellow": person_with(Role.FELLOW, "north"),
+        "lead": person_with(Role.REGIONAL_LEAD, "north"),
+        "chair": person_with(Role.PSC_CHAIR, "north"),
+        "national": person_with(Role.NATIONAL),
+        "reader": person_with(Role.PARTNER_READER),
+    }
+
+
+@pytest.fixture
+def samples(people):
+    """Records in the north region for the pages about one record."""
+    subject = person_with(Role.FELLOW, "north")
+    RoleAssignment.objects.filter(user=subject).update(starts_on="2025-01-01")
+    invitation = invitation_create(
+        by=people["national"],
+        email="invitee@example.org",
+        full_name="Invitee",
+        role=Role.FELLOW,
+        region=region("north"),
+        psc=host_psc("north"),
+    )
+    return {
+        "subject": subject,
+        "assignment": subject.assignments.get(),
+        "invitation": invitation,
+    }
+
+
+def concrete_url(key, samples):
+    """A real URL for the pattern, pointing at the sample records."""
+    subject = samples["subject"]
+    by_key = {
+        "accounts:person": {"pk": subject.pk},
+        "accounts:person-deactivate": {"pk": subject.pk},
+        "accounts:assignment-end": {"pk": samples["assignment"].pk},
+        "accounts:invitation": {"pk": samples["invitation"].pk},
+        "accounts:invitation-resend": {"pk": samples["invitation"].pk},
+        "accounts:invitation-revoke": {"pk": samples["invitation"].pk},
+        "accounts:invitation-accept": {"token": invitation_token(samples["invitation"])},
+        "account_confirm_email": {"key": "not-a-real-key"},
+        "account_reset_password_from_key": {"uidb36": "1", "key": "not-a-real-key"},
+        "admin:view_on_site": {
+            "content_type_id": ContentType.objects.get_for_model(subject).pk,
+            "object_id": subject.pk,
+        },
+        "admin:app_list": {"app_label": "accounts"},
+        "admin:auth_user_password_change": {"id": subject.pk},
+    }
+    if key.startswith("admin/"):
+        return "/" + PATTERNS[key].replace("<path:object_id>", str(subject.pk)).replace(
+            "(?P<url>.*)$", "no-such-page/"
+        )
+    kwargs = by_key.get(key)
+    if kwargs is None and "<path:object_id>" in PATTERNS[key]:
+        kwargs = {"object_id": subject.pk}
+    return reverse(key, kwargs=kwargs)
+
+
+@pytest.mark.parametrize("key", sorted(PATTERNS))
+def test_each_role_gets_the_expected_status(client, people, samples, key):
+    if key not in EXPECTED:
+        pytest.fail(f"{key} has no row in the access matrix")
+    url = concrete_url(key, samples)
+    got = {}
+    for role in ROLES:
+        client.logout()
+        if role != "anonymous":
+            sign_in(client, people[role])
+        got[role] = client.get(url).status_code
+    assert Expect(**got) == EXPECTED[key], url
