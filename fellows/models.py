@@ -28,7 +28,15 @@ IHI_SCORES = [
 
 
 class InitiativeQuerySet(HistoryQuerySet):
-    pass
+    def for_user(self, user):
+        """Initiatives in the person's programme regions (all for the national team), and a
+        chair's PSC's; none for someone who reads published learning only."""
+        from accounts.scope import user_scope
+
+        scope = user_scope(user)
+        if scope.reads_published_only:
+            return self.none()
+        return self.filter(scope.region_q("region") | models.Q(host_psc__in=scope.psc_ids))
 
 
 class Initiative(Versioned):

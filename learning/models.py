@@ -62,7 +62,15 @@ class PsirfResponse(models.TextChoices):
 
 
 class InvestigationQuerySet(HistoryQuerySet):
-    pass
+    def for_user(self, user):
+        """Investigations recorded in the person's programme regions (all for the national
+        team); none for someone who reads published learning only."""
+        from accounts.scope import user_scope
+
+        scope = user_scope(user)
+        if scope.reads_published_only:
+            return self.none()
+        return self.filter(scope.region_q("region"))
 
 
 class Investigation(Versioned):
@@ -136,6 +144,24 @@ class Investigation(Versioned):
 
 
 class LearningItemQuerySet(HistoryQuerySet):
+    def for_user(self, user):
+        """Published learning for every signed-in person; items in progress only for their
+        authors and for the reviewers of their region (its regional leads, the national team)."""
+        from accounts.roles import Role
+        from accounts.scope import user_scope
+
+        if not user.is_authenticated:
+            return self.none()
+        scope = user_scope(user)
+        visible = models.Q(status=LearningItem.Status.PUBLISHED) | models.Q(authors=user)
+        if scope.is_national:
+            return self
+        reviewed = scope.region_ids_for(Role.REGIONAL_LEAD)
+        if reviewed:
+            visible |= models.Q(region__in=reviewed)
+        # Filtering on authors joins a many-to-many: an id subquery keeps one row per item.
+        return self.filter(pk__in=LearningItem.objects.filter(visible).values("pk"))
+
     def published(self):
         return self.filter(status=LearningItem.Status.PUBLISHED)
 
