@@ -18,8 +18,11 @@ STEPS = {
     "submit": ({Status.DRAFT, Status.RETURNED}, Status.SUBMITTED),
     "publish": ({Status.SUBMITTED}, Status.PUBLISHED),
     "return": ({Status.SUBMITTED}, Status.RETURNED),
-    "withdraw": ({Status.DRAFT, Status.SUBMITTED, Status.RETURNED, Status.PUBLISHED}, Status.WITHDRAWN),
-}  # fmt: skip
+    "withdraw": (
+        {Status.DRAFT, Status.SUBMITTED, Status.RETURNED, Status.PUBLISHED},
+        Status.WITHDRAWN,
+    ),
+}
 
 
 class StepNotAllowed(Exception):
