@@ -1,0 +1,6 @@
+from django.urls import path
+
+app_name = "fellows"
+urlpatterns: list = [
+    # Initiative pages: list, add, detail, edit, milestones, progress updates.
+]
