@@ -36,6 +36,10 @@ class InitiativeQuerySet(HistoryQuerySet):
         scope = user_scope(user)
         if scope.reads_published_only:
             return self.none()
+        if scope.is_national:
+            # Not folded into the filter below: an empty Q() ORed with another is dropped,
+            # which would leave the national team only the PSC condition.
+            return self.all()
         return self.filter(scope.region_q("region") | models.Q(host_psc__in=scope.psc_ids))
 
 
