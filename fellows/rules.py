@@ -37,3 +37,13 @@ def is_fellow_on(user, initiative):
 
 rules.add_perm("fellows.add_initiative", is_fellow | is_national_team)
 rules.add_perm("fellows.change_initiative", is_fellow_on | leads_region_of | is_national_team)
+
+
+@rules.predicate
+def works_on_initiatives(user):
+    """Anyone with a role in the programme; a partner reader sees published learning only."""
+    scope = user_scope(user)
+    return bool(scope.roles) and not scope.reads_published_only
+
+
+rules.add_perm("fellows.view_initiatives", works_on_initiatives)

@@ -1,0 +1,106 @@
+"""Reads of initiatives that need care: the list's latest score and next milestone in the same
+query, and the detail page's related records in a fixed number of queries."""
+
+from django.db.models import OuterRef, Prefetch, Subquery
+
+from fellows.models import Initiative, Milestone, ProgressUpdate
+from learning.models import LearningItem
+
+
+def initiative_list(*, user, status="", region=None):
+    """The initiatives in the person's scope, each with `latest_score`, `next_milestone_title`
+    and `next_milestone_due`: one query, however many rows."""
+    latest = ProgressUpdate.objects.filter(initiative=OuterRef("pk")).order_by(
+        "-written_on", "-created_at"
+    )
+    upcoming = Milestone.objects.filter(
+        initiative=OuterRef("pk"), completed_on__isnull=True
+    ).order_by("due_on", "pk")
+    initiatives = (
+        Initiative.objects.for_user(user)
+        .select_related("region", "host_psc__host")
+        .annotate(
+            latest_score=Subquery(latest.values("ihi_score")[:1]),
+            next_milestone_title=Subquery(upcoming.values("title")[:1]),
+            next_milestone_due=Subquery(upcoming.values("due_on")[:1]),
+        )
+        .order_by("-updated_at", "pk")
+    )
+    if status:
+        initiatives = initiatives.filter(status=status)
+    if region is not None:
+        initiatives = initiatives.filter(region=region)
+    return initiatives
+
+
+def initiative_for_detail(user):
+    """The queryset the detail page reads one initiative from, with everything it shows."""
+    return (
+        Initiative.objects.for_user(user)
+        .select_related("region", "host_psc__host", "created_by")
+        .prefetch_related(
+            "partners",
+            "themes",
+            "syllabus_domains",
+            "syllabus_levels",
+            "fellows",
+            "milestones",
+            Prefetch(
+                "progress_updates",
+                queryset=ProgressUpdate.objects.select_related("by").order_by(
+                    "written_on", "created_at"
+                ),
+            ),
+        )
+    )
+
+
+def initiative_learning_items(*, initiative, user):
+    """The learning items linked to the initiative that the person may see."""
+    return (
+        LearningItem.objects.for_user(user)
+        .filter(initiatives=initiative)
+        .order_by("-published_at", "-created_at")
+    )
+
+
+def initiative_changes(initiative):
+    """The initiative's change history (newest first) with the names of related records in
+    place of the ids that many-to-many changes are stored as."""
+    from portal.history import changes_of
+
+    entries = changes_of(initiative)
+    wanted = {}
+    for entry in entries:
+        for label, old, new in entry["changes"]:
+            if isinstance(old, list) or isinstance(new, list):
+                field = _m2m_field_by_label(label)
+                target = field.related_model._meta.model_name
+                for rows in (old or [], new or []):
+                    wanted.setdefault(field, set()).update(row.get(target) for row in rows)
+    names = {}
+    for field, pks in wanted.items():
+        found = field.related_model._default_manager.in_bulk(pks)
+        names[field] = {pk: str(obj) for pk, obj in found.items()}
+    for entry in entries:
+        shown = []
+        for label, old, new in entry["changes"]:
+            if isinstance(old, list) or isinstance(new, list):
+                field = _m2m_field_by_label(label)
+                target = field.related_model._meta.model_name
+                old, new = (
+                    ", ".join(
+                        sorted(names[field].get(row.get(target), "(removed)") for row in rows or [])
+                    )
+                    for rows in (old, new)
+                )
+            shown.append((label, old, new))
+        entry["changes"] = shown
+    return entries
+
+
+def _m2m_field_by_label(label):
+    for field in Initiative._meta.many_to_many:
+        if field.verbose_name.capitalize() == label:
+            return field
+    raise LookupError(label)
