@@ -1,6 +1,7 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.utils import timezone
 
 from accounts.models import RoleAssignment, User
 from accounts.roles import Role
@@ -134,7 +135,9 @@ class MilestoneForm(forms.ModelForm):
 
 
 class ProgressUpdateForm(forms.ModelForm):
-    written_on = DateField(label="Date of the update", help_text="For example, 15 5 2026")
+    written_on = DateField(
+        label="Date of the update", initial=timezone.localdate, help_text="For example, 15 5 2026"
+    )
 
     class Meta:
         model = ProgressUpdate

@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.roles import Role
 from fellows.models import Initiative, Milestone, ProgressUpdate
@@ -589,3 +590,11 @@ def test_the_detail_page_takes_the_same_number_of_queries_however_many_rows(
 # Session, user and scope; the initiative and 7 prefetches; the learning items; the history
 # (whose size depends on the edits made, not on the rows here); and the base template's.
 DETAIL_QUERIES = 25
+
+
+def test_the_progress_update_form_starts_with_todays_date(client, fellow, initiative):
+    sign_in(client, fellow)
+
+    form = client.get(reverse("fellows:progress-add", args=[initiative.pk])).context["form"]
+
+    assert form["written_on"].value() == timezone.localdate()
