@@ -1,0 +1,259 @@
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from portal.concurrency import Versioned
+from portal.history import UNTRACKED, HistoryQuerySet
+from portal.nhs_number import no_nhs_number
+
+
+class SyllabusDomain(models.Model):
+    """A domain of the NHS Patient Safety Syllabus (v2, 2021): fixed reference data."""
+
+    number = models.PositiveSmallIntegerField(unique=True)
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["number"]
+
+    def __str__(self):
+        return f"{self.number}. {self.name}"
+
+
+class SyllabusLevel(models.Model):
+    """A level of the NHS Patient Safety Syllabus, from essentials (1) to experts (5)."""
+
+    number = models.PositiveSmallIntegerField(unique=True)
+    name = models.CharField(max_length=200)
+    audience = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["number"]
+
+    def __str__(self):
+        return f"Level {self.number}: {self.name}"
+
+
+class Theme(models.Model):
+    """A safety theme records are tagged with (medication safety, deterioration, ...)."""
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class PsirfResponse(models.TextChoices):
+    """Learning-response types under the Patient Safety Incident Response Framework."""
+
+    PSII = "psii", "Patient safety incident investigation (PSII)"
+    AAR = "aar", "After action review (AAR)"
+    MDT = "mdt", "Multidisciplinary team (MDT) review"
+    SWARM = "swarm", "SWARM huddle"
+    OTHER = "other", "Other learning response"
+
+
+class InvestigationQuerySet(HistoryQuerySet):
+    def for_user(self, user):
+        """Investigations recorded in the person's programme regions (all for the national
+        team); none for someone who reads published learning only."""
+        from accounts.scope import user_scope
+
+        scope = user_scope(user)
+        if scope.reads_published_only:
+            return self.none()
+        return self.filter(scope.region_q("region"))
+
+
+class Investigation(Versioned):
+    """A published investigation whose learning a fellow is translating. Never a case record:
+    the portal links to the published report."""
+
+    class Source(models.TextChoices):
+        HSSIB = "hssib", "HSSIB national investigation report"
+        PSIRF = "psirf", "PSIRF learning response"
+        LEARNING_FROM_DEATHS = "lfd", "Learning from Deaths review (structured judgement)"
+        PREVENTION_OF_FUTURE_DEATHS = "pfd", "Coroner's Prevention of Future Deaths report"
+        OTHER = "other", "Other"
+
+    source = models.CharField(max_length=10, choices=Source.choices)
+    psirf_response_type = models.CharField(
+        "PSIRF response type", max_length=10, choices=PsirfResponse.choices, blank=True
+    )
+    sjr_overall_score = models.PositiveSmallIntegerField(
+        "structured judgement review overall score",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text="1 (very poor care) to 5 (excellent care).",
+    )
+    title = models.CharField(max_length=250, validators=[no_nhs_number])
+    organisation = models.ForeignKey(
+        "regions.Organisation", on_delete=models.PROTECT, related_name="investigations"
+    )
+    report_url = models.URLField("link to the published report", max_length=500, blank=True)
+    published_on = models.DateField("publication date", null=True, blank=True)
+    summary = models.TextField(validators=[no_nhs_number])
+    themes = models.ManyToManyField(Theme, blank=True, related_name="investigations")
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="investigations"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # Kept up to date by a database trigger on PostgreSQL (see the search migration); unused on
+    # SQLite, where search falls back to plain matching.
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    history = HistoricalRecords(m2m_fields=[themes], excluded_fields=UNTRACKED)
+    objects = InvestigationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_on", "-created_at"]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.source == self.Source.PSIRF and not self.psirf_response_type:
+            errors["psirf_response_type"] = "Select the type of PSIRF learning response."
+        if self.source != self.Source.PSIRF and self.psirf_response_type:
+            errors["psirf_response_type"] = "Only a PSIRF learning response has a response type."
+        if self.source != self.Source.LEARNING_FROM_DEATHS and self.sjr_overall_score:
+            errors["sjr_overall_score"] = "Only a Learning from Deaths review has an SJR score."
+        if (
+            self.source in {self.Source.HSSIB, self.Source.PREVENTION_OF_FUTURE_DEATHS}
+            and not self.report_url
+        ):
+            errors["report_url"] = "Enter the link to the published report."
+        if errors:
+            raise ValidationError(errors)
+
+
+class LearningItemQuerySet(HistoryQuerySet):
+    def for_user(self, user):
+        """Published learning for every signed-in person; items in progress only for their
+        authors and for the reviewers of their region (its regional leads, the national team)."""
+        from accounts.roles import Role
+        from accounts.scope import user_scope
+
+        if not user.is_authenticated:
+            return self.none()
+        scope = user_scope(user)
+        visible = models.Q(status=LearningItem.Status.PUBLISHED) | models.Q(authors=user)
+        if scope.is_national:
+            return self
+        reviewed = scope.region_ids_for(Role.REGIONAL_LEAD)
+        if reviewed:
+            visible |= models.Q(region__in=reviewed)
+        # Filtering on authors joins a many-to-many: an id subquery keeps one row per item.
+        return self.filter(pk__in=LearningItem.objects.filter(visible).values("pk"))
+
+    def published(self):
+        return self.filter(status=LearningItem.Status.PUBLISHED)
+
+    def awaiting_review(self):
+        return self.filter(status=LearningItem.Status.SUBMITTED)
+
+
+class LearningItem(Versioned):
+    class Kind(models.TextChoices):
+        BEST_PRACTICE = "best_practice", "Best practice"
+        FROM_INVESTIGATION = "investigation", "Learning from an investigation"
+        GAP = "gap", "Gap in practice or training"
+        CURRICULUM_CHANGE = "curriculum", "Curriculum change"
+        STAFF_SUPPORT = "staff_support", "Support for staff affected by incidents"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted for review"
+        PUBLISHED = "published", "Published"
+        RETURNED = "returned", "Returned with feedback"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    kind = models.CharField("type", max_length=20, choices=Kind.choices)
+    title = models.CharField(max_length=250, validators=[no_nhs_number])
+    summary = models.TextField(
+        validators=[no_nhs_number], help_text="One or two sentences: shown in lists and digests."
+    )
+    body = models.TextField(
+        blank=True,
+        validators=[no_nhs_number],
+        help_text="Plain text or Markdown: headings, lists, links and emphasis.",
+    )
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="learning_items"
+    )
+    authors = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="learning_items")
+    themes = models.ManyToManyField(Theme, blank=True, related_name="learning_items")
+    syllabus_domains = models.ManyToManyField(SyllabusDomain, blank=True, related_name="+")
+    syllabus_levels = models.ManyToManyField(SyllabusLevel, blank=True, related_name="+")
+    psirf_response_type = models.CharField(
+        "PSIRF response type", max_length=10, choices=PsirfResponse.choices, blank=True
+    )
+    investigations = models.ManyToManyField(
+        Investigation, blank=True, related_name="learning_items"
+    )
+    initiatives = models.ManyToManyField(
+        "fellows.Initiative", blank=True, related_name="learning_items"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    # Kept up to date by a database trigger on PostgreSQL (see the search migration); unused on
+    # SQLite, where search falls back to plain matching.
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    history = HistoricalRecords(
+        m2m_fields=[authors, themes, syllabus_domains, syllabus_levels, investigations],
+        excluded_fields=UNTRACKED,
+    )
+    objects = LearningItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-created_at"]
+        indexes = [models.Index(fields=["status", "region"])]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_editable(self):
+        return self.status in {self.Status.DRAFT, self.Status.RETURNED}
+
+
+class LearningItemEvent(models.Model):
+    """One step of a learning item's review: who moved it from which status to which, when,
+    and the feedback given when it was returned."""
+
+    item = models.ForeignKey(LearningItem, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=20, choices=LearningItem.Status.choices)
+    to_status = models.CharField(max_length=20, choices=LearningItem.Status.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    feedback = models.TextField(blank=True, validators=[no_nhs_number])
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.item}: {self.from_status} → {self.to_status}"

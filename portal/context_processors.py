@@ -4,7 +4,10 @@ from django.urls import reverse
 
 SERVICE_NAME = "Patient safety fellows"
 
-NAV_PERMISSIONS = [("People", "accounts:people", "accounts.view_people")]
+NAV_PERMISSIONS = [
+    ("Initiatives", "fellows:list", "fellows.view_initiatives"),
+    ("People", "accounts:people", "accounts.view_people"),
+]
 
 
 def portal(request):

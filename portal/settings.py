@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "allauth.usersessions",
     "crispy_forms",
     "rules.apps.AutodiscoverRulesConfig",
+    "simple_history",
     "portal",
     "accounts",
     "regions",
@@ -83,6 +84,7 @@ MIDDLEWARE = [
     # account without a second factor is sent to set one up before it can reach anything else.
     "accounts.middleware.SessionLifetimeMiddleware",
     "accounts.middleware.MfaRequiredMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 

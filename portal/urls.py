@@ -14,6 +14,8 @@ urlpatterns = [
     path("health/ready", views.health_ready, name="health-ready"),
     path("accounts/", include("allauth.urls")),
     path("regions/", include("regions.urls")),
+    path("initiatives/", include("fellows.urls")),
+    path("", include("learning.urls")),
     path("", include("accounts.urls")),
     path("admin/", admin.site.urls),
 ]

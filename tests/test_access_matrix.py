@@ -16,7 +16,9 @@ from django.urls import URLResolver, get_resolver, reverse
 from accounts.models import RoleAssignment
 from accounts.roles import Role
 from accounts.services import invitation_create, invitation_token
+from fellows.models import Milestone
 from tests.roles import host_psc, person_with, region, sign_in
+from tests.work_factories import InitiativeFactory
 
 ROLES = ("anonymous", "fellow", "lead", "chair", "national", "reader")
 
@@ -42,6 +44,11 @@ def signed_in(code, anonymous=302):
 # National team and regional leads manage people; the sample records are in the lead's region.
 MANAGERS = Expect(anonymous=302, fellow=403, lead=200, chair=403, national=200, reader=403)
 IN_SCOPE = Expect(anonymous=302, fellow=404, lead=200, chair=404, national=200, reader=404)
+# The fellows on an initiative, the lead of its region and the national team change it. A
+# partner reader is refused before the initiative is looked up.
+INITIATIVE_EDITORS = Expect(
+    anonymous=302, fellow=200, lead=200, chair=403, national=200, reader=404
+)
 
 EXPECTED = {
     "home": signed_in(200),
@@ -58,6 +65,16 @@ EXPECTED = {
     "accounts:invitation": IN_SCOPE,
     "accounts:invitation-resend": IN_SCOPE,
     "accounts:invitation-revoke": IN_SCOPE,
+    # Initiatives: everyone with a role but a partner reader; the sample is the fellow's, in the
+    # north, and its PSC is the chair's.
+    "fellows:list": signed_in(200)._replace(reader=403),
+    "fellows:add": Expect(anonymous=302, fellow=200, lead=403, chair=403, national=200, reader=403),
+    "fellows:detail": signed_in(200)._replace(reader=403),
+    "fellows:edit": INITIATIVE_EDITORS,
+    "fellows:milestone-add": INITIATIVE_EDITORS,
+    "fellows:milestone-edit": INITIATIVE_EDITORS,
+    "fellows:milestone-complete": signed_in(405),  # POST only
+    "fellows:progress-add": INITIATIVE_EDITORS,
     # Public: a signed-in person who is not the invitee is told the link is someone else's.
     "accounts:invitation-accept": everyone(200),
     # Sign-in and account pages. Signed-in people are sent on from the sign-in pages.
@@ -184,17 +201,30 @@ def samples(people):
         region=region("north"),
         psc=host_psc("north"),
     )
+    initiative = InitiativeFactory(created_by=people["fellow"], region=region("north"))
+    milestone = Milestone.objects.create(
+        initiative=initiative, title="Baseline audit", due_on="2026-06-30"
+    )
     return {
         "subject": subject,
         "assignment": subject.assignments.get(),
         "invitation": invitation,
+        "initiative": initiative,
+        "milestone": milestone,
     }
 
 
 def concrete_url(key, samples):
     """A real URL for the pattern, pointing at the sample records."""
     subject = samples["subject"]
+    initiative, milestone = samples["initiative"], samples["milestone"]
     by_key = {
+        "fellows:detail": {"pk": initiative.pk},
+        "fellows:edit": {"pk": initiative.pk},
+        "fellows:milestone-add": {"pk": initiative.pk},
+        "fellows:progress-add": {"pk": initiative.pk},
+        "fellows:milestone-edit": {"initiative_pk": initiative.pk, "pk": milestone.pk},
+        "fellows:milestone-complete": {"initiative_pk": initiative.pk, "pk": milestone.pk},
         "accounts:person": {"pk": subject.pk},
         "accounts:person-deactivate": {"pk": subject.pk},
         "accounts:assignment-end": {"pk": samples["assignment"].pk},

@@ -1,0 +1,175 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.utils import timezone
+
+from accounts.models import RoleAssignment, User
+from accounts.roles import Role
+from accounts.scope import user_scope
+from fellows.models import Initiative, Milestone, ProgressUpdate
+from portal.forms import DateField
+from regions.models import Organisation, PatientSafetyCollaborative, Region
+
+
+def _with_helper(form, button):
+    form.helper = FormHelper()
+    form.helper.add_input(Submit("submit", button))
+
+
+class InitiativeForm(forms.ModelForm):
+    """Offers only the regions and host PSCs the person works in (any for the national team),
+    and carries the version it was shown so a later edit by someone else is not overwritten."""
+
+    starts_on = DateField(label="Start date", required=False, help_text="For example, 1 4 2026")
+    ends_on = DateField(label="End date", required=False, help_text="For example, 31 3 2027")
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Initiative
+        fields = [
+            "title",
+            "summary",
+            "aims",
+            "status",
+            "starts_on",
+            "ends_on",
+            "region",
+            "host_psc",
+            "partners",
+            "themes",
+            "syllabus_domains",
+            "syllabus_levels",
+            "fellows",
+        ]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 4}),
+            "aims": forms.Textarea(attrs={"rows": 4}),
+            "status": forms.RadioSelect,
+            "partners": forms.CheckboxSelectMultiple,
+            "themes": forms.CheckboxSelectMultiple,
+            "syllabus_domains": forms.CheckboxSelectMultiple,
+            "syllabus_levels": forms.CheckboxSelectMultiple,
+            "fellows": forms.CheckboxSelectMultiple,
+        }
+        labels = {
+            "syllabus_domains": "Patient Safety Syllabus domains",
+            "syllabus_levels": "Patient Safety Syllabus levels",
+        }
+        help_texts = {
+            "summary": "What the initiative is and why. Never include patient details.",
+            "partners": "Trusts, universities and other organisations working on it with you.",
+            "fellows": "The safety fellows working on it. If you choose none, it is you.",
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        scope = user_scope(user)
+        regions = Region.objects.in_programme_scheme()
+        pscs = PatientSafetyCollaborative.objects.select_related("host")
+        if not scope.is_national:
+            fellow_regions = scope.region_ids_for(Role.FELLOW)
+            led_regions = scope.region_ids_for(Role.REGIONAL_LEAD)
+            fellow_pscs = {
+                a.psc_id for a in scope.assignments if a.role == Role.FELLOW and a.psc_id
+            }
+            regions = regions.filter(pk__in=fellow_regions | led_regions)
+            pscs = pscs.filter(pk__in=fellow_pscs) | pscs.filter(primary_region__in=led_regions)
+        if self.instance.pk:
+            # What the record already has stays choosable, so an edit need not change it.
+            regions = regions | Region.objects.filter(pk=self.instance.region_id)
+            pscs = pscs | PatientSafetyCollaborative.objects.filter(pk=self.instance.host_psc_id)
+        self.fields["region"].queryset = regions.distinct()
+        self.fields["host_psc"].queryset = pscs.distinct().order_by("host__name")
+        self.fields["region"].empty_label = "Choose a region"
+        self.fields["host_psc"].empty_label = "Choose a host PSC"
+        self.fields["partners"].queryset = Organisation.objects.filter(
+            closed_on__isnull=True
+        ).order_by("name")
+        self.fields["syllabus_levels"].label_from_instance = lambda level: str(level)
+
+        fellows = User.objects.filter(
+            assignments__in=RoleAssignment.objects.active().filter(
+                role=Role.FELLOW, region__in=self.fields["region"].queryset
+            )
+        )
+        if self.instance.pk:
+            fellows = fellows | User.objects.filter(initiatives=self.instance)
+        self.fields["fellows"].queryset = fellows.distinct().order_by("full_name", "email")
+        self.fields["fellows"].required = False
+
+        if not self.instance.pk:
+            self.fields["fellows"].initial = [user.pk] if scope.has_role(Role.FELLOW) else []
+            own = next((a for a in scope.assignments if a.role == Role.FELLOW), None)
+            if own is not None:
+                self.fields["region"].initial = own.region_id
+                self.fields["host_psc"].initial = own.psc_id
+        self.fields["version"].initial = self.instance.version
+        _with_helper(self, "Save initiative")
+
+    def clean(self):
+        cleaned = super().clean()
+        starts_on, ends_on = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if starts_on and ends_on and ends_on < starts_on:
+            self.add_error("ends_on", "The end date must be on or after the start date")
+        return cleaned
+
+    def fields_to_save(self):
+        """The cleaned values the services take: model fields and many-to-many sets."""
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class MilestoneForm(forms.ModelForm):
+    due_on = DateField(label="Due date", help_text="For example, 30 6 2026")
+    completed_on = DateField(
+        label="Completed date", required=False, help_text="Leave blank until it is done"
+    )
+
+    class Meta:
+        model = Milestone
+        fields = ["title", "due_on", "completed_on"]
+        labels = {"title": "Milestone"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _with_helper(self, "Save milestone")
+
+
+class ProgressUpdateForm(forms.ModelForm):
+    written_on = DateField(
+        label="Date of the update", initial=timezone.localdate, help_text="For example, 15 5 2026"
+    )
+
+    class Meta:
+        model = ProgressUpdate
+        fields = ["written_on", "ihi_score", "text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 5})}
+        help_texts = {
+            "ihi_score": "Where the initiative is now on the IHI scale for improvement projects",
+            "text": "What has happened since the last update. Never include patient details.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        scores = self.fields["ihi_score"].choices[1:]
+        self.fields["ihi_score"].choices = [("", "Choose a score"), *scores]
+        _with_helper(self, "Save update")
+
+
+class InitiativeFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label="Status", required=False, choices=[("", "Any status"), *Initiative.Status.choices]
+    )
+    region = forms.ModelChoiceField(
+        label="Region", required=False, queryset=Region.objects.none(), empty_label="Any region"
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        scope = user_scope(user)
+        regions = Region.objects.in_programme_scheme()
+        if not scope.is_national:
+            regions = regions.filter(pk__in=scope.region_ids)
+        self.fields["region"].queryset = regions
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.add_input(Submit("", "Filter", css_class="nhsuk-button--secondary"))

@@ -1,0 +1,236 @@
+"""Initiatives, their milestones and progress updates.
+
+An initiative is looked up within the person's scope first, so one outside it is a 404 for
+everybody, then checked against its permission. Changes are POST only.
+"""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.forms import ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from rules.contrib.views import permission_required
+
+from accounts.scope import get_object_for_user_or_404, scoped_getter
+from fellows import selectors, services
+from fellows.forms import InitiativeFilterForm, InitiativeForm, MilestoneForm, ProgressUpdateForm
+from fellows.models import Initiative, Milestone
+from portal.concurrency import EditConflict
+
+PAGE_SIZE = 25
+
+initiative_in_scope = scoped_getter(lambda user: Initiative.objects.for_user(user))
+# The milestone pages name the initiative in the URL too: the record is reached through it.
+initiative_of_milestone = scoped_getter(
+    lambda user: Initiative.objects.for_user(user), url_kwarg="initiative_pk"
+)
+
+
+@require_GET
+@permission_required("fellows.view_initiatives", raise_exception=True)
+def initiative_list(request):
+    filters = InitiativeFilterForm(request.GET or None, user=request.user)
+    status, region = "", None
+    if filters.is_valid():
+        status, region = filters.cleaned_data["status"], filters.cleaned_data["region"]
+    initiatives = selectors.initiative_list(user=request.user, status=status, region=region)
+    page = Paginator(initiatives, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "fellows/initiative_list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "query": query.urlencode(),
+            "filtered": bool(status or region),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("fellows.add_initiative", raise_exception=True)
+def initiative_create(request):
+    form = InitiativeForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        initiative = services.initiative_create(by=request.user, **form.fields_to_save())
+        messages.success(request, f"Initiative added: {initiative}.")
+        return redirect("fellows:detail", pk=initiative.pk)
+    return render(request, "fellows/initiative_form.html", {"form": form})
+
+
+@require_GET
+@permission_required("fellows.view_initiatives", raise_exception=True)
+def initiative_detail(request, pk):
+    initiative = get_object_for_user_or_404(
+        selectors.initiative_for_detail(request.user), request=request, pk=pk
+    )
+    updates = list(initiative.progress_updates.all())
+    today = timezone.localdate()
+    milestones = [
+        {"milestone": milestone, "overdue": milestone.is_overdue(today)}
+        for milestone in initiative.milestones.all()
+    ]
+    return render(
+        request,
+        "fellows/initiative_detail.html",
+        {
+            "initiative": initiative,
+            "updates": updates,
+            "timeline": list(reversed(updates)),
+            "chart": _score_chart(updates),
+            "milestones": milestones,
+            "learning_items": selectors.initiative_learning_items(
+                initiative=initiative, user=request.user
+            ),
+            "history": selectors.initiative_changes(initiative),
+            "can_change": request.user.has_perm("fellows.change_initiative", initiative),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("fellows.change_initiative", fn=initiative_in_scope, raise_exception=True)
+def initiative_edit(request, pk):
+    initiative = initiative_in_scope(request, pk=pk)
+    form = InitiativeForm(request.POST or None, instance=initiative, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.initiative_update(
+                initiative=initiative,
+                expected_version=form.cleaned_data["version"] or 0,
+                **form.fields_to_save(),
+            )
+        except EditConflict as conflict:
+            form.add_error(None, ValidationError(_conflict_message(conflict.current)))
+            # Saving again is then a choice made knowing of the other change.
+            form.data = form.data.copy()
+            form.data["version"] = conflict.current.version
+        else:
+            messages.success(request, "Initiative saved.")
+            return redirect("fellows:detail", pk=pk)
+    return render(request, "fellows/initiative_form.html", {"form": form, "initiative": initiative})
+
+
+def _conflict_message(current):
+    latest = current.history.select_related("history_user").order_by("-history_date").first()
+    who, when = "Someone else", ""
+    if latest is not None:
+        who = latest.history_user or who
+        when = " on " + date_format(timezone.localtime(latest.history_date), "j F Y \\a\\t H:i")
+    return (
+        f"{who} changed this initiative{when}, after you opened it. Nothing has been "
+        "overwritten and your changes are not saved: they are still in the form. Open the "
+        "initiative in a new tab to see its current details, then save again if your changes "
+        "should replace them."
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("fellows.change_initiative", fn=initiative_in_scope, raise_exception=True)
+def milestone_create(request, pk):
+    initiative = initiative_in_scope(request, pk=pk)
+    form = MilestoneForm(request.POST or None, instance=Milestone(initiative=initiative))
+    if request.method == "POST" and form.is_valid():
+        milestone = form.save()
+        messages.success(request, f"Milestone added: {milestone}.")
+        return redirect("fellows:detail", pk=pk)
+    return render(
+        request,
+        "fellows/child_form.html",
+        {"form": form, "initiative": initiative, "heading": "Add a milestone"},
+    )
+
+
+def _milestone(request, initiative_pk, pk):
+    initiative = initiative_of_milestone(request, initiative_pk=initiative_pk)
+    return initiative, get_object_for_user_or_404(
+        initiative.milestones.all(), request=request, pk=pk
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("fellows.change_initiative", fn=initiative_of_milestone, raise_exception=True)
+def milestone_edit(request, initiative_pk, pk):
+    initiative, milestone = _milestone(request, initiative_pk, pk)
+    form = MilestoneForm(request.POST or None, instance=milestone)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"Milestone saved: {milestone}.")
+        return redirect("fellows:detail", pk=initiative_pk)
+    return render(
+        request,
+        "fellows/child_form.html",
+        {"form": form, "initiative": initiative, "heading": "Change a milestone"},
+    )
+
+
+@require_POST
+@permission_required("fellows.change_initiative", fn=initiative_of_milestone, raise_exception=True)
+def milestone_complete(request, initiative_pk, pk):
+    _initiative, milestone = _milestone(request, initiative_pk, pk)
+    services.milestone_complete(milestone=milestone)
+    messages.success(request, f"Milestone marked complete: {milestone}.")
+    return redirect("fellows:detail", pk=initiative_pk)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("fellows.change_initiative", fn=initiative_in_scope, raise_exception=True)
+def progress_update_create(request, pk):
+    initiative = initiative_in_scope(request, pk=pk)
+    form = ProgressUpdateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        update = form.save(commit=False)
+        update.initiative, update.by = initiative, request.user
+        update.save()
+        messages.success(request, "Progress update added.")
+        return redirect("fellows:detail", pk=pk)
+    return render(
+        request,
+        "fellows/child_form.html",
+        {"form": form, "initiative": initiative, "heading": "Add a progress update"},
+    )
+
+
+# The inline chart: a small line of the IHI scores over time in a fixed box, with the scale
+# on the left and the first and last dates below.
+CHART_WIDTH, CHART_HEIGHT = 600, 220
+CHART_LEFT, CHART_RIGHT, CHART_TOP, CHART_BOTTOM = 40, 15, 10, 30
+CHART_TICKS = (1, 2, 3, 4, 5)
+
+
+def _score_chart(updates):
+    """Points for an SVG line of the scores in date order, or None with fewer than two."""
+    if len(updates) < 2:
+        return None
+    first, last = updates[0].written_on, updates[-1].written_on
+    span = max((last - first).days, 1)
+    inner_w = CHART_WIDTH - CHART_LEFT - CHART_RIGHT
+    inner_h = CHART_HEIGHT - CHART_TOP - CHART_BOTTOM
+
+    def y_of(score):
+        return round(CHART_TOP + inner_h * (1 - float(score) / 5), 1)
+
+    points = [
+        (
+            round(CHART_LEFT + inner_w * (update.written_on - first).days / span, 1),
+            y_of(update.ihi_score),
+        )
+        for update in updates
+    ]
+    return {
+        "width": CHART_WIDTH,
+        "height": CHART_HEIGHT,
+        "left": CHART_LEFT,
+        "right": CHART_WIDTH - CHART_RIGHT,
+        "bottom": CHART_HEIGHT - CHART_BOTTOM,
+        "label_y": CHART_HEIGHT - 8,
+        "ticks": [(tick, y_of(tick)) for tick in CHART_TICKS],
+        "points": " ".join(f"{x},{y}" for x, y in points),
+        "dots": points,
+        "first": first,
+        "last": last,
+    }

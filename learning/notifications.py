@@ -1,0 +1,66 @@
+"""Who hears about each review step, and the email they get."""
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from accounts.models import RoleAssignment, User
+from accounts.roles import Role
+from learning.models import LearningItem
+
+Status = LearningItem.Status
+
+
+def recipients_for(event):
+    """Submitting tells the item's regional leads; publishing and returning tell the authors.
+    Nobody is told about their own action."""
+    item = event.item
+    if event.to_status == Status.SUBMITTED:
+        people = User.objects.filter(
+            is_active=True,
+            pk__in=RoleAssignment.objects.active()
+            .filter(role=Role.REGIONAL_LEAD, region=item.region_id)
+            .values("user"),
+        )
+    elif event.to_status in {Status.PUBLISHED, Status.RETURNED}:
+        people = item.authors.filter(is_active=True)
+    else:
+        return []
+    return [person for person in people.order_by("email") if person.pk != event.by_id]
+
+
+SUBJECTS = {
+    Status.SUBMITTED: "Learning submitted for your review: {title}",
+    Status.PUBLISHED: "Your learning has been published: {title}",
+    Status.RETURNED: "Your learning has been returned with feedback: {title}",
+}
+
+
+def send_event_email(event):
+    """Send one email per recipient; returns the addresses written to."""
+    people = recipients_for(event)
+    if not people:
+        return []
+    item = event.item
+    context = {
+        "event": event,
+        "item": item,
+        "item_url": settings.SITE_URL + reverse("learning:item-detail", args=[item.pk]),
+        "review_url": settings.SITE_URL + reverse("learning:review-queue"),
+    }
+    subject = SUBJECTS[event.to_status].format(title=item.title)
+    sent = []
+    for person in people:
+        context["person"] = person
+        message = EmailMultiAlternatives(
+            subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
+            body=render_to_string("emails/learning_event.txt", context),
+            to=[person.email],
+        )
+        message.attach_alternative(
+            render_to_string("emails/learning_event.html", context), "text/html"
+        )
+        message.send()
+        sent.append(person.email)
+    return sent

@@ -1,0 +1,48 @@
+"""Who may do what with investigations and learning items, including each review step."""
+
+import rules
+
+from accounts.roles import Role
+from accounts.scope import user_scope
+from fellows.rules import is_fellow, is_national_team, leads_region_of
+
+
+@rules.predicate
+def works_in_region_of(user, record):
+    """A fellow or regional lead of the record's region."""
+    return record is not None and record.region_id in user_scope(user).region_ids_for(
+        Role.FELLOW, Role.REGIONAL_LEAD
+    )
+
+
+@rules.predicate
+def is_author(user, item):
+    return item is not None and any(author.pk == user.pk for author in item.authors.all())
+
+
+@rules.predicate
+def is_editable(user, item):
+    return item is not None and item.is_editable
+
+
+@rules.predicate
+def is_submitted(user, item):
+    return item is not None and item.status == item.Status.SUBMITTED
+
+
+@rules.predicate
+def can_be_withdrawn(user, item):
+    return item is not None and item.status != item.Status.WITHDRAWN
+
+
+is_reviewer = leads_region_of | is_national_team
+
+rules.add_perm("learning.add_investigation", is_fellow | is_national_team)
+rules.add_perm("learning.change_investigation", works_in_region_of | is_national_team)
+rules.add_perm("learning.add_learningitem", is_fellow | is_national_team)
+rules.add_perm("learning.change_learningitem", is_author & is_editable)
+rules.add_perm("learning.submit_learningitem", is_author & is_editable)
+# Nobody reviews their own work: a lead who co-wrote an item leaves it to another reviewer.
+rules.add_perm("learning.review_learningitem", is_reviewer & is_submitted & ~is_author)
+rules.add_perm("learning.withdraw_learningitem", (is_author | is_reviewer) & can_be_withdrawn)
+rules.add_perm("learning.view_review_queue", is_reviewer)

@@ -1,0 +1,240 @@
+"""One search over initiatives, investigations and published learning items.
+
+On PostgreSQL: full-text search on each record's trigger-maintained search_vector (titles and
+summaries weigh more than bodies), ranked, with matches highlighted. On SQLite (`make run`):
+every word must appear somewhere in the text, ranked by how often and where. Both expand the
+programme's synonyms, so "second victim" finds learning about staff affected by incidents.
+
+Callers pass querysets already scoped to the person searching: this module never widens them.
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.db import connection
+from django.db.models import F, Q
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from learning.models import LearningItem
+
+# Phrases people search for, and the programme's own words for the same thing.
+SYNONYMS = {
+    "second victim": "staff affected by incidents",
+    "second victims": "staff affected by incidents",
+}
+# Highlight markers PostgreSQL puts around matches; the text is escaped before they become
+# <mark> tags, so nothing a user wrote can turn into markup.
+OPEN, CLOSE = "\u27e6", "\u27e7"
+CONFIG = "english"
+MAX_PER_KIND = 500
+
+
+@dataclass
+class SearchFilters:
+    types: list = field(default_factory=list)  # "initiative", "investigation" or a learning kind
+    region: int | None = None
+    status: str = ""  # an initiative status
+    theme: str = ""  # a theme slug
+    domain: int | None = None  # a syllabus domain number
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+@dataclass
+class SearchResult:
+    record: object
+    kind: str
+    kind_label: str
+    title: str
+    summary: str
+    rank: float
+    when: date | None
+
+
+def expand(text):
+    """The query's alternatives: what was typed, plus the programme's words for it."""
+    alternatives = [text]
+    lowered = text.lower()
+    for phrase, meaning in SYNONYMS.items():
+        if phrase in lowered:
+            alternatives.append(meaning)
+    return alternatives
+
+
+def search(text, *, initiatives, investigations, learning_items, filters=None):
+    """Ranked results (best first) from the three scoped querysets; learning items must
+    already be limited to published ones by the caller's queryset or are limited here."""
+    filters = filters or SearchFilters()
+    text = (text or "").strip()
+    sources = [
+        ("initiative", "Initiative", _filter_initiatives(initiatives, filters), "starts_on"),
+        (
+            "investigation",
+            "Investigation",
+            _filter_investigations(investigations, filters),
+            "published_on",
+        ),
+        ("learning", None, _filter_learning(learning_items.published(), filters), "published_at"),
+    ]
+    results = []
+    for kind, label, queryset, date_field in sources:
+        if queryset is None:
+            continue
+        for record, rank, title, summary in _matches(queryset, text, kind):
+            when = getattr(record, date_field)
+            if isinstance(when, datetime):
+                when = when.date()
+            results.append(
+                SearchResult(
+                    record=record,
+                    kind=kind,
+                    kind_label=label or record.get_kind_display(),
+                    title=title,
+                    summary=summary,
+                    rank=rank,
+                    when=when,
+                )
+            )
+    results.sort(key=lambda result: (-result.rank, -(result.when or date.min).toordinal()))
+    return results
+
+
+def _wanted(filters, kinds):
+    return not filters.types or any(kind in filters.types for kind in kinds)
+
+
+def _filter_common(queryset, filters, date_field):
+    if filters.region:
+        queryset = queryset.filter(region_id=filters.region)
+    if filters.theme:
+        queryset = queryset.filter(themes__slug=filters.theme)
+    if filters.date_from:
+        queryset = queryset.filter(**{f"{date_field}__gte": filters.date_from})
+    if filters.date_to:
+        queryset = queryset.filter(**{f"{date_field}__lte": filters.date_to})
+    return queryset.distinct() if filters.theme else queryset
+
+
+def _filter_initiatives(queryset, filters):
+    if not _wanted(filters, ["initiative"]):
+        return None
+    queryset = _filter_common(queryset, filters, "starts_on")
+    if filters.status:
+        queryset = queryset.filter(status=filters.status)
+    if filters.domain:
+        queryset = queryset.filter(syllabus_domains__number=filters.domain).distinct()
+    return queryset
+
+
+def _filter_investigations(queryset, filters):
+    # Investigations have no status and no syllabus tags: those filters leave them out.
+    if not _wanted(filters, ["investigation"]) or filters.status or filters.domain:
+        return None
+    return _filter_common(queryset, filters, "published_on")
+
+
+def _filter_learning(queryset, filters):
+    kinds = [kind for kind in filters.types if kind in LearningItem.Kind.values]
+    if (filters.types and not kinds) or filters.status:
+        return None
+    if kinds:
+        queryset = queryset.filter(kind__in=kinds)
+    if filters.domain:
+        queryset = queryset.filter(syllabus_domains__number=filters.domain).distinct()
+    return _filter_common(queryset, filters, "published_at__date")
+
+
+def _matches(queryset, text, kind):
+    queryset = queryset.select_related("region")
+    if not text:
+        return [
+            (record, 0.0, escape(record.title), escape(record.summary))
+            for record in queryset[:MAX_PER_KIND]
+        ]
+    if connection.vendor == "postgresql":
+        return _postgres_matches(queryset, text, kind)
+    return _plain_matches(queryset, text, kind)
+
+
+def _postgres_matches(queryset, text, kind):
+    alternatives = expand(text)
+    query = SearchQuery(alternatives[0], search_type="websearch", config=CONFIG)
+    for alternative in alternatives[1:]:
+        query |= SearchQuery(alternative, search_type="phrase", config=CONFIG)
+    matched = Q(search_vector=query)
+    if kind == "learning" and len(alternatives) > 1:
+        matched |= Q(kind=LearningItem.Kind.STAFF_SUPPORT)
+    rows = (
+        queryset.filter(matched)
+        .annotate(
+            rank=SearchRank(F("search_vector"), query),
+            title_marked=SearchHeadline(
+                "title", query, config=CONFIG, start_sel=OPEN, stop_sel=CLOSE, highlight_all=True
+            ),
+            summary_marked=SearchHeadline(
+                "summary", query, config=CONFIG, start_sel=OPEN, stop_sel=CLOSE, max_words=60
+            ),
+        )
+        .order_by("-rank")[:MAX_PER_KIND]
+    )
+    return [
+        (row, float(row.rank), _marked(row.title_marked), _marked(row.summary_marked))
+        for row in rows
+    ]
+
+
+def _marked(text):
+    return mark_safe(  # noqa: S308 - escaped first; only our own markers become tags
+        escape(text).replace(OPEN, "<mark>").replace(CLOSE, "</mark>")
+    )
+
+
+def _plain_matches(queryset, text, kind):
+    alternatives = expand(text)
+    word_sets = [re.findall(r"\w+", alternative.lower()) for alternative in alternatives]
+    weighted_fields = {
+        "initiative": [("title", 2), ("summary", 2), ("aims", 1)],
+        "investigation": [("title", 2), ("summary", 2)],
+        "learning": [("title", 2), ("summary", 2), ("body", 1)],
+    }[kind]
+    condition = Q(pk__in=[])
+    for words in word_sets:
+        every_word = Q()
+        for word in words:
+            any_field = Q()
+            for name, _weight in weighted_fields:
+                any_field |= Q(**{f"{name}__icontains": word})
+            every_word &= any_field
+        condition |= every_word
+    if kind == "learning" and len(alternatives) > 1:
+        condition |= Q(kind=LearningItem.Kind.STAFF_SUPPORT)
+    all_words = {word for words in word_sets for word in words}
+    results = []
+    for record in queryset.filter(condition)[:MAX_PER_KIND]:
+        rank = sum(
+            weight * (getattr(record, name) or "").lower().count(word)
+            for name, weight in weighted_fields
+            for word in all_words
+        )
+        results.append(
+            (
+                record,
+                float(rank),
+                _highlight(record.title, all_words),
+                _highlight(record.summary, all_words),
+            )
+        )
+    return results
+
+
+def _highlight(text, words):
+    html = escape(text or "")
+    if not words:
+        return mark_safe(html)  # noqa: S308 - escaped above
+    pattern = re.compile(
+        "|".join(re.escape(escape(word)) for word in sorted(words, key=len, reverse=True)), re.I
+    )
+    return mark_safe(pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", html))  # noqa: S308

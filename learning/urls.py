@@ -1,0 +1,7 @@
+from django.urls import path
+
+app_name = "learning"
+urlpatterns: list = [
+    # Investigations (investigations/...), learning items (learning/...), the review queue
+    # (review/) and search (search/).
+]

@@ -1,0 +1,59 @@
+"""Every free-text field refuses NHS numbers: a new field without the guard fails this test."""
+
+import pytest
+from django.apps import apps
+from django.db import models
+
+from portal.nhs_number import no_nhs_number
+
+OUR_APPS = ["accounts", "regions", "fellows", "learning"]
+
+# Fields that hold no free text about care: identifiers, names of organisations and places
+# from reference data, and what the system itself writes.
+EXEMPT = {
+    "accounts.User.password",
+    "accounts.User.full_name",
+    "accounts.Invitation.full_name",
+    "accounts.Invitation.nonce",
+    "accounts.SecurityEvent.email",
+    "accounts.SecurityEvent.request_id",
+    "accounts.SecurityEvent.path",
+    "regions.RegionScheme.name",
+    "regions.RegionScheme.description",
+    "regions.Region.name",
+    "regions.Organisation.name",
+    "regions.Organisation.ods_code",
+    "regions.OrganisationName.name",
+    "learning.SyllabusDomain.name",
+    "learning.SyllabusLevel.name",
+    "learning.SyllabusLevel.audience",
+    "learning.Theme.name",
+}
+
+
+def free_text_fields():
+    for app_label in OUR_APPS:
+        for model in apps.get_app_config(app_label).get_models():
+            if model.__name__.startswith("Historical"):
+                continue
+            for field in model._meta.get_fields():
+                if (
+                    isinstance(field, (models.CharField, models.TextField))
+                    and not isinstance(
+                        field, (models.EmailField, models.SlugField, models.URLField)
+                    )
+                    and not field.choices
+                ):
+                    yield f"{app_label}.{model.__name__}.{field.name}", field
+
+
+GUARDED = [(name, field) for name, field in free_text_fields() if name not in EXEMPT]
+
+
+@pytest.mark.parametrize(("name", "field"), GUARDED, ids=[name for name, _ in GUARDED])
+def test_every_free_text_field_refuses_nhs_numbers(name, field):
+    assert no_nhs_number in field.validators, f"{name} lacks the NHS number guard"
+
+
+def test_the_exemptions_name_fields_that_exist():
+    assert {name for name, _ in free_text_fields()} >= EXEMPT
