@@ -3,7 +3,13 @@ from django.urls import reverse
 
 SERVICE_NAME = "Patient safety fellows"
 
-NAV_PERMISSIONS = [("People", "accounts:people", "accounts.view_people")]
+NAV_PERMISSIONS = [
+    ("Learning", "learning:item-list", "learning.view_learningitems"),
+    ("Investigations", "learning:investigation-list", "learning.view_investigations"),
+    ("Review", "learning:review-queue", "learning.view_review_queue"),
+    ("Search", "learning:search", "learning.search"),
+    ("People", "accounts:people", "accounts.view_people"),
+]
 
 
 def portal(request):
