@@ -163,6 +163,10 @@ class LearningItemForm(VersionedForm):
             "title"
         )
         self.fields["initiatives"].queryset = Initiative.objects.for_user(user).order_by("title")
+        # An empty list of checkboxes under a heading reads as a fault: leave the question out.
+        for name in ("investigations", "initiatives"):
+            if not self.fields[name].queryset.exists() and not self.instance.pk:
+                del self.fields[name]
         self.helper = FormHelper()
         self.helper.add_input(Submit("save", "Save as draft"))
 
@@ -221,10 +225,10 @@ class LearningFilterForm(forms.Form):
         self.helper = _filter_helper()
 
 
-def _filter_helper(button="Apply filters"):
+def _filter_helper(button="Apply filters", css_class="nhsuk-button--secondary"):
     helper = FormHelper()
     helper.form_method = "get"
-    helper.add_input(Submit("filter", button, css_class="nhsuk-button--secondary"))
+    helper.add_input(Submit("filter", button, css_class=css_class))
     return helper
 
 
@@ -266,12 +270,16 @@ class SearchForm(forms.Form):
         to_field_name="number",
         empty_label="All domains",
     )
-    date_from = DateField(label="From", required=False, help_text="For example, 1 4 2025.")
-    date_to = DateField(label="To", required=False, help_text="For example, 31 3 2026.")
+    date_from = DateField(
+        label="Published or started from", required=False, help_text="For example, 1 4 2025."
+    )
+    date_to = DateField(
+        label="Published or started up to", required=False, help_text="For example, 31 3 2026."
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _filter_helper("Search")
+        self.helper = _filter_helper("Search", css_class="")
 
     def clean(self):
         cleaned = super().clean()

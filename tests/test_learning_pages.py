@@ -105,6 +105,7 @@ def test_a_fellow_adds_a_draft_as_its_author_in_their_region(client, fellow):
 
 
 def test_the_form_offers_only_investigations_and_initiatives_in_scope(client, fellow):
+    InvestigationFactory(title="North report")
     InvestigationFactory(title="South report", region=programme_region("south"))
     sign_in(client, fellow)
     form = client.get(reverse("learning:item-add")).context["form"]
@@ -191,6 +192,12 @@ def test_submitted_learning_cannot_be_edited(client, fellow):
     item = LearningItemFactory(created_by=fellow, status=Status.SUBMITTED)
     sign_in(client, fellow)
     assert client.get(reverse("learning:item-edit", args=[item.pk])).status_code == 403
+
+
+def test_the_form_leaves_out_links_when_there_is_nothing_to_link(client, fellow):
+    sign_in(client, fellow)
+    form = client.get(reverse("learning:item-add")).context["form"]
+    assert "investigations" not in form.fields and "initiatives" not in form.fields
 
 
 def test_a_concurrent_edit_is_refused_and_the_typed_values_are_kept(client, fellow):

@@ -13,8 +13,9 @@ pytestmark = pytest.mark.django_db
 URL = reverse("regions:list")
 
 # Session, user, programme scheme, its regions, their PSCs with hosts, the hosts' former
-# names, the PSCs' coverage, the national organisations and their former names.
-QUERIES = 9
+# names, the PSCs' coverage, the national organisations and their former names; and for the
+# menu, the person's role assignments and their Django permissions (user and group).
+QUERIES = 12
 
 FORMER_NAMES = {
     "Health Innovation North East and North Cumbria": (
