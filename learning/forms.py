@@ -59,6 +59,22 @@ class InvestigationForm(VersionedForm):
         required=False,
         help_text="For example, 27 3 2025.",
     )
+    sjr_overall_score = forms.TypedChoiceField(
+        label="Structured judgement review overall score",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[
+            ("", "Not applicable"),
+            (1, "1: very poor care"),
+            (2, "2: poor care"),
+            (3, "3: adequate care"),
+            (4, "4: good care"),
+            (5, "5: excellent care"),
+        ],
+        help_text="Only for a Learning from Deaths review: the overall score of the "
+        "structured judgement review.",
+    )
     report_url = forms.URLField(
         label="Link to the published report",
         required=False,
@@ -89,8 +105,6 @@ class InvestigationForm(VersionedForm):
         }
         help_texts = {
             "psirf_response_type": "Only for a PSIRF learning response: the type of response.",
-            "sjr_overall_score": "Only for a Learning from Deaths review: the structured "
-            "judgement review's overall score, from 1 (very poor care) to 5 (excellent care).",
             "summary": "What the investigation found. Do not include patient-identifiable "
             "information.",
         }
