@@ -110,6 +110,7 @@ ADMIN_MODELS = [
     "regions_region",
     "regions_organisation",
     "regions_patientsafetycollaborative",
+    "learning_theme",
 ]
 ADMIN_DEFAULT = everyone(302)
 EXPECTED |= {

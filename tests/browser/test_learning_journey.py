@@ -69,6 +69,7 @@ def test_learning_goes_from_a_fellows_draft_to_search_in_another_region(page, pe
 
     # ... and the learning drawn from it, then submits it.
     page.get_by_role("link", name="Learning", exact=True).click()
+    check_accessibility(page)
     page.get_by_role("link", name="Add learning").click()
     page.get_by_label("Learning from an investigation").check()
     page.get_by_label("Title").fill(title)
@@ -106,6 +107,8 @@ def test_learning_goes_from_a_fellows_draft_to_search_in_another_region(page, pe
     # The fellow revises it and submits it again.
     switch_to(page, people["fellow"])
     page.get_by_role("link", name="Learning", exact=True).click()
+    check_accessibility(page)
+    screenshot(page, "learning-list")
     open_item(page, title)
     expect(page.get_by_text("Add who leads the huddle.")).to_be_visible()
     page.get_by_role("link", name="Edit").click()
