@@ -256,3 +256,19 @@ def test_the_detail_page_makes_the_same_number_of_queries_however_much_is_linked
         return item
 
     assert count(linked(4)) == count(linked(1))
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        (Role.PARTNER_READER, ["Learning", "Search"]),
+        (Role.FELLOW, ["Learning", "Investigations", "Search"]),
+        (Role.REGIONAL_LEAD, ["Learning", "Investigations", "Review", "Search"]),
+    ],
+)
+def test_the_menu_shows_the_learning_pages_each_role_may_use(client, role, expected):
+    sign_in(client, person_with(role, "north"))
+    labels = [item["label"] for item in client.get(reverse("home")).context["nav_items"]]
+    assert [
+        label for label in labels if label in {"Learning", "Investigations", "Review", "Search"}
+    ] == expected

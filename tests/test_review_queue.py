@@ -70,3 +70,9 @@ def test_the_queue_makes_the_same_number_of_queries_for_few_and_many_items(clien
     for days in range(2, 8):
         submitted(days).authors.add(person_with(Role.FELLOW, "north"))
     assert count() == few
+
+
+def test_a_new_submission_is_said_to_be_just_now(client):
+    submitted(0, title="Fresh")
+    sign_in(client, person_with(Role.REGIONAL_LEAD, "north"))
+    assert "submitted just now" in client.get(reverse("learning:review-queue")).content.decode()
