@@ -1,8 +1,10 @@
 """Investigations, learning items and their review, the review queue and search.
 
 A record is looked up within the user's scope first (404 outside it), then checked against its
-permission (403). Review steps are POST only, after a confirmation page; the step's service
-checks the item's status again, so two reviewers acting at once cannot both move it.
+permission (403). Review steps are POST only, after a confirmation page. A step the item's
+status does not allow (publishing a draft) is refused with a message rather than a 403, since
+the person may well have been allowed a moment ago; the step's service checks the status again,
+so two reviewers acting at once cannot both move it.
 """
 
 import datetime
