@@ -16,6 +16,16 @@ def works_in_region_of(user, record):
 
 
 @rules.predicate
+def is_regional_lead(user):
+    return user_scope(user).has_role(Role.REGIONAL_LEAD)
+
+
+@rules.predicate
+def reads_published_only(user):
+    return user_scope(user).reads_published_only
+
+
+@rules.predicate
 def is_author(user, item):
     return item is not None and any(author.pk == user.pk for author in item.authors.all())
 
@@ -45,4 +55,10 @@ rules.add_perm("learning.submit_learningitem", is_author & is_editable)
 # Nobody reviews their own work: a lead who co-wrote an item leaves it to another reviewer.
 rules.add_perm("learning.review_learningitem", is_reviewer & is_submitted & ~is_author)
 rules.add_perm("learning.withdraw_learningitem", (is_author | is_reviewer) & can_be_withdrawn)
-rules.add_perm("learning.view_review_queue", is_reviewer)
+# The queue is not about one item: any regional lead has one (for the regions they lead).
+rules.add_perm("learning.view_review_queue", is_regional_lead | is_national_team)
+
+# Investigations are working records: everyone but a reader of published learning sees them.
+rules.add_perm("learning.view_investigations", rules.is_authenticated & ~reads_published_only)
+rules.add_perm("learning.view_learningitems", rules.is_authenticated)
+rules.add_perm("learning.search", rules.is_authenticated)

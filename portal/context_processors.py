@@ -6,6 +6,10 @@ SERVICE_NAME = "Patient safety fellows"
 
 NAV_PERMISSIONS = [
     ("Initiatives", "fellows:list", "fellows.view_initiatives"),
+    ("Learning", "learning:item-list", "learning.view_learningitems"),
+    ("Investigations", "learning:investigation-list", "learning.view_investigations"),
+    ("Review", "learning:review-queue", "learning.view_review_queue"),
+    ("Search", "learning:search", "learning.search"),
     ("People", "accounts:people", "accounts.view_people"),
 ]
 

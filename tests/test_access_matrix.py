@@ -12,13 +12,15 @@ from typing import NamedTuple
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.urls import URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from accounts.models import RoleAssignment
 from accounts.roles import Role
 from accounts.services import invitation_create, invitation_token
 from fellows.models import Milestone
+from learning.models import LearningItem
 from tests.roles import host_psc, person_with, region, sign_in
-from tests.work_factories import InitiativeFactory
+from tests.work_factories import InitiativeFactory, InvestigationFactory, LearningItemFactory
 
 ROLES = ("anonymous", "fellow", "lead", "chair", "national", "reader")
 
@@ -43,6 +45,8 @@ def signed_in(code, anonymous=302):
 
 # National team and regional leads manage people; the sample records are in the lead's region.
 MANAGERS = Expect(anonymous=302, fellow=403, lead=200, chair=403, national=200, reader=403)
+NOT_READERS = Expect(anonymous=302, fellow=200, lead=200, chair=200, national=200, reader=403)
+AUTHORS = Expect(anonymous=302, fellow=200, lead=403, chair=403, national=200, reader=403)
 IN_SCOPE = Expect(anonymous=302, fellow=404, lead=200, chair=404, national=200, reader=404)
 # The fellows on an initiative, the lead of its region and the national team change it. A
 # partner reader is refused before the initiative is looked up.
@@ -77,6 +81,23 @@ EXPECTED = {
     "fellows:progress-add": INITIATIVE_EDITORS,
     # Public: a signed-in person who is not the invitee is told the link is someone else's.
     "accounts:invitation-accept": everyone(200),
+    # Investigations: working records, not for partner readers; fellows and national add them.
+    "learning:investigation-list": NOT_READERS,
+    "learning:investigation-add": AUTHORS,
+    "learning:investigation-detail": NOT_READERS,
+    "learning:investigation-edit": Expect(302, 200, 200, 403, 200, 404),
+    # Learning: the detail is of a published item; the rest of the north fellow's draft.
+    "learning:item-list": signed_in(200),
+    "learning:item-add": AUTHORS,
+    "learning:item-detail": signed_in(200),
+    "learning:item-edit": Expect(302, 200, 403, 404, 403, 404),
+    "learning:item-submit": Expect(302, 200, 403, 404, 403, 404),
+    # A draft cannot be published or returned: those in scope are sent back with a message.
+    "learning:item-publish": Expect(302, 302, 302, 404, 302, 404),
+    "learning:item-return": Expect(302, 302, 302, 404, 302, 404),
+    "learning:item-withdraw": Expect(302, 200, 200, 404, 200, 404),
+    "learning:review-queue": MANAGERS,
+    "learning:search": signed_in(200),
     # Sign-in and account pages. Signed-in people are sent on from the sign-in pages.
     "account_login": signed_in(302, anonymous=200),
     "account_logout": signed_in(200),
@@ -120,6 +141,7 @@ ADMIN_MODELS = [
     "accounts_securityevent",
     "mfa_authenticator",
     "usersessions_usersession",
+    "learning_theme",
 ]
 ADMIN_DEFAULT = everyone(302)
 EXPECTED |= {
@@ -205,7 +227,15 @@ def samples(people):
     milestone = Milestone.objects.create(
         initiative=initiative, title="Baseline audit", due_on="2026-06-30"
     )
+    investigation = InvestigationFactory(created_by=subject)
+    published = LearningItemFactory(
+        created_by=subject, status=LearningItem.Status.PUBLISHED, published_at=timezone.now()
+    )
+    draft = LearningItemFactory(created_by=people["fellow"])
     return {
+        "investigation": investigation,
+        "published": published,
+        "draft": draft,
         "subject": subject,
         "assignment": subject.assignments.get(),
         "invitation": invitation,
@@ -232,6 +262,13 @@ def concrete_url(key, samples):
         "accounts:invitation-resend": {"pk": samples["invitation"].pk},
         "accounts:invitation-revoke": {"pk": samples["invitation"].pk},
         "accounts:invitation-accept": {"token": invitation_token(samples["invitation"])},
+        "learning:investigation-detail": {"pk": samples["investigation"].pk},
+        "learning:investigation-edit": {"pk": samples["investigation"].pk},
+        "learning:item-detail": {"pk": samples["published"].pk},
+        **{
+            f"learning:item-{page}": {"pk": samples["draft"].pk}
+            for page in ("edit", "submit", "publish", "return", "withdraw")
+        },
         "account_confirm_email": {"key": "not-a-real-key"},
         "account_reset_password_from_key": {"uidb36": "1", "key": "not-a-real-key"},
         "admin:view_on_site": {

@@ -12,11 +12,12 @@ pytestmark = pytest.mark.django_db
 
 URL = reverse("regions:list")
 
-# Session, user, the user's authenticator (two-factor check), the user's role assignments (for
-# the menu), programme scheme, its regions, their PSCs with hosts, the hosts' former names, the
-# PSCs' coverage, the national organisations and their former names; then the session saved
-# again (savepoint, update, release) because every request moves the inactivity expiry on.
-QUERIES = 14
+# Session, user, the user's authenticator (two-factor check), programme scheme, its regions,
+# their PSCs with hosts, the hosts' former names, the PSCs' coverage, the national
+# organisations and their former names; for the menu, the person's role assignments and their
+# Django permissions (user and group); then the session saved again (savepoint, update,
+# release) because every request moves the inactivity expiry on.
+QUERIES = 16
 
 FORMER_NAMES = {
     "Health Innovation North East and North Cumbria": (

@@ -1,0 +1,12 @@
+from django.contrib import admin
+
+from learning.models import Theme
+
+
+# Themes are the programme's own list and change over time, so staff keep it up to date here;
+# the syllabus domains and levels are fixed by the published syllabus and are not editable.
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}

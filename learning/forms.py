@@ -1,0 +1,315 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+
+from accounts.roles import Role
+from accounts.scope import user_scope
+from fellows.models import Initiative
+from learning.models import Investigation, LearningItem, SyllabusDomain, Theme
+from learning.search import SearchFilters
+from portal.forms import DateField
+from regions.models import Organisation, Region
+
+CONFLICT_MESSAGE = (
+    "Someone else saved this record after you opened it. Your changes have not been saved: "
+    "they are shown below. Check the record and save again."
+)
+
+
+def _regions_for(user):
+    regions = Region.objects.in_programme_scheme()
+    scope = user_scope(user)
+    if not scope.is_national:
+        regions = regions.filter(pk__in=scope.region_ids)
+    return regions
+
+
+def _default_region(user):
+    """The region of the person's fellow assignment (or their only region), if there is one."""
+    scope = user_scope(user)
+    fellow_regions = scope.region_ids_for(Role.FELLOW)
+    if len(fellow_regions) == 1:
+        return next(iter(fellow_regions))
+    if not scope.is_national and len(scope.region_ids) == 1:
+        return next(iter(scope.region_ids))
+    return None
+
+
+class VersionedForm(forms.ModelForm):
+    """Sends back the version of the record it was shown, for save_if_unchanged."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+
+    def conflict(self):
+        """Keep what was typed, take the newer version, and say why nothing was saved."""
+        self.data = self.data.copy()
+        current = type(self.instance)._base_manager.get(pk=self.instance.pk)
+        self.data["version"] = current.version
+        self.add_error(None, CONFLICT_MESSAGE)
+
+
+class InvestigationForm(VersionedForm):
+    published_on = DateField(
+        label="Publication date",
+        required=False,
+        help_text="For example, 27 3 2025.",
+    )
+    sjr_overall_score = forms.TypedChoiceField(
+        label="Structured judgement review overall score",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[
+            ("", "Not applicable"),
+            (1, "1: very poor care"),
+            (2, "2: poor care"),
+            (3, "3: adequate care"),
+            (4, "4: good care"),
+            (5, "5: excellent care"),
+        ],
+        help_text="Only for a Learning from Deaths review: the overall score of the "
+        "structured judgement review.",
+    )
+    report_url = forms.URLField(
+        label="Link to the published report",
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text="Needed for HSSIB and Prevention of Future Deaths reports. Link to the "
+        "published report only.",
+    )
+
+    class Meta:
+        model = Investigation
+        fields = [
+            "title",
+            "source",
+            "psirf_response_type",
+            "sjr_overall_score",
+            "organisation",
+            "report_url",
+            "published_on",
+            "summary",
+            "themes",
+            "region",
+        ]
+        widgets = {
+            "source": forms.RadioSelect,
+            "themes": forms.CheckboxSelectMultiple,
+            "summary": forms.Textarea(attrs={"rows": 5}),
+        }
+        help_texts = {
+            "psirf_response_type": "Only for a PSIRF learning response: the type of response.",
+            "summary": "What the investigation found. Do not include patient-identifiable "
+            "information.",
+        }
+        labels = {"organisation": "Organisation that published it"}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].choices = Investigation.Source.choices
+        self.fields["psirf_response_type"].choices = [("", "Not applicable")] + list(
+            self.fields["psirf_response_type"].choices
+        )[1:]
+        self.fields["organisation"].queryset = Organisation.objects.order_by("name")
+        self.fields["region"].queryset = _regions_for(user)
+        self.fields["region"].empty_label = "Choose a region"
+        if not self.instance.pk:
+            self.fields["region"].initial = _default_region(user)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("save", "Save investigation"))
+
+
+class LearningItemForm(VersionedForm):
+    class Meta:
+        model = LearningItem
+        fields = [
+            "kind",
+            "title",
+            "summary",
+            "body",
+            "region",
+            "themes",
+            "syllabus_domains",
+            "syllabus_levels",
+            "psirf_response_type",
+            "investigations",
+            "initiatives",
+        ]
+        widgets = {
+            "kind": forms.RadioSelect,
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "body": forms.Textarea(attrs={"rows": 10}),
+            "themes": forms.CheckboxSelectMultiple,
+            "syllabus_domains": forms.CheckboxSelectMultiple,
+            "syllabus_levels": forms.CheckboxSelectMultiple,
+            "investigations": forms.CheckboxSelectMultiple,
+            "initiatives": forms.CheckboxSelectMultiple,
+        }
+        labels = {
+            "syllabus_domains": "Patient Safety Syllabus domains",
+            "syllabus_levels": "Patient Safety Syllabus levels",
+            "investigations": "Investigations this learning comes from",
+            "initiatives": "Related initiatives",
+        }
+        help_texts = {
+            "psirf_response_type": "If the learning comes from a PSIRF learning response.",
+            "body": "Plain text or Markdown: headings, lists, links and emphasis. Do not "
+            "include patient-identifiable information.",
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = LearningItem.Kind.choices
+        self.fields["psirf_response_type"].choices = [("", "Not applicable")] + list(
+            self.fields["psirf_response_type"].choices
+        )[1:]
+        self.fields["region"].queryset = _regions_for(user)
+        self.fields["region"].empty_label = "Choose a region"
+        if not self.instance.pk:
+            self.fields["region"].initial = _default_region(user)
+        self.fields["investigations"].queryset = Investigation.objects.for_user(user).order_by(
+            "title"
+        )
+        self.fields["initiatives"].queryset = Initiative.objects.for_user(user).order_by("title")
+        # An empty list of checkboxes under a heading reads as a fault: leave the question out.
+        for name in ("investigations", "initiatives"):
+            if not self.fields[name].queryset.exists() and not self.instance.pk:
+                del self.fields[name]
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("save", "Save as draft"))
+
+
+class ReturnForm(forms.Form):
+    feedback = forms.CharField(
+        label="Feedback for the authors",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Say what needs to change before the learning can be published.",
+        error_messages={"required": "Enter feedback for the authors"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from portal.nhs_number import no_nhs_number
+
+        self.fields["feedback"].validators.append(no_nhs_number)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("return", "Return with feedback"))
+
+
+class InvestigationFilterForm(forms.Form):
+    source = forms.ChoiceField(
+        label="Source", required=False, choices=[("", "All sources"), *Investigation.Source.choices]
+    )
+    region = forms.ModelChoiceField(
+        label="Region", required=False, queryset=Region.objects.none(), empty_label="All regions"
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = _regions_for(user)
+        self.helper = _filter_helper()
+
+
+class LearningFilterForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Type", required=False, choices=[("", "All types"), *LearningItem.Kind.choices]
+    )
+    region = forms.ModelChoiceField(
+        label="Region",
+        required=False,
+        queryset=Region.objects.in_programme_scheme(),
+        empty_label="All regions",
+    )
+    theme = forms.ModelChoiceField(
+        label="Theme",
+        required=False,
+        queryset=Theme.objects.all(),
+        to_field_name="slug",
+        empty_label="All themes",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _filter_helper()
+
+
+def _filter_helper(button="Apply filters", css_class="nhsuk-button--secondary"):
+    helper = FormHelper()
+    helper.form_method = "get"
+    helper.add_input(Submit("filter", button, css_class=css_class))
+    return helper
+
+
+SEARCH_TYPES = [
+    ("initiative", "Initiatives"),
+    ("investigation", "Investigations"),
+    *LearningItem.Kind.choices,
+]
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label="Search for", required=False, max_length=200)
+    type = forms.ChoiceField(
+        label="Type", required=False, choices=[("", "All types"), *SEARCH_TYPES]
+    )
+    region = forms.ModelChoiceField(
+        label="Region",
+        required=False,
+        queryset=Region.objects.in_programme_scheme(),
+        empty_label="All regions",
+    )
+    status = forms.ChoiceField(
+        label="Initiative status",
+        required=False,
+        choices=[("", "Any status"), *Initiative.Status.choices],
+        help_text="Shows initiatives only.",
+    )
+    theme = forms.ModelChoiceField(
+        label="Theme",
+        required=False,
+        queryset=Theme.objects.all(),
+        to_field_name="slug",
+        empty_label="All themes",
+    )
+    domain = forms.ModelChoiceField(
+        label="Patient Safety Syllabus domain",
+        required=False,
+        queryset=SyllabusDomain.objects.all(),
+        to_field_name="number",
+        empty_label="All domains",
+    )
+    date_from = DateField(
+        label="Published or started from", required=False, help_text="For example, 1 4 2025."
+    )
+    date_to = DateField(
+        label="Published or started up to", required=False, help_text="For example, 31 3 2026."
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _filter_helper("Search", css_class="")
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", "The 'to' date must be the same as or after the 'from' date")
+        return cleaned
+
+    def filters(self):
+        data = self.cleaned_data
+        return SearchFilters(
+            types=[data["type"]] if data.get("type") else [],
+            region=data["region"].pk if data.get("region") else None,
+            status=data.get("status") or "",
+            theme=data["theme"].slug if data.get("theme") else "",
+            domain=data["domain"].number if data.get("domain") else None,
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+        )

@@ -1,0 +1,77 @@
+"""Reads for the learning pages: each list fetches its related rows up front, so the number
+of queries does not grow with the number of rows."""
+
+from django.db.models import Prefetch
+
+from accounts.models import User
+from accounts.roles import Role
+from accounts.scope import user_scope
+from fellows.models import Initiative
+from learning.models import Investigation, LearningItem, LearningItemEvent
+
+_AUTHORS = Prefetch("authors", queryset=User.objects.order_by("full_name", "email"))
+
+
+def investigations_for(user):
+    return Investigation.objects.for_user(user).select_related("region", "organisation")
+
+
+def investigation_detail_for(user):
+    return investigations_for(user).select_related("created_by").prefetch_related("themes")
+
+
+def learning_items_for(user):
+    return (
+        LearningItem.objects.for_user(user)
+        .select_related("region")
+        .prefetch_related(_AUTHORS, "themes")
+    )
+
+
+def learning_item_detail_for(user):
+    return learning_items_for(user).prefetch_related(
+        "syllabus_domains",
+        "syllabus_levels",
+        Prefetch("events", queryset=LearningItemEvent.objects.select_related("by")),
+    )
+
+
+def linked_investigations(item, user):
+    return (
+        Investigation.objects.for_user(user)
+        .filter(learning_items=item)
+        .select_related("organisation")
+        .order_by("title")
+    )
+
+
+def linked_initiatives(item, user):
+    return Initiative.objects.for_user(user).filter(learning_items=item).order_by("title")
+
+
+def learning_for_investigation(investigation, user):
+    return (
+        LearningItem.objects.for_user(user)
+        .filter(investigations=investigation)
+        .select_related("region")
+        .order_by("title")
+    )
+
+
+def own_learning_in_progress(user):
+    return (
+        learning_items_for(user)
+        .filter(authors=user)
+        .exclude(status__in=[LearningItem.Status.PUBLISHED, LearningItem.Status.WITHDRAWN])
+        .order_by("-created_at")
+    )
+
+
+def review_queue_for(user):
+    """Items awaiting review in the regions the person leads (every region for the national
+    team), oldest submission first."""
+    scope = user_scope(user)
+    items = learning_items_for(user).awaiting_review()
+    if not scope.is_national:
+        items = items.filter(region__in=scope.region_ids_for(Role.REGIONAL_LEAD))
+    return items.order_by("submitted_at", "pk")

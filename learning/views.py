@@ -1,0 +1,352 @@
+"""Investigations, learning items and their review, the review queue and search.
+
+A record is looked up within the user's scope first (404 outside it), then checked against its
+permission (403). Review steps are POST only, after a confirmation page. A step the item's
+status does not allow (publishing a draft) is refused with a message rather than a 403, since
+the person may well have been allowed a moment ago; the step's service checks the status again,
+so two reviewers acting at once cannot both move it.
+"""
+
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.timesince import timesince
+from django.views.decorators.http import require_GET, require_http_methods
+from rules.contrib.views import permission_required
+
+from accounts.scope import get_object_for_user_or_404, scoped_getter
+from fellows.models import Initiative
+from learning import selectors, services
+from learning.forms import (
+    InvestigationFilterForm,
+    InvestigationForm,
+    LearningFilterForm,
+    LearningItemForm,
+    ReturnForm,
+    SearchForm,
+)
+from learning.models import LearningItem
+from learning.search import search as run_search
+from portal.concurrency import EditConflict, save_if_unchanged
+from portal.history import changes_of
+from portal.markdown import render_markdown
+
+PER_PAGE = 20
+
+investigation_in_scope = scoped_getter(selectors.investigation_detail_for)
+item_in_scope = scoped_getter(selectors.learning_item_detail_for)
+
+
+def _page(request, rows):
+    return Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+
+
+def _query_without_page(request):
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+# Investigations
+
+
+@require_GET
+@permission_required("learning.view_investigations", raise_exception=True)
+def investigation_list(request):
+    form = InvestigationFilterForm(request.GET or None, user=request.user)
+    investigations = selectors.investigations_for(request.user)
+    if form.is_bound and form.is_valid():
+        if form.cleaned_data["source"]:
+            investigations = investigations.filter(source=form.cleaned_data["source"])
+        if form.cleaned_data["region"]:
+            investigations = investigations.filter(region=form.cleaned_data["region"])
+    return render(
+        request,
+        "learning/investigation_list.html",
+        {
+            "filter_form": form,
+            "page": _page(request, investigations),
+            "query": _query_without_page(request),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("learning.add_investigation", raise_exception=True)
+def investigation_add(request):
+    form = InvestigationForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            investigation = form.save(commit=False)
+            investigation.created_by = request.user
+            investigation.save()
+            form.save_m2m()
+        messages.success(request, "Investigation saved.")
+        return redirect("learning:investigation-detail", pk=investigation.pk)
+    return render(request, "learning/investigation_form.html", {"form": form})
+
+
+@require_GET
+@permission_required("learning.view_investigations", raise_exception=True)
+def investigation_detail(request, pk):
+    investigation = get_object_for_user_or_404(
+        selectors.investigation_detail_for(request.user), request=request, pk=pk
+    )
+    return render(
+        request,
+        "learning/investigation_detail.html",
+        {
+            "investigation": investigation,
+            "learning": selectors.learning_for_investigation(investigation, request.user),
+            "changes": changes_of(investigation),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(
+    "learning.change_investigation", fn=investigation_in_scope, raise_exception=True
+)
+def investigation_edit(request, pk):
+    investigation = investigation_in_scope(request, pk=pk)
+    form = InvestigationForm(request.POST or None, instance=investigation, user=request.user)
+    if request.method == "POST" and form.is_valid() and _save_versioned(form):
+        messages.success(request, "Investigation saved.")
+        return redirect("learning:investigation-detail", pk=pk)
+    return render(
+        request,
+        "learning/investigation_form.html",
+        {"form": form, "investigation": investigation},
+    )
+
+
+def _save_versioned(form):
+    """Save an edit unless someone saved the record since the form was shown."""
+    try:
+        with transaction.atomic():
+            record = form.save(commit=False)
+            save_if_unchanged(record, expected_version=form.cleaned_data["version"] or 0)
+            form.save_m2m()
+    except EditConflict:
+        form.conflict()
+        return False
+    return True
+
+
+# Learning items
+
+
+@require_GET
+def item_list(request):
+    form = LearningFilterForm(request.GET or None)
+    published = selectors.learning_items_for(request.user).published()
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        if data["kind"]:
+            published = published.filter(kind=data["kind"])
+        if data["region"]:
+            published = published.filter(region=data["region"])
+        if data["theme"]:
+            published = published.filter(themes=data["theme"])
+    return render(
+        request,
+        "learning/item_list.html",
+        {
+            "filter_form": form,
+            "page": _page(request, published),
+            "query": _query_without_page(request),
+            "own_items": selectors.own_learning_in_progress(request.user),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("learning.add_learningitem", raise_exception=True)
+def item_add(request):
+    form = LearningItemForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            item = form.save(commit=False)
+            item.created_by = request.user
+            item.save()
+            form.save_m2m()
+            item.authors.add(request.user)
+        messages.success(request, "Learning item saved as a draft.")
+        return redirect("learning:item-detail", pk=item.pk)
+    return render(request, "learning/item_form.html", {"form": form})
+
+
+@require_GET
+def item_detail(request, pk):
+    item = item_in_scope(request, pk=pk)
+    return render(
+        request,
+        "learning/item_detail.html",
+        {
+            "item": item,
+            "body": render_markdown(item.body),
+            "investigations": selectors.linked_investigations(item, request.user),
+            "initiatives": selectors.linked_initiatives(item, request.user),
+            "changes": changes_of(item),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("learning.change_learningitem", fn=item_in_scope, raise_exception=True)
+def item_edit(request, pk):
+    item = item_in_scope(request, pk=pk)
+    form = LearningItemForm(request.POST or None, instance=item, user=request.user)
+    if request.method == "POST" and form.is_valid() and _save_versioned(form):
+        messages.success(request, "Learning item saved.")
+        return redirect("learning:item-detail", pk=pk)
+    return render(request, "learning/item_form.html", {"form": form, "item": item})
+
+
+# Review steps: (permission, service, confirmation heading, button, message when done).
+STEPS = {
+    "submit": (
+        "learning.submit_learningitem",
+        services.learning_item_submit,
+        "Submit this learning for review?",
+        "Submit for review",
+        "Submitted for review. Your region's HEE regional leads have been told.",
+    ),
+    "publish": (
+        "learning.review_learningitem",
+        services.learning_item_publish,
+        "Publish this learning?",
+        "Publish",
+        "Published. Everyone using the portal can now read it.",
+    ),
+    "return": (
+        "learning.review_learningitem",
+        services.learning_item_return,
+        "Return this learning with feedback?",
+        "Return with feedback",
+        "Returned to the authors with your feedback.",
+    ),
+    "withdraw": (
+        "learning.withdraw_learningitem",
+        services.learning_item_withdraw,
+        "Withdraw this learning?",
+        "Withdraw",
+        "Withdrawn. It no longer appears in lists or search.",
+    ),
+}
+
+
+def _step_view(step):
+    permission, service, heading, button, done = STEPS[step]
+
+    @require_http_methods(["GET", "POST"])
+    def view(request, pk):
+        item = item_in_scope(request, pk=pk)
+        allowed_from, _to_status = services.STEPS[step]
+        if item.status not in allowed_from:
+            messages.error(
+                request,
+                f"This item is {item.get_status_display().lower()}, so it cannot be "
+                f"{services.STEP_WORDS[step]}.",
+            )
+            return redirect("learning:item-detail", pk=pk)
+        if not request.user.has_perm(permission, item):
+            raise PermissionDenied
+        form = ReturnForm(request.POST or None) if step == "return" else None
+        if request.method == "POST" and (form is None or form.is_valid()):
+            extra = {"feedback": form.cleaned_data["feedback"]} if form else {}
+            try:
+                service(item=item, by=request.user, **extra)
+            except services.StepNotAllowed as refused:
+                messages.error(request, str(refused))
+            else:
+                messages.success(request, done)
+            if step in {"publish", "return"}:
+                return redirect("learning:review-queue")
+            return redirect("learning:item-detail", pk=pk)
+        return render(
+            request,
+            "learning/item_confirm.html",
+            {"item": item, "step": step, "heading": heading, "button": button, "form": form},
+        )
+
+    view.__name__ = f"item_{step}"
+    return view
+
+
+item_submit = _step_view("submit")
+item_publish = _step_view("publish")
+item_return = _step_view("return")
+item_withdraw = _step_view("withdraw")
+
+
+@require_GET
+@permission_required("learning.view_review_queue", raise_exception=True)
+def review_queue(request):
+    items = list(selectors.review_queue_for(request.user))
+    now = timezone.now()
+    for item in items:
+        if item.submitted_at is None:
+            item.waiting = "submitted"
+        elif now - item.submitted_at < datetime.timedelta(minutes=1):
+            item.waiting = "submitted just now"
+        else:
+            item.waiting = f"submitted {timesince(item.submitted_at, now)} ago"
+    return render(request, "learning/review_queue.html", {"items": items})
+
+
+# Search
+
+
+@require_GET
+def search(request):
+    form = SearchForm(request.GET or None)
+    page = None
+    count = 0
+    if form.is_bound and form.is_valid():
+        user = request.user
+        results = run_search(
+            form.cleaned_data["q"],
+            initiatives=Initiative.objects.for_user(user),
+            investigations=selectors.investigations_for(user),
+            learning_items=LearningItem.objects.for_user(user),
+            filters=form.filters(),
+        )
+        count = len(results)
+        page = _page(request, results)
+        for result in page:
+            result.url = _result_url(result)
+    return render(
+        request,
+        "learning/search.html",
+        {
+            "search_form": form,
+            "form": form if form.errors else None,
+            "page": page,
+            "count": count,
+            "query": _query_without_page(request),
+        },
+    )
+
+
+# The initiative pages belong to the fellows app; until they exist a result is shown unlinked.
+INITIATIVE_URL_NAMES = ("fellows:initiative-detail", "fellows:detail")
+
+
+def _result_url(result):
+    if result.kind == "investigation":
+        return reverse("learning:investigation-detail", args=[result.record.pk])
+    if result.kind == "learning":
+        return reverse("learning:item-detail", args=[result.record.pk])
+    for name in INITIATIVE_URL_NAMES:
+        try:
+            return reverse(name, args=[result.record.pk])
+        except NoReverseMatch:
+            continue
+    return None
