@@ -554,7 +554,7 @@ def test_the_list_takes_the_same_number_of_queries_however_many_rows(
 
     # Session, user, scope, two for the model permissions behind the add button, the filter's
     # regions, the count and the page of rows with its latest score and next milestone.
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = client.get(reverse("fellows:list"))
     assert len(response.context["page"]) == rows
 
@@ -589,7 +589,7 @@ def test_the_detail_page_takes_the_same_number_of_queries_however_many_rows(
 
 # Session, user and scope; the initiative and 7 prefetches; the learning items; the history
 # (whose size depends on the edits made, not on the rows here); and the base template's.
-DETAIL_QUERIES = 25
+DETAIL_QUERIES = 26
 
 
 def test_the_progress_update_form_starts_with_todays_date(client, fellow, initiative):
