@@ -1,5 +1,3 @@
-from django.urls import path
-
 app_name = "fellows"
 urlpatterns: list = [
     # Initiative pages: list, add, detail, edit, milestones, progress updates.

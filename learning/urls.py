@@ -1,5 +1,3 @@
-from django.urls import path
-
 app_name = "learning"
 urlpatterns: list = [
     # Investigations (investigations/...), learning items (learning/...), the review queue
