@@ -6,7 +6,10 @@ save(), so the records' QuerySets use HistoryQuerySet, whose update() writes a h
 each row it changed: no change goes unrecorded, whatever path it took.
 """
 
+from contextlib import contextmanager
+
 from django.db import models, transaction
+from django.db.models.signals import post_save
 from django.utils import timezone
 
 # Bookkeeping columns that are not a change anyone made: left out of history rows and diffs.
@@ -27,6 +30,30 @@ class HistoryQuerySet(models.QuerySet):
                     default_change_reason="Bulk update",
                 )
         return count
+
+
+@contextmanager
+def one_history_entry(instance, *, created):
+    """Record a save and the many-to-many changes that go with it as one history entry.
+
+    Without this each `.set()` on a many-to-many field writes its own entry, copying every
+    many-to-many field: five entries for one form. Inside the block nothing is recorded; at
+    the end one entry ("Created" or "Changed") captures the fields and relations together,
+    by re-sending the post_save signal the history listens to.
+    """
+    instance.skip_history_when_saving = True
+    try:
+        yield instance
+    finally:
+        del instance.skip_history_when_saving
+    post_save.send(
+        sender=type(instance),
+        instance=instance,
+        created=created,
+        update_fields=None,
+        raw=False,
+        using=instance._state.db,
+    )
 
 
 def changes_of(record):

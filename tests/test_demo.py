@@ -68,3 +68,36 @@ def test_the_national_demo_account_can_edit_reference_data_in_the_admin(seeded, 
     response = client.get("/admin/regions/patientsafetycollaborative/")
     assert response.status_code == 200
     assert b"Health Innovation East Midlands" in response.content
+
+
+@pytest.mark.parametrize("slug", REGIONS)
+def test_each_region_has_sample_work_in_every_stage(seeded, slug):
+    from fellows.models import Initiative
+    from learning.models import Investigation, LearningItem
+
+    initiatives = Initiative.objects.filter(region__slug=slug)
+    assert set(initiatives.values_list("status", flat=True)) >= {"planned", "active", "completed"}
+    assert all(initiative.progress_updates.exists() for initiative in initiatives)
+    sources = set(Investigation.objects.filter(region__slug=slug).values_list("source", flat=True))
+    assert sources == set(Investigation.Source.values) - {"other"}
+    statuses = set(LearningItem.objects.filter(region__slug=slug).values_list("status", flat=True))
+    assert statuses == set(LearningItem.Status.values)
+
+
+def test_sample_learning_respects_the_demo_scopes(seeded):
+    from learning.models import LearningItem
+
+    for item in LearningItem.objects.select_related("region").prefetch_related("authors"):
+        assert [author.email for author in item.authors.all()] == [
+            f"fellow.{item.region.slug}@example.org"
+        ]
+        reviewers = {event.by.email for event in item.events.all() if event.by != item.created_by}
+        assert reviewers <= {f"lead.{item.region.slug}@example.org"}
+
+
+def test_seeding_again_creates_no_sample_work(seeded):
+    from learning.models import LearningItem, LearningItemEvent
+
+    counts = (LearningItem.objects.count(), LearningItemEvent.objects.count())
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert (LearningItem.objects.count(), LearningItemEvent.objects.count()) == counts

@@ -35,3 +35,24 @@ def test_a_queryset_update_is_recorded_for_every_row_it_changed():
         assert newest["reason"] == "Bulk update"
         assert ("Status", "draft", "withdrawn") in newest["changes"]
     assert all(entry["reason"] != "Bulk update" for entry in changes_of(items[2]))
+
+
+@pytest.mark.django_db
+def test_a_save_with_its_many_to_many_fields_is_one_history_entry():
+    from learning.models import Theme
+    from portal.history import one_history_entry
+    from tests.factories import UserFactory
+
+    fellow = UserFactory()
+    item = LearningItem(kind=LearningItem.Kind.GAP, title="Gap", summary="Summary", region_id=None)
+    item.region = __import__("tests.work_factories", fromlist=["x"]).programme_region()
+    item.created_by = fellow
+    with one_history_entry(item, created=True):
+        item.save()
+        item.authors.set([fellow])
+        item.themes.set(Theme.objects.filter(slug__in=["falls", "human-factors"]))
+
+    [entry] = item.history.all()
+    assert entry.history_type == "+"
+    assert {theme.theme.slug for theme in entry.themes.all()} == {"falls", "human-factors"}
+    assert [author.user for author in entry.authors.all()] == [fellow]

@@ -3,17 +3,22 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from portal.demo import DEMO_PASSWORD, demo_accounts_seed
+from portal.demo_content import demo_content_seed
 
 
 class Command(BaseCommand):
-    help = "Create the demo accounts (and later, demo content). Idempotent; never in production."
+    help = "Create the demo accounts and sample work. Idempotent; never in production."
 
     def handle(self, *args, **options):
         if settings.PRODUCTION:
             raise CommandError("seed_demo adds demo accounts with a published password: not here.")
         with transaction.atomic():
             created, accounts = demo_accounts_seed()
-        self.stdout.write(f"Demo data: {created} accounts created, {len(accounts)} in all.")
+            records = demo_content_seed()
+        self.stdout.write(
+            f"Demo data: {created} accounts created, {len(accounts)} in all; "
+            f"{records} sample records created."
+        )
         self.stdout.write(f"Demo sign-ins (password {DEMO_PASSWORD}):")
         for user, assignment in accounts:
             self.stdout.write(f"  {user.email:<36} {assignment}")
