@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -111,6 +112,9 @@ class Initiative(Versioned):
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self):
+        return reverse("fellows:detail", args=[self.pk])
 
     def clean(self):
         super().clean()

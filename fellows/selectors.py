@@ -1,8 +1,6 @@
 """Reads of initiatives that need care: the list's latest score and next milestone in the same
 query, and the detail page's related records in a fixed number of queries."""
 
-import datetime
-
 from django.db.models import OuterRef, Prefetch, Subquery
 
 from fellows.models import Initiative, Milestone, ProgressUpdate
@@ -64,81 +62,3 @@ def initiative_learning_items(*, initiative, user):
         .filter(initiatives=initiative)
         .order_by("-published_at", "-created_at")
     )
-
-
-def initiative_changes(initiative):
-    """The initiative's change history (newest first) in words: names of related records in
-    place of the ids that links are stored as, and labels in place of choice values."""
-    from portal.history import changes_of
-
-    entries = _fold_follow_ups(changes_of(initiative))
-    wanted = {}
-    for entry in entries:
-        for label, old, new in entry["changes"]:
-            field = _field_by_label(label)
-            if field.many_to_many:
-                target = field.related_model._meta.model_name
-                ids = [row.get(target) for rows in (old or [], new or []) for row in rows]
-            elif field.many_to_one:
-                ids = [old, new]
-            else:
-                continue
-            wanted.setdefault(field, set()).update(pk for pk in ids if pk is not None)
-    names = {}
-    for field, pks in wanted.items():
-        found = field.related_model._default_manager.in_bulk(pks)
-        names[field] = {pk: str(obj) for pk, obj in found.items()}
-    for entry in entries:
-        entry["changes"] = [
-            (label, *(_in_words(_field_by_label(label), value, names) for value in (old, new)))
-            for label, old, new in entry["changes"]
-        ]
-    return entries
-
-
-def _in_words(field, value, names):
-    if field.many_to_many:
-        target = field.related_model._meta.model_name
-        return ", ".join(
-            sorted(names[field].get(row.get(target), "(removed)") for row in value or [])
-        )
-    if field.many_to_one:
-        return names[field].get(value, "") if value is not None else ""
-    if field.choices:
-        return dict(field.flatchoices).get(value, value)
-    if isinstance(value, datetime.date):
-        return value.strftime("%-d %B %Y")
-    return value
-
-
-def _field_by_label(label):
-    for field in Initiative._meta.get_fields():
-        if getattr(field, "verbose_name", None) and field.verbose_name.capitalize() == label:
-            return field
-    raise LookupError(label)
-
-
-# Saving an initiative writes one history row for the record and one for each set of links
-# (partners, themes, ...) changed just after it; shown apart they would read as separate edits.
-FOLLOW_UP_WITHIN = datetime.timedelta(seconds=5)
-
-
-def _fold_follow_ups(entries):
-    """Merge each "Changed" entry into the older entry just before it when the same person
-    made both within a few seconds: one save, one entry."""
-    folded = []
-    for entry in reversed(entries):  # oldest first
-        previous = folded[-1] if folded else None
-        if (
-            previous is not None
-            and entry["kind"] == "Changed"
-            and previous["kind"] != "Deleted"
-            and entry["who"] == previous["who"]
-            and entry["when"] - previous["when"] <= FOLLOW_UP_WITHIN
-        ):
-            if previous["kind"] == "Changed":
-                previous["changes"] = previous["changes"] + entry["changes"]
-            previous["when"] = entry["when"]
-            continue
-        folded.append(dict(entry))
-    return list(reversed(folded))

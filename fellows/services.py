@@ -1,11 +1,12 @@
 """Writes to initiatives. Each is one transaction, so an initiative is never left without its
-fellows or with half of an edit; history rows are written by the models' history tracking."""
+fellows or with half of an edit; each save and its links make one history entry."""
 
 from django.db import transaction
 from django.utils import timezone
 
 from fellows.models import Initiative
 from portal.concurrency import save_if_unchanged
+from portal.history import one_history_entry
 
 MANY_TO_MANY = ("partners", "themes", "syllabus_domains", "syllabus_levels", "fellows")
 
@@ -20,13 +21,17 @@ def initiative_create(*, by, **fields):
     fields, many = _split(dict(fields))
     if not many.get("fellows"):
         many["fellows"] = [by]
-    with transaction.atomic():
-        initiative = Initiative(created_by=by, **fields)
-        initiative.full_clean(exclude=["created_by"])
+    initiative = Initiative(created_by=by, **fields)
+    initiative.full_clean(exclude=["created_by"])
+    with transaction.atomic(), one_history_entry(initiative, created=True):
         initiative.save()
-        for name, values in many.items():
-            getattr(initiative, name).set(values)
+        _set_many(initiative, many)
     return initiative
+
+
+def _set_many(initiative, many):
+    for name, values in many.items():
+        getattr(initiative, name).set(values)
 
 
 def initiative_update(*, initiative, expected_version, **fields):
@@ -34,11 +39,11 @@ def initiative_update(*, initiative, expected_version, **fields):
     fields, many = _split(dict(fields))
     for name, value in fields.items():
         setattr(initiative, name, value)
-    with transaction.atomic():
-        save_if_unchanged(initiative, expected_version=expected_version)
-        for name, values in many.items():
-            getattr(initiative, name).set(values)
-    return initiative
+    return save_if_unchanged(
+        initiative,
+        expected_version=expected_version,
+        save_related=lambda: _set_many(initiative, many),
+    )
 
 
 def milestone_complete(*, milestone, on=None):

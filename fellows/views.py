@@ -18,6 +18,7 @@ from fellows import selectors, services
 from fellows.forms import InitiativeFilterForm, InitiativeForm, MilestoneForm, ProgressUpdateForm
 from fellows.models import Initiative, Milestone
 from portal.concurrency import EditConflict
+from portal.history import changes_of
 
 PAGE_SIZE = 25
 
@@ -86,7 +87,7 @@ def initiative_detail(request, pk):
             "learning_items": selectors.initiative_learning_items(
                 initiative=initiative, user=request.user
             ),
-            "history": selectors.initiative_changes(initiative),
+            "history": changes_of(initiative),
             "can_change": request.user.has_perm("fellows.change_initiative", initiative),
         },
     )

@@ -3,6 +3,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -125,6 +126,9 @@ class Investigation(Versioned):
     def __str__(self):
         return self.title
 
+    def get_absolute_url(self):
+        return reverse("learning:investigation-detail", args=[self.pk])
+
     def clean(self):
         super().clean()
         errors = {}
@@ -235,6 +239,9 @@ class LearningItem(Versioned):
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self):
+        return reverse("learning:item-detail", args=[self.pk])
 
     @property
     def is_editable(self):

@@ -14,7 +14,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.timesince import timesince
 from django.views.decorators.http import require_GET, require_http_methods
@@ -34,7 +33,7 @@ from learning.forms import (
 from learning.models import LearningItem
 from learning.search import search as run_search
 from portal.concurrency import EditConflict, save_if_unchanged
-from portal.history import changes_of
+from portal.history import changes_of, one_history_entry
 from portal.markdown import render_markdown
 
 PER_PAGE = 20
@@ -82,9 +81,9 @@ def investigation_list(request):
 def investigation_add(request):
     form = InvestigationForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            investigation = form.save(commit=False)
-            investigation.created_by = request.user
+        investigation = form.save(commit=False)
+        investigation.created_by = request.user
+        with transaction.atomic(), one_history_entry(investigation, created=True):
             investigation.save()
             form.save_m2m()
         messages.success(request, "Investigation saved.")
@@ -131,8 +130,11 @@ def _save_versioned(form):
     try:
         with transaction.atomic():
             record = form.save(commit=False)
-            save_if_unchanged(record, expected_version=form.cleaned_data["version"] or 0)
-            form.save_m2m()
+            save_if_unchanged(
+                record,
+                expected_version=form.cleaned_data["version"] or 0,
+                save_related=form.save_m2m,
+            )
     except EditConflict:
         form.conflict()
         return False
@@ -171,9 +173,9 @@ def item_list(request):
 def item_add(request):
     form = LearningItemForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            item = form.save(commit=False)
-            item.created_by = request.user
+        item = form.save(commit=False)
+        item.created_by = request.user
+        with transaction.atomic(), one_history_entry(item, created=True):
             item.save()
             form.save_m2m()
             item.authors.add(request.user)
@@ -320,8 +322,6 @@ def search(request):
         )
         count = len(results)
         page = _page(request, results)
-        for result in page:
-            result.url = _result_url(result)
     return render(
         request,
         "learning/search.html",
@@ -333,20 +333,3 @@ def search(request):
             "query": _query_without_page(request),
         },
     )
-
-
-# The initiative pages belong to the fellows app; until they exist a result is shown unlinked.
-INITIATIVE_URL_NAMES = ("fellows:initiative-detail", "fellows:detail")
-
-
-def _result_url(result):
-    if result.kind == "investigation":
-        return reverse("learning:investigation-detail", args=[result.record.pk])
-    if result.kind == "learning":
-        return reverse("learning:item-detail", args=[result.record.pk])
-    for name in INITIATIVE_URL_NAMES:
-        try:
-            return reverse(name, args=[result.record.pk])
-        except NoReverseMatch:
-            continue
-    return None

@@ -26,8 +26,14 @@ class Versioned(models.Model):
         abstract = True
 
 
-def save_if_unchanged(instance, *, expected_version):
-    """Save an edited record if nobody saved it since `expected_version`; else EditConflict."""
+def save_if_unchanged(instance, *, expected_version, save_related=None):
+    """Save an edited record if nobody saved it since `expected_version`; else EditConflict.
+
+    `save_related`, if given, is called after the save to write the record's many-to-many
+    fields (a form's save_m2m): the save and those changes make one history entry.
+    """
+    from portal.history import one_history_entry
+
     model = type(instance)
     with transaction.atomic():
         # The base manager's plain QuerySet: this claim is not a change worth a history row.
@@ -37,5 +43,8 @@ def save_if_unchanged(instance, *, expected_version):
         if not claimed:
             raise EditConflict(current=model._base_manager.get(pk=instance.pk))
         instance.version = expected_version + 1
-        instance.save()
+        with one_history_entry(instance, created=False):
+            instance.save()
+            if save_related is not None:
+                save_related()
     return instance

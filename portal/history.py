@@ -6,6 +6,7 @@ save(), so the records' QuerySets use HistoryQuerySet, whose update() writes a h
 each row it changed: no change goes unrecorded, whatever path it took.
 """
 
+import datetime
 from contextlib import contextmanager
 
 from django.db import models, transaction
@@ -56,28 +57,83 @@ def one_history_entry(instance, *, created):
     )
 
 
-def changes_of(record):
-    """The record's history, newest first, each with the fields that changed and by whom.
+# A record's page shows its latest changes; comparing each pair of entries costs queries, so
+# the page's cost is capped however long the history grows.
+HISTORY_SHOWN = 20
+
+
+def changes_of(record, limit=HISTORY_SHOWN):
+    """The record's latest history, newest first, in words: who changed what, and when.
 
     Returns dicts with `when`, `who`, `kind` ("Created", "Changed", "Deleted"), `reason` and
-    `changes`: a list of (field label, old value, new value).
+    `changes`: a list of (field label, old value, new value), where links to other records
+    are shown by their names and choices by their labels, not as stored ids and codes.
     """
-    entries = []
-    history = list(record.history.select_related("history_user").order_by("-history_date"))
-    for newer, older in zip(history, history[1:] + [None], strict=True):
+    # One entry more than shown, to say what the oldest shown entry changed.
+    history = list(
+        record.history.select_related("history_user").order_by("-history_date")[: limit + 1]
+    )
+    raw = []
+    for newer, older in zip(history[:limit], history[1:] + [None], strict=False):
         changes = []
         if older is not None:
-            delta = newer.diff_against(older)
-            for change in delta.changes:
+            for change in newer.diff_against(older).changes:
                 field = record._meta.get_field(change.field)
-                changes.append((field.verbose_name.capitalize(), change.old, change.new))
-        entries.append(
-            {
-                "when": newer.history_date,
-                "who": newer.history_user,
-                "kind": {"+": "Created", "~": "Changed", "-": "Deleted"}[newer.history_type],
-                "reason": newer.history_change_reason or "",
-                "changes": changes,
-            }
-        )
-    return entries
+                changes.append((field, change.old, change.new))
+        raw.append((newer, changes))
+    names = _names_of_linked_records(changes for _entry, changes in raw)
+    return [
+        {
+            "when": entry.history_date,
+            "who": entry.history_user,
+            "kind": {"+": "Created", "~": "Changed", "-": "Deleted"}[entry.history_type],
+            "reason": entry.history_change_reason or "",
+            "changes": [
+                (
+                    field.verbose_name[:1].upper() + field.verbose_name[1:],
+                    _in_words(field, old, names),
+                    _in_words(field, new, names),
+                )
+                for field, old, new in changes
+            ],
+        }
+        for entry, changes in raw
+    ]
+
+
+def _linked_ids(field, value):
+    if field.many_to_many:
+        target = field.related_model._meta.model_name
+        return [row.get(target) for row in value or []]
+    return [value]
+
+
+def _names_of_linked_records(change_lists):
+    """One query per linked model for the names of every record the changes mention."""
+    wanted = {}
+    for changes in change_lists:
+        for field, old, new in changes:
+            if field.many_to_many or field.many_to_one:
+                ids = wanted.setdefault(field.related_model, set())
+                ids.update(pk for value in (old, new) for pk in _linked_ids(field, value))
+    return {
+        model: {pk: str(obj) for pk, obj in model._default_manager.in_bulk(ids - {None}).items()}
+        for model, ids in wanted.items()
+    }
+
+
+def _in_words(field, value, names):
+    if field.many_to_many:
+        known = names.get(field.related_model, {})
+        return ", ".join(sorted(known.get(pk, "(removed)") for pk in _linked_ids(field, value)))
+    if field.many_to_one:
+        return names.get(field.related_model, {}).get(value, "") if value is not None else ""
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).strftime("%-d %B %Y %H:%M")
+    if isinstance(value, datetime.date):
+        return value.strftime("%-d %B %Y")
+    if value is None:
+        return ""
+    return value

@@ -19,7 +19,7 @@ def test_a_change_made_outside_a_form_is_recorded_with_what_changed():
     assert newest["kind"] == "Changed"
     assert set(newest["changes"]) == {
         ("Title", "Safer handover", "Safer handover between wards"),
-        ("Status", "planned", "active"),
+        ("Status", "Planned", "Active"),
     }
 
 
@@ -33,7 +33,7 @@ def test_a_queryset_update_is_recorded_for_every_row_it_changed():
     for item in items[:2]:
         newest = changes_of(item)[0]
         assert newest["reason"] == "Bulk update"
-        assert ("Status", "draft", "withdrawn") in newest["changes"]
+        assert ("Status", "Draft", "Withdrawn") in newest["changes"]
     assert all(entry["reason"] != "Bulk update" for entry in changes_of(items[2]))
 
 
@@ -56,3 +56,16 @@ def test_a_save_with_its_many_to_many_fields_is_one_history_entry():
     assert entry.history_type == "+"
     assert {theme.theme.slug for theme in entry.themes.all()} == {"falls", "human-factors"}
     assert [author.user for author in entry.authors.all()] == [fellow]
+
+
+@pytest.mark.django_db
+def test_a_long_history_shows_the_latest_changes_only():
+    initiative = InitiativeFactory(title="Version 0")
+    for number in range(1, 25):
+        initiative.title = f"Version {number}"
+        initiative.save()
+
+    shown = changes_of(initiative, limit=5)
+    assert len(shown) == 5
+    assert shown[0]["changes"] == [("Title", "Version 23", "Version 24")]
+    assert shown[-1]["changes"] == [("Title", "Version 19", "Version 20")]

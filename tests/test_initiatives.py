@@ -589,7 +589,7 @@ def test_the_detail_page_takes_the_same_number_of_queries_however_many_rows(
 
 # Session, user and scope; the initiative and 7 prefetches; the learning items; the history
 # (whose size depends on the edits made, not on the rows here); and the base template's.
-DETAIL_QUERIES = 26
+DETAIL_QUERIES = 27
 
 
 def test_the_progress_update_form_starts_with_todays_date(client, fellow, initiative):
