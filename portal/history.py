@@ -22,15 +22,23 @@ class HistoryQuerySet(models.QuerySet):
         with transaction.atomic(using=self.db):
             pks = list(self.values_list("pk", flat=True))
             count = super().update(**kwargs)
-            if pks:
-                changed = list(self.model._base_manager.using(self.db).filter(pk__in=pks))
-                self.model.history.bulk_history_create(
-                    changed,
-                    update=True,
-                    default_date=timezone.now(),
-                    default_change_reason="Bulk update",
-                )
+            for changed in self.model._base_manager.using(self.db).filter(pk__in=pks):
+                changed._change_reason = "Bulk update"
+                _record(changed, created=False)
         return count
+
+
+def _record(instance, *, created):
+    """Write one history entry for the instance as it now is, many-to-many fields included,
+    through the post_save signal the history listens to."""
+    post_save.send(
+        sender=type(instance),
+        instance=instance,
+        created=created,
+        update_fields=None,
+        raw=False,
+        using=instance._state.db,
+    )
 
 
 @contextmanager
@@ -47,14 +55,7 @@ def one_history_entry(instance, *, created):
         yield instance
     finally:
         del instance.skip_history_when_saving
-    post_save.send(
-        sender=type(instance),
-        instance=instance,
-        created=created,
-        update_fields=None,
-        raw=False,
-        using=instance._state.db,
-    )
+    _record(instance, created=created)
 
 
 # A record's page shows its latest changes; comparing each pair of entries costs queries, so

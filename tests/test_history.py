@@ -69,3 +69,14 @@ def test_a_long_history_shows_the_latest_changes_only():
     assert len(shown) == 5
     assert shown[0]["changes"] == [("Title", "Version 23", "Version 24")]
     assert shown[-1]["changes"] == [("Title", "Version 19", "Version 20")]
+
+
+@pytest.mark.django_db
+def test_a_queryset_update_keeps_the_links_so_nothing_else_seems_changed():
+    item = LearningItemFactory()
+    LearningItem.objects.filter(pk=item.pk).update(status=LearningItem.Status.SUBMITTED)
+    LearningItem.objects.filter(pk=item.pk).update(status=LearningItem.Status.PUBLISHED)
+
+    newest, before = changes_of(item)[:2]
+    assert newest["changes"] == [("Status", "Submitted for review", "Published")]
+    assert before["changes"] == [("Status", "Draft", "Submitted for review")]

@@ -185,7 +185,7 @@ def test_the_author_edits_a_draft_and_the_change_shows_in_the_history(client, fe
     assert item.title == "New title"
     page = client.get(reverse("learning:item-detail", args=[item.pk])).content.decode()
     assert "Changed</strong> by North Fellow" in page
-    assert "Title changed" in page
+    assert "<li>Title: Old title → New title</li>" in page
 
 
 def test_submitted_learning_cannot_be_edited(client, fellow):
