@@ -101,3 +101,11 @@ def test_seeding_again_creates_no_sample_work(seeded):
     counts = (LearningItem.objects.count(), LearningItemEvent.objects.count())
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert (LearningItem.objects.count(), LearningItemEvent.objects.count()) == counts
+
+
+def test_sample_initiatives_are_hosted_by_the_regions_demo_psc(seeded):
+    from fellows.models import Initiative
+
+    for initiative in Initiative.objects.select_related("host_psc", "created_by"):
+        fellow = RoleAssignment.objects.get(user=initiative.created_by)
+        assert initiative.host_psc == fellow.psc
