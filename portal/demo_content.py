@@ -85,11 +85,7 @@ def demo_content_seed():
         lead = User.objects.filter(email=f"lead.{region.slug}@example.org").first()
         if fellow is None or lead is None:
             continue
-        psc = (
-            PatientSafetyCollaborative.objects.filter(primary_region=region)
-            .order_by("slug")
-            .first()
-        )
+        psc = PatientSafetyCollaborative.objects.get(slug=HOST_PSC[region.slug])
         initiatives = []
         for title, status, theme_slugs, months_ago, scores in INITIATIVES:
             initiative = Initiative.objects.filter(region=region, title=title).first()
