@@ -22,6 +22,7 @@ from learning.models import (
     SyllabusLevel,
     Theme,
 )
+from portal.demo import HOST_PSC
 from portal.history import one_history_entry
 from regions.models import Organisation, PatientSafetyCollaborative, Region
 
