@@ -156,6 +156,9 @@ class ProgressUpdateForm(forms.ModelForm):
 
 
 class InitiativeFilterForm(forms.Form):
+    # Every field narrows the results: none is marked "(optional)".
+    marks_optional = False
+
     status = forms.ChoiceField(
         label="Status", required=False, choices=[("", "Any status"), *Initiative.Status.choices]
     )

@@ -203,6 +203,9 @@ class ReturnForm(forms.Form):
 
 
 class InvestigationFilterForm(forms.Form):
+    # Every field narrows the results: none is marked "(optional)".
+    marks_optional = False
+
     source = forms.ChoiceField(
         label="Source", required=False, choices=[("", "All sources"), *Investigation.Source.choices]
     )
@@ -217,6 +220,9 @@ class InvestigationFilterForm(forms.Form):
 
 
 class LearningFilterForm(forms.Form):
+    # Every field narrows the results: none is marked "(optional)".
+    marks_optional = False
+
     kind = forms.ChoiceField(
         label="Type", required=False, choices=[("", "All types"), *LearningItem.Kind.choices]
     )
@@ -254,6 +260,9 @@ SEARCH_TYPES = [
 
 
 class SearchForm(forms.Form):
+    # Every field narrows the results: none is marked "(optional)".
+    marks_optional = False
+
     q = forms.CharField(label="Search for", required=False, max_length=200)
     type = forms.ChoiceField(
         label="Type", required=False, choices=[("", "All types"), *SEARCH_TYPES]

@@ -283,6 +283,18 @@ def test_an_optional_field_says_optional_in_its_label_and_a_required_one_does_no
     assert "*" not in render("{{ form|crispy }}", form=clean_form)
 
 
+def test_a_filter_form_marks_no_field_optional(draw):
+    class FilterForm(forms.Form):
+        marks_optional = False
+        region = forms.ChoiceField(required=False, choices=[("", "All regions")])
+        words = forms.CharField(label="Search for", required=False)
+
+    page = draw(FilterForm())
+
+    assert text(find(page, "label", **{"for": "id_region"})) == "Region"
+    assert text(find(page, "label", **{"for": "id_words"})) == "Search for"
+
+
 def test_an_optional_choice_or_date_question_says_optional_in_its_legend(draw):
     class OptionalForm(forms.Form):
         role = forms.ChoiceField(choices=ROLES, widget=forms.RadioSelect, required=False)

@@ -81,8 +81,13 @@ class FieldPresenter:
     @property
     def label(self):
         # The design system marks the few optional questions rather than the many required
-        # ones. A lone checkbox is a yes or no answer, so it is never "optional".
-        if self.field.field.required or self.component == "checkbox":
+        # ones. A lone checkbox is a yes or no answer, so it is never "optional"; and in a
+        # filter or search form (`marks_optional = False`) every field is optional.
+        if (
+            self.field.field.required
+            or self.component == "checkbox"
+            or not getattr(self.field.form, "marks_optional", True)
+        ):
             return self.field.label
         return f"{self.field.label} (optional)"
 
