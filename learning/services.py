@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from learning.models import LearningItem, LearningItemEvent
+from portal.queueing import enqueue
 
 Status = LearningItem.Status
 
@@ -81,4 +82,5 @@ def learning_item_withdraw(*, item, by, reason=""):
 def _queue_notification(event_id):
     from learning.tasks import notify_learning_item_event
 
-    notify_learning_item_event.delay(event_id)
+    # Runs after the commit: the step has happened whether or not the broker answers.
+    enqueue(notify_learning_item_event, event_id)

@@ -1,11 +1,35 @@
-"""The Celery application: settings come from Django's (CELERY_*), tasks from each app's tasks."""
+"""The Celery application: settings come from Django's (CELERY_*), tasks from each app's tasks.
+
+Every periodic task is scheduled here, and nowhere else. Times are London time
+(CELERY_TIMEZONE), so 07:00 stays 07:00 across the clock changes.
+"""
 
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
 app = Celery("portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+app.conf.beat_schedule = {
+    "weekly-digests": {
+        "task": "learning.tasks.plan_digests",
+        "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
+        "args": ("weekly",),
+    },
+    "daily-digests": {
+        "task": "learning.tasks.plan_digests",
+        "schedule": crontab(minute=0, hour=7),
+        "args": ("daily",),
+    },
+    # Releases claims left by a worker that died, catches a missed plan, queues what is
+    # still pending (a broker outage while planning, a retry lost with its worker).
+    "sweep-digests": {
+        "task": "learning.tasks.sweep_digests",
+        "schedule": crontab(minute="*/5"),
+    },
+}

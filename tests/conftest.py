@@ -5,6 +5,7 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 
+from portal.celery_app import app as celery_app
 from tests.factories import UserFactory
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -43,6 +44,14 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_in_process(request, monkeypatch):
+    """Tasks run in the test's own process, as on a machine without Redis, even when REDIS_URL
+    points the suite at a real Redis; only tests marked `worker` queue them for a real worker."""
+    if request.node.get_closest_marker("worker") is None:
+        monkeypatch.setitem(celery_app.conf, "task_always_eager", True)
 
 
 @pytest.fixture

@@ -28,6 +28,7 @@ EXEMPT = {
     "learning.SyllabusLevel.name",
     "learning.SyllabusLevel.audience",
     "learning.Theme.name",
+    "learning.DigestDelivery.detail",
 }
 
 
