@@ -21,18 +21,6 @@ def require_service(name, available, why):
 
 
 @pytest.fixture(autouse=True)
-def _tasks_run_in_process():
-    """Celery tasks run in the test's own process even where REDIS_URL is set (as in CI), so
-    a test sees what its tasks did. Tests of a real worker switch this off for themselves."""
-    from portal.celery_app import app
-
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = previous
-
-
-@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
