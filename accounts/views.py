@@ -53,7 +53,7 @@ def people_list(request):
 @permission_required("accounts.view_person", fn=person_in_scope, raise_exception=True)
 def person_detail(request, pk):
     person = person_in_scope(request, pk=pk)
-    invitations = Invitation.objects.filter(user=person).for_display()
+    invitations = Invitation.objects.for_user(request.user).filter(user=person).for_display()
     return render(
         request,
         "accounts/person_detail.html",
