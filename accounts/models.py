@@ -19,7 +19,7 @@ class UserQuerySet(models.QuerySet):
         scope = user_scope(user)
         if scope.is_national:
             return self
-        regions = scope.region_ids_for(Role.REGIONAL_LEAD)
+        regions = scope.led_region_ids
         if not regions:
             return self.none()
         assigned = RoleAssignment.objects.filter(
@@ -29,6 +29,23 @@ class UserQuerySet(models.QuerySet):
             "user_id"
         )
         return self.filter(models.Q(pk__in=assigned) | models.Q(pk__in=invited))
+
+    def fellows_in(self, regions):
+        """People with an active safety fellow role in one of `regions`."""
+        return self.filter(
+            assignments__in=RoleAssignment.objects.active().filter(
+                role=Role.FELLOW, region__in=regions
+            )
+        )
+
+    def regional_leads_of(self, region):
+        """Active accounts with an active HEE regional lead role for `region`."""
+        return self.filter(
+            is_active=True,
+            pk__in=RoleAssignment.objects.active()
+            .filter(role=Role.REGIONAL_LEAD, region=region)
+            .values("user"),
+        )
 
     def with_assignments(self):
         """Prefetch every assignment (active and ended) with what its scope names."""
@@ -246,7 +263,7 @@ class InvitationQuerySet(models.QuerySet):
         scope = user_scope(user)
         if scope.is_national:
             return self
-        return self.filter(region__in=scope.region_ids_for(Role.REGIONAL_LEAD))
+        return self.filter(region__in=scope.led_region_ids)
 
     def open(self):
         """Neither accepted nor revoked: pending, or expired and waiting to be resent."""

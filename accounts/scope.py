@@ -48,6 +48,9 @@ class UserScope:
         """A partner reader and nothing more: sees published learning, nothing in progress."""
         return self.roles == {Role.PARTNER_READER}
 
+    # What each role reaches. Every rule, form and query about "the regions I lead" or "the
+    # regions I review" asks one of these, so a change to who may do what is made here.
+
     @cached_property
     def region_ids(self):
         """Programme regions the person acts in: all of them for the national team, the
@@ -56,10 +59,51 @@ class UserScope:
             from regions.models import Region
 
             return frozenset(Region.objects.in_programme_scheme().values_list("pk", flat=True))
-        return self.region_ids_for(Role.FELLOW, Role.REGIONAL_LEAD, Role.PSC_CHAIR)
+        return self._region_ids_of(Role.FELLOW, Role.REGIONAL_LEAD, Role.PSC_CHAIR)
 
-    def region_ids_for(self, *roles):
-        """Regions where the person holds one of `roles` (national reach is not included)."""
+    @cached_property
+    def led_region_ids(self):
+        """Regions the person is an HEE regional lead of."""
+        return self._region_ids_of(Role.REGIONAL_LEAD)
+
+    @property
+    def reviewed_region_ids(self):
+        """Regions whose learning the person reviews: every region for the national team,
+        the regions they lead for a regional lead, none for anyone else."""
+        return self.region_ids if self.is_national else self.led_region_ids
+
+    @cached_property
+    def fellow_region_ids(self):
+        """Regions the person is a safety fellow in."""
+        return self._region_ids_of(Role.FELLOW)
+
+    @cached_property
+    def worked_region_ids(self):
+        """Regions the person works in as a safety fellow or a regional lead (not national
+        reach): those whose working records (investigations) they keep up to date."""
+        return self._region_ids_of(Role.FELLOW, Role.REGIONAL_LEAD)
+
+    @property
+    def fellow_assignment(self):
+        """The person's safety fellow assignment (its region and host PSC), or None."""
+        return next((a for a in self.assignments if a.role == Role.FELLOW), None)
+
+    @cached_property
+    def fellow_psc_ids(self):
+        """The host PSCs of the person's fellow assignments."""
+        return frozenset(a.psc_id for a in self.assignments if a.role == Role.FELLOW and a.psc_id)
+
+    @property
+    def default_region_id(self):
+        """The region a new record of theirs is in unless they choose: their fellow region,
+        or their only region; None when that is not one region."""
+        if len(self.fellow_region_ids) == 1:
+            return next(iter(self.fellow_region_ids))
+        if not self.is_national and len(self.region_ids) == 1:
+            return next(iter(self.region_ids))
+        return None
+
+    def _region_ids_of(self, *roles):
         ids = set()
         for assignment in self.assignments:
             if assignment.role in roles:
@@ -84,6 +128,13 @@ class UserScope:
             return Q()
         return Q(**{f"{field_name}__in": self.region_ids})
 
+    def reviewed_region_q(self, field_name="region"):
+        """A filter for records in the regions the person reviews (everything for the
+        national team)."""
+        if self.is_national:
+            return Q()
+        return Q(**{f"{field_name}__in": self.led_region_ids})
+
     def grantable_roles(self):
         if self.is_national:
             return tuple(Role)
@@ -95,13 +146,13 @@ class UserScope:
         """Regions the person may invite into; None means any region."""
         if self.is_national:
             return None
-        return self.region_ids_for(Role.REGIONAL_LEAD)
+        return self.led_region_ids
 
     def can_grant(self, role, region_id):
         """May this person give `role` in `region_id` (the invitation's region)?"""
         if self.is_national:
             return role in Role.values
-        return role in LEAD_GRANTS and region_id in self.region_ids_for(Role.REGIONAL_LEAD)
+        return role in LEAD_GRANTS and region_id in self.led_region_ids
 
 
 EMPTY_SCOPE = UserScope()

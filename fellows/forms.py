@@ -3,8 +3,7 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.utils import timezone
 
-from accounts.models import RoleAssignment, User
-from accounts.roles import Role
+from accounts.models import User
 from accounts.scope import user_scope
 from fellows.models import Initiative, Milestone, ProgressUpdate
 from portal.forms import DateField
@@ -67,13 +66,11 @@ class InitiativeForm(forms.ModelForm):
         regions = Region.objects.in_programme_scheme()
         pscs = PatientSafetyCollaborative.objects.select_related("host")
         if not scope.is_national:
-            fellow_regions = scope.region_ids_for(Role.FELLOW)
-            led_regions = scope.region_ids_for(Role.REGIONAL_LEAD)
-            fellow_pscs = {
-                a.psc_id for a in scope.assignments if a.role == Role.FELLOW and a.psc_id
-            }
-            regions = regions.filter(pk__in=fellow_regions | led_regions)
-            pscs = pscs.filter(pk__in=fellow_pscs) | pscs.filter(primary_region__in=led_regions)
+            led_regions = scope.led_region_ids
+            regions = regions.filter(pk__in=scope.fellow_region_ids | led_regions)
+            pscs = pscs.filter(pk__in=scope.fellow_psc_ids) | pscs.filter(
+                primary_region__in=led_regions
+            )
         if self.instance.pk:
             # What the record already has stays choosable, so an edit need not change it.
             regions = regions | Region.objects.filter(pk=self.instance.region_id)
@@ -87,19 +84,15 @@ class InitiativeForm(forms.ModelForm):
         ).order_by("name")
         self.fields["syllabus_levels"].label_from_instance = lambda level: str(level)
 
-        fellows = User.objects.filter(
-            assignments__in=RoleAssignment.objects.active().filter(
-                role=Role.FELLOW, region__in=self.fields["region"].queryset
-            )
-        )
+        fellows = User.objects.fellows_in(self.fields["region"].queryset)
         if self.instance.pk:
             fellows = fellows | User.objects.filter(initiatives=self.instance)
         self.fields["fellows"].queryset = fellows.distinct().order_by("full_name", "email")
         self.fields["fellows"].required = False
 
         if not self.instance.pk:
-            self.fields["fellows"].initial = [user.pk] if scope.has_role(Role.FELLOW) else []
-            own = next((a for a in scope.assignments if a.role == Role.FELLOW), None)
+            self.fields["fellows"].initial = [user.pk] if scope.fellow_assignment else []
+            own = scope.fellow_assignment
             if own is not None:
                 self.fields["region"].initial = own.region_id
                 self.fields["host_psc"].initial = own.psc_id

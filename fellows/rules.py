@@ -18,9 +18,7 @@ def is_national_team(user):
 
 @rules.predicate
 def leads_region_of(user, record):
-    return record is not None and record.region_id in user_scope(user).region_ids_for(
-        Role.REGIONAL_LEAD
-    )
+    return record is not None and record.region_id in user_scope(user).led_region_ids
 
 
 @rules.predicate
@@ -29,7 +27,7 @@ def is_fellow_on(user, initiative):
     if initiative is None:
         return False
     scope = user_scope(user)
-    return initiative.region_id in scope.region_ids_for(Role.FELLOW) and (
+    return initiative.region_id in scope.fellow_region_ids and (
         initiative.created_by_id == user.pk
         or any(fellow.pk == user.pk for fellow in initiative.fellows.all())
     )

@@ -27,8 +27,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import RoleAssignment, User
-from accounts.roles import Role
+from accounts.models import User
+from accounts.scope import user_scope
 from learning.models import (
     DigestDelivery,
     DigestFrequency,
@@ -89,28 +89,7 @@ def period_start_for(frequency, period_end):
 
 def default_region_ids(user):
     """The programme regions of the person's own roles: all of them for the national team."""
-    return default_region_ids_for([user.pk]).get(user.pk, frozenset())
-
-
-def default_region_ids_for(user_ids):
-    """{user id: programme region ids} for many people, in two queries."""
-    assignments = (
-        RoleAssignment.objects.active()
-        .filter(user__in=user_ids)
-        .values_list("user_id", "role", "region_id", "psc__primary_region_id")
-    )
-    by_user = {}
-    national = set()
-    for user_id, role, region_id, psc_region_id in assignments:
-        if role == Role.NATIONAL:
-            national.add(user_id)
-        elif role in (Role.FELLOW, Role.REGIONAL_LEAD, Role.PSC_CHAIR):
-            by_user.setdefault(user_id, set()).add(region_id or psc_region_id)
-    if national:
-        every = set(Region.objects.in_programme_scheme().values_list("pk", flat=True))
-        for user_id in national:
-            by_user[user_id] = every
-    return {user_id: frozenset(ids - {None}) for user_id, ids in by_user.items()}
+    return user_scope(user).region_ids
 
 
 def digest_preference_for(user):

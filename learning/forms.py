@@ -2,7 +2,6 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 
-from accounts.roles import Role
 from accounts.scope import user_scope
 from fellows.models import Initiative
 from learning.models import (
@@ -28,17 +27,6 @@ def _regions_for(user):
     if not scope.is_national:
         regions = regions.filter(pk__in=scope.region_ids)
     return regions
-
-
-def _default_region(user):
-    """The region of the person's fellow assignment (or their only region), if there is one."""
-    scope = user_scope(user)
-    fellow_regions = scope.region_ids_for(Role.FELLOW)
-    if len(fellow_regions) == 1:
-        return next(iter(fellow_regions))
-    if not scope.is_national and len(scope.region_ids) == 1:
-        return next(iter(scope.region_ids))
-    return None
 
 
 class VersionedForm(forms.ModelForm):
@@ -126,7 +114,7 @@ class InvestigationForm(VersionedForm):
         self.fields["region"].queryset = _regions_for(user)
         self.fields["region"].empty_label = "Choose a region"
         if not self.instance.pk:
-            self.fields["region"].initial = _default_region(user)
+            self.fields["region"].initial = user_scope(user).default_region_id
         self.helper = FormHelper()
         self.helper.add_input(Submit("save", "Save investigation"))
 
@@ -178,7 +166,7 @@ class LearningItemForm(VersionedForm):
         self.fields["region"].queryset = _regions_for(user)
         self.fields["region"].empty_label = "Choose a region"
         if not self.instance.pk:
-            self.fields["region"].initial = _default_region(user)
+            self.fields["region"].initial = user_scope(user).default_region_id
         self.fields["investigations"].queryset = Investigation.objects.for_user(user).order_by(
             "title"
         )

@@ -151,7 +151,6 @@ class LearningItemQuerySet(HistoryQuerySet):
     def for_user(self, user):
         """Published learning for every signed-in person; items in progress only for their
         authors and for the reviewers of their region (its regional leads, the national team)."""
-        from accounts.roles import Role
         from accounts.scope import user_scope
 
         if not user.is_authenticated:
@@ -160,7 +159,7 @@ class LearningItemQuerySet(HistoryQuerySet):
         visible = models.Q(status=LearningItem.Status.PUBLISHED) | models.Q(authors=user)
         if scope.is_national:
             return self
-        reviewed = scope.region_ids_for(Role.REGIONAL_LEAD)
+        reviewed = scope.reviewed_region_ids
         if reviewed:
             visible |= models.Q(region__in=reviewed)
         # Filtering on authors joins a many-to-many: an id subquery keeps one row per item.

@@ -5,8 +5,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from accounts.models import RoleAssignment, User
-from accounts.roles import Role
+from accounts.models import User
 from learning.models import LearningItem
 
 Status = LearningItem.Status
@@ -17,12 +16,7 @@ def recipients_for(event):
     Nobody is told about their own action."""
     item = event.item
     if event.to_status == Status.SUBMITTED:
-        people = User.objects.filter(
-            is_active=True,
-            pk__in=RoleAssignment.objects.active()
-            .filter(role=Role.REGIONAL_LEAD, region=item.region_id)
-            .values("user"),
-        )
+        people = User.objects.regional_leads_of(item.region_id)
     elif event.to_status in {Status.PUBLISHED, Status.RETURNED}:
         people = item.authors.filter(is_active=True)
     else:

@@ -10,9 +10,7 @@ from fellows.rules import is_fellow, is_national_team, leads_region_of
 @rules.predicate
 def works_in_region_of(user, record):
     """A fellow or regional lead of the record's region."""
-    return record is not None and record.region_id in user_scope(user).region_ids_for(
-        Role.FELLOW, Role.REGIONAL_LEAD
-    )
+    return record is not None and record.region_id in user_scope(user).worked_region_ids
 
 
 @rules.predicate

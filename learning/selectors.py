@@ -4,7 +4,6 @@ of queries does not grow with the number of rows."""
 from django.db.models import Count, Prefetch, Q
 
 from accounts.models import User
-from accounts.roles import Role
 from accounts.scope import user_scope
 from fellows.models import Initiative
 from learning.models import (
@@ -76,11 +75,8 @@ def own_learning_in_progress(user):
 def review_queue_for(user):
     """Items awaiting review in the regions the person leads (every region for the national
     team), oldest submission first."""
-    scope = user_scope(user)
     items = learning_items_for(user).awaiting_review()
-    if not scope.is_national:
-        items = items.filter(region__in=scope.region_ids_for(Role.REGIONAL_LEAD))
-    return items.order_by("submitted_at", "pk")
+    return items.filter(user_scope(user).reviewed_region_q("region")).order_by("submitted_at", "pk")
 
 
 def digest_runs_with_counts():

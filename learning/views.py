@@ -22,7 +22,6 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 from rules.contrib.views import permission_required
 
-from accounts.roles import Role
 from accounts.scope import get_object_for_user_or_404, scoped_getter, user_scope
 from fellows.models import Initiative
 from learning import digests, selectors, services
@@ -382,8 +381,7 @@ def digest_unsubscribe(request, token):
 @require_GET
 @permission_required("learning.preview_digest", raise_exception=True)
 def digest_preview(request):
-    scope = user_scope(request.user)
-    region_ids = scope.region_ids if scope.is_national else scope.region_ids_for(Role.REGIONAL_LEAD)
+    region_ids = user_scope(request.user).reviewed_region_ids
     context = digests.digest_preview(user=request.user, region_ids=region_ids)
     return render(request, "learning/digests/preview.html", context)
 

@@ -63,7 +63,7 @@ def test_one_person_may_hold_several_roles():
     scope = user_scope(user)
     assert scope.roles == {Role.FELLOW, Role.REGIONAL_LEAD}
     assert scope.region_ids == {region("north").pk, region("south").pk}
-    assert scope.region_ids_for(Role.REGIONAL_LEAD) == {region("south").pk}
+    assert scope.led_region_ids == {region("south").pk}
 
 
 def test_the_scope_takes_one_query_and_is_kept_for_the_request(django_assert_num_queries):
