@@ -6,6 +6,14 @@ import rules
 from accounts.roles import Role
 from accounts.scope import assignment_region_id, user_scope
 
+# Generic role predicates: who someone is, and which records' regions they reach. Every app's
+# rules build on these; an app's own rules.py holds only predicates about its own records.
+
+
+@rules.predicate
+def is_fellow(user):
+    return user_scope(user).has_role(Role.FELLOW)
+
 
 @rules.predicate
 def is_national_team(user):
@@ -15,6 +23,38 @@ def is_national_team(user):
 @rules.predicate
 def is_regional_lead(user):
     return user_scope(user).has_role(Role.REGIONAL_LEAD)
+
+
+@rules.predicate
+def reads_published_only(user):
+    """A partner reader and nothing more: sees published learning, nothing in progress."""
+    return user_scope(user).reads_published_only
+
+
+@rules.predicate
+def has_a_working_role(user):
+    """Anyone with a role in the programme but a reader of published learning only."""
+    scope = user_scope(user)
+    return bool(scope.roles) and not scope.reads_published_only
+
+
+@rules.predicate
+def leads_region_of(user, record):
+    """An HEE regional lead of the record's region."""
+    return record is not None and record.region_id in user_scope(user).led_region_ids
+
+
+@rules.predicate
+def works_in_region_of(user, record):
+    """A safety fellow or regional lead of the record's region."""
+    return record is not None and record.region_id in user_scope(user).worked_region_ids
+
+
+# Those who review a region's learning: its leads, and the national team for every region.
+reviews_region_of = leads_region_of | is_national_team
+
+
+# Predicates about people, invitations and roles.
 
 
 @rules.predicate

@@ -2,25 +2,14 @@
 
 import rules
 
-from accounts.roles import Role
-from accounts.scope import user_scope
-from fellows.rules import is_fellow, is_national_team, leads_region_of
-
-
-@rules.predicate
-def works_in_region_of(user, record):
-    """A fellow or regional lead of the record's region."""
-    return record is not None and record.region_id in user_scope(user).worked_region_ids
-
-
-@rules.predicate
-def is_regional_lead(user):
-    return user_scope(user).has_role(Role.REGIONAL_LEAD)
-
-
-@rules.predicate
-def reads_published_only(user):
-    return user_scope(user).reads_published_only
+from accounts.rules import (
+    is_fellow,
+    is_national_team,
+    is_regional_lead,
+    reads_published_only,
+    reviews_region_of,
+    works_in_region_of,
+)
 
 
 @rules.predicate
@@ -43,16 +32,14 @@ def can_be_withdrawn(user, item):
     return item is not None and item.status != item.Status.WITHDRAWN
 
 
-is_reviewer = leads_region_of | is_national_team
-
 rules.add_perm("learning.add_investigation", is_fellow | is_national_team)
 rules.add_perm("learning.change_investigation", works_in_region_of | is_national_team)
 rules.add_perm("learning.add_learningitem", is_fellow | is_national_team)
 rules.add_perm("learning.change_learningitem", is_author & is_editable)
 rules.add_perm("learning.submit_learningitem", is_author & is_editable)
 # Nobody reviews their own work: a lead who co-wrote an item leaves it to another reviewer.
-rules.add_perm("learning.review_learningitem", is_reviewer & is_submitted & ~is_author)
-rules.add_perm("learning.withdraw_learningitem", (is_author | is_reviewer) & can_be_withdrawn)
+rules.add_perm("learning.review_learningitem", reviews_region_of & is_submitted & ~is_author)
+rules.add_perm("learning.withdraw_learningitem", (is_author | reviews_region_of) & can_be_withdrawn)
 # The queue is not about one item: any regional lead has one (for the regions they lead).
 rules.add_perm("learning.view_review_queue", is_regional_lead | is_national_team)
 
