@@ -4,7 +4,12 @@ from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.core.ratelimit import respond_429
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.usersessions.adapter import DefaultUserSessionsAdapter
+from django.conf import settings
 from django.core.exceptions import ValidationError
+
+from accounts.middleware import session_signed_in_within
+from accounts.models import SecurityEvent
+from accounts.security import security_event_record
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -22,10 +27,6 @@ class AccountAdapter(DefaultAccountAdapter):
         # A sign-in (password and code) in the last few minutes is as good as confirming
         # again: allauth on its own counts only confirmations, so someone setting up their
         # authenticator straight after signing in would be asked for the password just typed.
-        from django.conf import settings
-
-        from accounts.middleware import session_signed_in_within
-
         request = context.request
         if request is not None and session_signed_in_within(
             request, settings.ACCOUNT_REAUTHENTICATION_TIMEOUT
@@ -54,9 +55,6 @@ class MfaAdapter(DefaultMFAAdapter):
 
 class UserSessionsAdapter(DefaultUserSessionsAdapter):
     def end_sessions(self, sessions):
-        from accounts.models import SecurityEvent
-        from accounts.security import security_event_record
-
         sessions = list(sessions)
         super().end_sessions(sessions)
         request = context.request

@@ -8,14 +8,13 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from accounts.roles import SCOPE_FIELDS, Role
+from accounts.scope import user_scope
 
 
 class UserQuerySet(models.QuerySet):
     def for_user(self, user):
         """The people `user` may see: everyone for the national team; for a regional lead,
         people with an assignment in their region or who joined by an invitation for it."""
-        from accounts.scope import user_scope
-
         scope = user_scope(user)
         if scope.is_national:
             return self
@@ -258,8 +257,6 @@ class InvitationQuerySet(models.QuerySet):
     def for_user(self, user):
         """The invitations `user` may see: all for the national team, their regions' for a
         regional lead, none for anyone else."""
-        from accounts.scope import user_scope
-
         scope = user_scope(user)
         if scope.is_national:
             return self

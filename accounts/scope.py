@@ -7,17 +7,20 @@ example::
     def for_user(self, user):
         return self.filter(user_scope(user).region_q("region"))
 
-and views fetch single records with `get_object_for_user_or_404`, so a record outside the
-person's scope is a 404 whether or not it exists.
+and views fetch single records with `accounts.shortcuts.get_object_for_user_or_404`, so a
+record outside the person's scope is a 404 whether or not it exists.
+
+The scope is read through the user's own `assignments` relation, so this module needs none of
+the accounts models and every `for_user` can import it at the top.
 """
 
 from dataclasses import dataclass
 from functools import cached_property
 
 from django.db.models import Q
-from django.http import Http404
 
 from accounts.roles import Role
+from regions.models import Region
 
 # What a regional lead may grant, in their own region; the national team may grant any role.
 LEAD_GRANTS = (Role.FELLOW, Role.PARTNER_READER)
@@ -56,8 +59,6 @@ class UserScope:
         """Programme regions the person acts in: all of them for the national team, the
         region of a lead or fellow, the primary region of a chair's PSC."""
         if self.is_national:
-            from regions.models import Region
-
             return frozenset(Region.objects.in_programme_scheme().values_list("pk", flat=True))
         return self._region_ids_of(Role.FELLOW, Role.REGIONAL_LEAD, Role.PSC_CHAIR)
 
@@ -176,9 +177,7 @@ def user_scope(user):
         return EMPTY_SCOPE
     cached = getattr(user, _CACHE_ATTRIBUTE, None)
     if cached is None:
-        from accounts.models import RoleAssignment
-
-        assignments = tuple(RoleAssignment.objects.active().filter(user=user).select_related("psc"))
+        assignments = tuple(user.assignments.active().select_related("psc"))
         cached = UserScope(assignments=assignments, user_id=user.pk)
         setattr(user, _CACHE_ATTRIBUTE, cached)
     return cached
@@ -188,45 +187,3 @@ def user_scope_forget(user):
     """Drop the remembered scope, after changing the person's own assignments."""
     if hasattr(user, _CACHE_ATTRIBUTE):
         delattr(user, _CACHE_ATTRIBUTE)
-
-
-def get_object_for_user_or_404(queryset_for_user, *, request=None, **lookup):
-    """The one record matching `lookup` within the user's scoped queryset, or 404.
-
-    When the record exists but lies outside the scope, the attempt goes in the security log
-    (with the request, if given); the answer is the same 404 either way.
-    """
-    try:
-        return queryset_for_user.get(**lookup)
-    except queryset_for_user.model.DoesNotExist:
-        model = queryset_for_user.model
-        if model._default_manager.filter(**lookup).exists():
-            from accounts.models import SecurityEvent
-            from accounts.security import security_event_record
-
-            security_event_record(
-                kind=SecurityEvent.Kind.ACCESS_DENIED,
-                request=request,
-                model=model._meta.label,
-                lookup={k: str(v) for k, v in lookup.items()},
-            )
-        raise Http404(f"No {model._meta.verbose_name} found.") from None
-
-
-def scoped_getter(queryset_for_user, url_kwarg="pk", field_name="pk"):
-    """An `fn` for rules' permission_required: the record named in the URL, within the
-    user's scope, or 404. The record is remembered on the request, so the view calling the
-    same getter does not fetch it again."""
-
-    def getter(request, *args, **kwargs):
-        memo = request.__dict__.setdefault("_scoped_objects", {})
-        key = (id(getter), kwargs[url_kwarg])
-        if key not in memo:
-            memo[key] = get_object_for_user_or_404(
-                queryset_for_user(request.user),
-                request=request,
-                **{field_name: kwargs[url_kwarg]},
-            )
-        return memo[key]
-
-    return getter

@@ -20,8 +20,9 @@ from rules.contrib.views import permission_required
 
 from accounts import services
 from accounts.forms import AcceptInvitationForm, InvitationForm
-from accounts.models import Invitation, RoleAssignment, User
-from accounts.scope import scoped_getter
+from accounts.models import Invitation, RoleAssignment, SecurityEvent, User
+from accounts.security import security_event_record
+from accounts.shortcuts import scoped_getter
 
 person_in_scope = scoped_getter(
     lambda user: User.objects.for_user(user).prefetch_related(
@@ -221,3 +222,19 @@ def _unusable(request, unusable):
         {"reason": unusable.reason, "invitation": unusable.invitation},
         status=UNUSABLE_STATUS.get(unusable.reason, 410),
     )
+
+
+# Error pages that write the security log: the project's handler403 and handler429.
+
+
+def permission_denied(request, exception=None):
+    """The 403 page, and a line in the security log saying who was refused what."""
+    security_event_record(kind=SecurityEvent.Kind.ACCESS_DENIED, request=request)
+    return render(request, "403.html", status=403)
+
+
+def rate_limited(request, exception=None):
+    """The 429 page allauth shows when a limit is reached (failed sign-ins, resets...)."""
+    email = request.POST.get("login", "") if request.method == "POST" else ""
+    security_event_record(kind=SecurityEvent.Kind.RATE_LIMITED, request=request, email=email)
+    return render(request, "429.html", status=429)

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from accounts.scope import user_scope
 from portal.concurrency import Versioned
 from portal.history import UNTRACKED, HistoryQuerySet
 from portal.nhs_number import no_nhs_number
@@ -32,8 +33,6 @@ class InitiativeQuerySet(HistoryQuerySet):
     def for_user(self, user):
         """Initiatives in the person's programme regions (all for the national team), and a
         chair's PSC's; none for someone who reads published learning only."""
-        from accounts.scope import user_scope
-
         scope = user_scope(user)
         if scope.reads_published_only:
             return self.none()

@@ -4,7 +4,6 @@ query, and the detail page's related records in a fixed number of queries."""
 from django.db.models import OuterRef, Prefetch, Subquery
 
 from fellows.models import Initiative, Milestone, ProgressUpdate
-from learning.models import LearningItem
 
 
 def initiative_list(*, user, status="", region=None):
@@ -52,13 +51,4 @@ def initiative_for_detail(user):
                 ),
             ),
         )
-    )
-
-
-def initiative_learning_items(*, initiative, user):
-    """The learning items linked to the initiative that the person may see."""
-    return (
-        LearningItem.objects.for_user(user)
-        .filter(initiatives=initiative)
-        .order_by("-published_at", "-created_at")
     )

@@ -13,10 +13,11 @@ from django.utils.formats import date_format
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from rules.contrib.views import permission_required
 
-from accounts.scope import get_object_for_user_or_404, scoped_getter
+from accounts.shortcuts import get_object_for_user_or_404, scoped_getter
 from fellows import selectors, services
 from fellows.forms import InitiativeFilterForm, InitiativeForm, MilestoneForm, ProgressUpdateForm
 from fellows.models import Initiative, Milestone
+from learning.selectors import learning_for_initiative
 from portal.concurrency import EditConflict
 from portal.history import changes_of
 
@@ -84,9 +85,7 @@ def initiative_detail(request, pk):
             "timeline": list(reversed(updates)),
             "chart": _score_chart(updates),
             "milestones": milestones,
-            "learning_items": selectors.initiative_learning_items(
-                initiative=initiative, user=request.user
-            ),
+            "learning_items": learning_for_initiative(initiative, request.user),
             "history": changes_of(initiative),
             "can_change": request.user.has_perm("fellows.change_initiative", initiative),
         },

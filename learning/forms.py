@@ -13,6 +13,7 @@ from learning.models import (
 )
 from learning.search import SearchFilters
 from portal.forms import DateField
+from portal.nhs_number import no_nhs_number
 from regions.models import Organisation, Region
 
 CONFLICT_MESSAGE = (
@@ -189,8 +190,6 @@ class ReturnForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from portal.nhs_number import no_nhs_number
-
         self.fields["feedback"].validators.append(no_nhs_number)
         self.helper = FormHelper()
         self.helper.add_input(Submit("return", "Return with feedback"))

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from accounts.scope import user_scope
 from portal.concurrency import Versioned
 from portal.history import UNTRACKED, HistoryQuerySet
 from portal.nhs_number import no_nhs_number
@@ -66,8 +67,6 @@ class InvestigationQuerySet(HistoryQuerySet):
     def for_user(self, user):
         """Investigations recorded in the person's programme regions (all for the national
         team); none for someone who reads published learning only."""
-        from accounts.scope import user_scope
-
         scope = user_scope(user)
         if scope.reads_published_only:
             return self.none()
@@ -151,8 +150,6 @@ class LearningItemQuerySet(HistoryQuerySet):
     def for_user(self, user):
         """Published learning for every signed-in person; items in progress only for their
         authors and for the reviewers of their region (its regional leads, the national team)."""
-        from accounts.scope import user_scope
-
         if not user.is_authenticated:
             return self.none()
         scope = user_scope(user)

@@ -63,6 +63,15 @@ def learning_for_investigation(investigation, user):
     )
 
 
+def learning_for_initiative(initiative, user):
+    """The learning items linked to the initiative that the person may see."""
+    return (
+        LearningItem.objects.for_user(user)
+        .filter(initiatives=initiative)
+        .order_by("-published_at", "-created_at")
+    )
+
+
 def own_learning_in_progress(user):
     return (
         learning_items_for(user)

@@ -22,7 +22,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 from rules.contrib.views import permission_required
 
-from accounts.scope import get_object_for_user_or_404, scoped_getter, user_scope
+from accounts.scope import user_scope
+from accounts.shortcuts import get_object_for_user_or_404, scoped_getter
 from fellows.models import Initiative
 from learning import digests, selectors, services
 from learning.forms import (

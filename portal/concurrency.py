@@ -10,6 +10,8 @@ on PostgreSQL and SQLite alike.
 from django.db import models, transaction
 from django.db.models import F
 
+from portal.history import one_history_entry
+
 
 class EditConflict(Exception):
     """Someone else saved the record after this edit began."""
@@ -32,8 +34,6 @@ def save_if_unchanged(instance, *, expected_version, save_related=None):
     `save_related`, if given, is called after the save to write the record's many-to-many
     fields (a form's save_m2m): the save and those changes make one history entry.
     """
-    from portal.history import one_history_entry
-
     model = type(instance)
     with transaction.atomic():
         # The base manager's plain QuerySet: this claim is not a change worth a history row.

@@ -20,6 +20,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-handler403 = "portal.views.permission_denied"
+handler403 = "accounts.views.permission_denied"
 # allauth looks for handler429 here when it answers a request that went over a rate limit.
-handler429 = "portal.views.rate_limited"
+handler429 = "accounts.views.rate_limited"

@@ -57,22 +57,3 @@ def check_redis():
         return bool(client.ping())
     except redis.RedisError:
         return False
-
-
-def permission_denied(request, exception=None):
-    """The 403 page, and a line in the security log saying who was refused what."""
-    from accounts.models import SecurityEvent
-    from accounts.security import security_event_record
-
-    security_event_record(kind=SecurityEvent.Kind.ACCESS_DENIED, request=request)
-    return render(request, "403.html", status=403)
-
-
-def rate_limited(request, exception=None):
-    """The 429 page allauth shows when a limit is reached (failed sign-ins, resets...)."""
-    from accounts.models import SecurityEvent
-    from accounts.security import security_event_record
-
-    email = request.POST.get("login", "") if request.method == "POST" else ""
-    security_event_record(kind=SecurityEvent.Kind.RATE_LIMITED, request=request, email=email)
-    return render(request, "429.html", status=429)

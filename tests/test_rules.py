@@ -6,7 +6,8 @@ from django.test import RequestFactory
 
 from accounts.models import Invitation, RoleAssignment, SecurityEvent, User
 from accounts.roles import Role
-from accounts.scope import get_object_for_user_or_404, user_scope
+from accounts.scope import user_scope
+from accounts.shortcuts import get_object_for_user_or_404
 from regions.models import Region
 from tests.factories import UserFactory
 from tests.roles import host_psc, person_with, region
