@@ -43,11 +43,12 @@ from django.utils import timezone  # noqa: E402
 
 from accounts.models import RoleAssignment, User  # noqa: E402
 from accounts.roles import Role  # noqa: E402
-from learning import digests  # noqa: E402
-from learning.models import DigestFrequency, LearningItem  # noqa: E402
+from digests import periods, services  # noqa: E402
+from digests.models import DigestFrequency  # noqa: E402
+from learning.models import LearningItem  # noqa: E402
 from regions.models import PatientSafetyCollaborative, Region  # noqa: E402
 
-START = datetime.datetime(2026, 3, 30, 7, 0, tzinfo=digests.LONDON)
+START = datetime.datetime(2026, 3, 30, 7, 0, tzinfo=periods.LONDON)
 
 
 def setup():
@@ -57,7 +58,7 @@ def setup():
     call_command("migrate", verbosity=0)
     call_command("load_reference_data", stdout=io.StringIO())
     mail.outbox = []
-    digests._queue_on_commit = lambda ids: None  # this script sends, not a worker
+    services._queue_on_commit = lambda ids: None  # this script sends, not a worker
 
 
 def add_people(upto, regions):
@@ -138,7 +139,7 @@ def main():
         add_people(count, regions)
         add_items(options.items, regions, when=now - datetime.timedelta(days=6))
         run, plan_seconds, plan_queries = measure(
-            lambda now=now: digests.digest_run_plan(frequency=DigestFrequency.WEEKLY, now=now)
+            lambda now=now: services.digest_run_plan(frequency=DigestFrequency.WEEKLY, now=now)
         )
         ids = list(run.deliveries.values_list("pk", flat=True))
         if options.sample and len(ids) > options.sample:
@@ -149,13 +150,13 @@ def main():
         outcomes = {}
         for delivery_id in ids:
             status, seconds, queries = measure(
-                lambda delivery_id=delivery_id: digests.digest_delivery_send(
+                lambda delivery_id=delivery_id: services.digest_delivery_send(
                     delivery_id=delivery_id
                 )
             )
             total += seconds
             outcomes[status] = outcomes.get(status, 0) + 1
-            if status == digests.Status.SENT:
+            if status == services.Status.SENT:
                 per_digest_queries.add(queries)
             if len(mail.outbox) > 500:
                 mail.outbox = []

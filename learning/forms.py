@@ -5,7 +5,6 @@ from django import forms
 from accounts.scope import user_scope
 from fellows.models import Initiative
 from learning.models import (
-    DigestFrequency,
     Investigation,
     LearningItem,
     SyllabusDomain,
@@ -315,30 +314,3 @@ class SearchForm(forms.Form):
             date_from=data.get("date_from"),
             date_to=data.get("date_to"),
         )
-
-
-class DigestPreferenceForm(forms.Form):
-    frequency = forms.ChoiceField(
-        label="How often do you want a digest?",
-        choices=DigestFrequency.choices,
-        widget=forms.RadioSelect,
-    )
-    regions = forms.ModelMultipleChoiceField(
-        label="Regions",
-        queryset=Region.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
-        help_text="Select every region whose new learning you want to hear about.",
-        error_messages={"required": "Select at least one region."},
-    )
-    kinds = forms.MultipleChoiceField(
-        label="Types of learning",
-        choices=LearningItem.Kind.choices,
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Select at least one type of learning."},
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["regions"].queryset = Region.objects.in_programme_scheme().order_by("name")
-        self.helper = FormHelper()
-        self.helper.add_input(Submit("save", "Save preferences"))

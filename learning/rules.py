@@ -47,8 +47,3 @@ rules.add_perm("learning.view_review_queue", is_regional_lead | is_national_team
 rules.add_perm("learning.view_investigations", rules.is_authenticated & ~reads_published_only)
 rules.add_perm("learning.view_learningitems", rules.is_authenticated)
 rules.add_perm("learning.search", rules.is_authenticated)
-
-# Digests: everyone signed in sets their own; leads preview their region's, national sees runs.
-rules.add_perm("learning.change_digest_preferences", rules.is_authenticated)
-rules.add_perm("learning.preview_digest", is_regional_lead | is_national_team)
-rules.add_perm("learning.view_digest_runs", is_national_team)

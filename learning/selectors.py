@@ -1,14 +1,12 @@
 """Reads for the learning pages: each list fetches its related rows up front, so the number
 of queries does not grow with the number of rows."""
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
 
 from accounts.models import User
 from accounts.scope import user_scope
 from fellows.models import Initiative
 from learning.models import (
-    DigestDelivery,
-    DigestRun,
     Investigation,
     LearningItem,
     LearningItemEvent,
@@ -86,25 +84,3 @@ def review_queue_for(user):
     team), oldest submission first."""
     items = learning_items_for(user).awaiting_review()
     return items.filter(user_scope(user).reviewed_region_q("region")).order_by("submitted_at", "pk")
-
-
-def digest_runs_with_counts():
-    """Digest runs, newest first, each with its deliveries counted by status in one query."""
-    Status = DigestDelivery.Status
-    counts = {
-        f"{status}_count": Count("deliveries", filter=Q(deliveries__status=status))
-        for status in (Status.SENT, Status.SKIPPED, Status.FAILED, Status.PENDING, Status.SENDING)
-    }
-    return DigestRun.objects.annotate(planned_count=Count("deliveries"), **counts).order_by(
-        "-period_end", "frequency"
-    )
-
-
-def digest_failures_by_run(runs):
-    """{run id: failed deliveries with their person} for a page of runs, in one query."""
-    failures = {}
-    for delivery in DigestDelivery.objects.filter(
-        run__in=[run.pk for run in runs], status=DigestDelivery.Status.FAILED
-    ).select_related("user"):
-        failures.setdefault(delivery.run_id, []).append(delivery)
-    return failures

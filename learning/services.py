@@ -80,7 +80,5 @@ def learning_item_withdraw(*, item, by, reason=""):
 
 
 def _queue_notification(event_id):
-    from learning.tasks import notify_learning_item_event
-
     # Runs after the commit: the step has happened whether or not the broker answers.
-    enqueue(notify_learning_item_event, event_id)
+    enqueue("learning.tasks.notify_learning_item_event", event_id)

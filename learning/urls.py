@@ -18,8 +18,4 @@ urlpatterns = [
     path("learning/<int:pk>/withdraw/", views.item_withdraw, name="item-withdraw"),
     path("review/", views.review_queue, name="review-queue"),
     path("search/", views.search, name="search"),
-    path("digests/preferences/", views.digest_preferences, name="digest-preferences"),
-    path("digests/preview/", views.digest_preview, name="digest-preview"),
-    path("digests/runs/", views.digest_runs, name="digest-runs"),
-    path("digests/unsubscribe/<str:token>/", views.digest_unsubscribe, name="digest-unsubscribe"),
 ]

@@ -10,24 +10,19 @@ so two reviewers acting at once cannot both move it.
 import datetime
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.timesince import timesince
-from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 from rules.contrib.views import permission_required
 
-from accounts.scope import user_scope
 from accounts.shortcuts import get_object_for_user_or_404, scoped_getter
 from fellows.models import Initiative
-from learning import digests, selectors, services
+from learning import selectors, services
 from learning.forms import (
-    DigestPreferenceForm,
     InvestigationFilterForm,
     InvestigationForm,
     LearningFilterForm,
@@ -338,60 +333,3 @@ def search(request):
             "query": _query_without_page(request),
         },
     )
-
-
-# Digests
-
-
-@require_http_methods(["GET", "POST"])
-@permission_required("learning.change_digest_preferences", raise_exception=True)
-def digest_preferences(request):
-    preference = digests.digest_preference_for(request.user)
-    initial = {
-        "frequency": preference.frequency,
-        "regions": list(preference.regions.all())
-        or sorted(digests.default_region_ids(request.user)),
-        "kinds": preference.kinds,
-    }
-    form = DigestPreferenceForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        digests.digest_preference_update(preference=preference, **form.cleaned_data)
-        messages.success(request, "Your digest preferences have been saved.")
-        return redirect("learning:digest-preferences")
-    return render(
-        request, "learning/digests/preferences.html", {"form": form, "preference": preference}
-    )
-
-
-@login_not_required
-@csrf_exempt  # RFC 8058: mail clients POST here with no session and no CSRF token.
-@require_http_methods(["GET", "POST"])
-def digest_unsubscribe(request, token):
-    """One-click unsubscribe from the link and headers of a digest. A GET asks to confirm (a
-    link scanner must not unsubscribe anyone); a POST unsubscribes the person the signed
-    token names, with no sign-in."""
-    person = digests.user_for_unsubscribe_token(token)
-    if person is None:
-        raise Http404("This unsubscribe link is not valid.")
-    if request.method == "POST":
-        digests.digest_unsubscribe(user=person)
-        return render(request, "learning/digests/unsubscribed.html", {"person": person})
-    return render(request, "learning/digests/unsubscribe.html", {"person": person})
-
-
-@require_GET
-@permission_required("learning.preview_digest", raise_exception=True)
-def digest_preview(request):
-    region_ids = user_scope(request.user).reviewed_region_ids
-    context = digests.digest_preview(user=request.user, region_ids=region_ids)
-    return render(request, "learning/digests/preview.html", context)
-
-
-@require_GET
-@permission_required("learning.view_digest_runs", raise_exception=True)
-def digest_runs(request):
-    page = _page(request, selectors.digest_runs_with_counts())
-    failures = selectors.digest_failures_by_run(page.object_list)
-    for run in page.object_list:
-        run.failures = failures.get(run.pk, [])
-    return render(request, "learning/digests/runs.html", {"page": page})

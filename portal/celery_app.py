@@ -17,19 +17,19 @@ app.autodiscover_tasks()
 
 app.conf.beat_schedule = {
     "weekly-digests": {
-        "task": "learning.tasks.plan_digests",
+        "task": "digests.tasks.plan_digests",
         "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
         "args": ("weekly",),
     },
     "daily-digests": {
-        "task": "learning.tasks.plan_digests",
+        "task": "digests.tasks.plan_digests",
         "schedule": crontab(minute=0, hour=7),
         "args": ("daily",),
     },
     # Releases claims left by a worker that died, catches a missed plan, queues what is
     # still pending (a broker outage while planning, a retry lost with its worker).
     "sweep-digests": {
-        "task": "learning.tasks.sweep_digests",
+        "task": "digests.tasks.sweep_digests",
         "schedule": crontab(minute="*/5"),
     },
 }

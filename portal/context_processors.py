@@ -11,7 +11,7 @@ NAV_PERMISSIONS = [
     ("Review", "learning:review-queue", "learning.view_review_queue"),
     ("Search", "learning:search", "learning.search"),
     ("People", "accounts:people", "accounts.view_people"),
-    ("Digests", "learning:digest-preferences", "learning.change_digest_preferences"),
+    ("Digests", "digests:preferences", "digests.change_preference"),
 ]
 
 

@@ -3,19 +3,31 @@
 A broker that is down must not turn a successful write into an error page: the write has
 committed, and the work it queues is also recorded in the database, where periodic sweeps
 find it. So a failure to queue is logged and swallowed here, in one place.
+
+Tasks are queued by their registered name ("digests.tasks.send_digest"), not imported: a
+task calls a service, and the service queues the next task, so importing would tie the two
+modules in a circle.
 """
 
 import logging
 
 from kombu.exceptions import OperationalError
 
+from portal.celery_app import app
+
 logger = logging.getLogger(__name__)
 
 
-def enqueue(task, *args):
-    """`task.delay(*args)`, logging instead of raising when the broker cannot be reached."""
+def enqueue(task_name, *args):
+    """`delay(*args)` on the task named `task_name`, logging instead of raising when the
+    broker cannot be reached."""
+    task = app.tasks.get(task_name)
+    if task is None:
+        # A web process imports the apps' tasks modules (autodiscovered) only when asked.
+        app.loader.import_default_modules()
+        task = app.tasks[task_name]
     try:
         return task.delay(*args)
     except (OperationalError, ConnectionError, TimeoutError) as error:
-        logger.error("Could not queue %s%r: %s", task.name, args, error)
+        logger.error("Could not queue %s%r: %s", task_name, args, error)
         return None

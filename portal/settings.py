@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "regions",
     "fellows",
     "learning",
+    "digests",
 ]
 
 MIDDLEWARE = [

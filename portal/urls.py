@@ -16,6 +16,7 @@ urlpatterns = [
     path("regions/", include("regions.urls")),
     path("initiatives/", include("fellows.urls")),
     path("", include("learning.urls")),
+    path("digests/", include("digests.urls")),
     path("", include("accounts.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -17,8 +17,8 @@ from django.utils import timezone
 from accounts.models import RoleAssignment
 from accounts.roles import Role
 from accounts.services import invitation_create, invitation_token
+from digests.tokens import unsubscribe_token
 from fellows.models import Milestone
-from learning.digests import unsubscribe_token
 from learning.models import LearningItem
 from tests.roles import host_psc, person_with, region, sign_in
 from tests.work_factories import InitiativeFactory, InvestigationFactory, LearningItemFactory
@@ -101,10 +101,10 @@ EXPECTED = {
     "learning:search": signed_in(200),
     # Digests: everyone sets their own; leads preview their region's; national sees the runs.
     # The unsubscribe link works for anyone holding it, signed in or not.
-    "learning:digest-preferences": signed_in(200),
-    "learning:digest-preview": MANAGERS,
-    "learning:digest-runs": Expect(302, 403, 403, 403, 200, 403),
-    "learning:digest-unsubscribe": everyone(200),
+    "digests:preferences": signed_in(200),
+    "digests:preview": MANAGERS,
+    "digests:runs": Expect(302, 403, 403, 403, 200, 403),
+    "digests:unsubscribe": everyone(200),
     # Sign-in and account pages. Signed-in people are sent on from the sign-in pages.
     "account_login": signed_in(302, anonymous=200),
     "account_logout": signed_in(200),
@@ -276,7 +276,7 @@ def concrete_url(key, samples):
             f"learning:item-{page}": {"pk": samples["draft"].pk}
             for page in ("edit", "submit", "publish", "return", "withdraw")
         },
-        "learning:digest-unsubscribe": {"token": unsubscribe_token(subject)},
+        "digests:unsubscribe": {"token": unsubscribe_token(subject)},
         "account_confirm_email": {"key": "not-a-real-key"},
         "account_reset_password_from_key": {"uidb36": "1", "key": "not-a-real-key"},
         "admin:view_on_site": {

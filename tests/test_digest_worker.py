@@ -22,8 +22,9 @@ from django.db import connection
 from django.utils import timezone
 
 from accounts.roles import Role
-from learning import digests
-from learning.models import DigestDelivery, DigestFrequency, LearningItem
+from digests import services
+from digests.models import DigestDelivery, DigestFrequency
+from learning.models import LearningItem
 from portal.celery_app import app as celery_app
 from tests.conftest import require_service
 from tests.roles import person_with, region
@@ -166,7 +167,7 @@ def publish(title, slug="north"):
 
 def plan_this_week():
     """Plan the period that contains now (as the next Monday's plan will)."""
-    return digests.digest_run_plan(
+    return services.digest_run_plan(
         frequency=DigestFrequency.WEEKLY, now=timezone.now() + datetime.timedelta(days=7)
     )
 
@@ -220,7 +221,7 @@ def test_a_killed_worker_loses_no_digest_and_sends_at_most_one_twice(worker):
         worker,
     )
     time.sleep(1)
-    digests.digests_sweep(claim_timeout=datetime.timedelta(0), grace=datetime.timedelta(0))
+    services.digests_sweep(claim_timeout=datetime.timedelta(0), grace=datetime.timedelta(0))
     wait_for(lambda: all_final(run), 60, "the sweep to complete the run", worker)
 
     messages = worker.digests()

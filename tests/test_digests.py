@@ -16,15 +16,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Role
-from learning import digests
-from learning.models import (
-    DigestDelivery,
-    DigestFrequency,
-    DigestPreference,
-    DigestRun,
-    LearningItem,
-)
-from learning.tasks import send_digest
+from digests import periods, services, tokens
+from digests.models import DigestDelivery, DigestFrequency, DigestPreference, DigestRun
+from digests.tasks import send_digest
+from learning.models import LearningItem
 from portal.celery_app import app as celery_app
 from tests.conftest import require_service
 from tests.roles import person_with, region, sign_in
@@ -56,12 +51,12 @@ def published(title="Safer handover", when=MID_PERIOD, region_slug="north", **fi
 
 
 def plan(frequency=WEEKLY, now=MONDAY_AFTER_CHANGE):
-    return digests.digest_run_plan(frequency=frequency, now=now)
+    return services.digest_run_plan(frequency=frequency, now=now)
 
 
 def send_all(run):
     return {
-        delivery.user.email: digests.digest_delivery_send(delivery_id=delivery.pk)
+        delivery.user.email: services.digest_delivery_send(delivery_id=delivery.pk)
         for delivery in run.deliveries.select_related("user")
     }
 
@@ -71,14 +66,14 @@ def send_all(run):
 
 def test_a_weekly_period_ends_at_the_latest_monday_seven_am_london_time():
     wednesday = datetime.datetime(2026, 4, 1, 12, 0, tzinfo=LONDON)
-    assert digests.period_end_for(WEEKLY, wednesday) == MONDAY_AFTER_CHANGE
+    assert periods.period_end_for(WEEKLY, wednesday) == MONDAY_AFTER_CHANGE
     just_before = MONDAY_AFTER_CHANGE - datetime.timedelta(seconds=1)
-    assert digests.period_end_for(WEEKLY, just_before) == MONDAY_BEFORE_CHANGE
-    assert digests.period_end_for(WEEKLY, MONDAY_AFTER_CHANGE) == MONDAY_AFTER_CHANGE
+    assert periods.period_end_for(WEEKLY, just_before) == MONDAY_BEFORE_CHANGE
+    assert periods.period_end_for(WEEKLY, MONDAY_AFTER_CHANGE) == MONDAY_AFTER_CHANGE
 
 
 def test_a_week_across_the_clock_change_runs_from_seven_am_to_seven_am_local_time():
-    start = digests.period_start_for(WEEKLY, MONDAY_AFTER_CHANGE)
+    start = periods.period_start_for(WEEKLY, MONDAY_AFTER_CHANGE)
     assert start == MONDAY_BEFORE_CHANGE
     assert start.astimezone(datetime.UTC).hour == 7  # GMT
     assert MONDAY_AFTER_CHANGE.astimezone(datetime.UTC).hour == 6  # BST
@@ -88,9 +83,9 @@ def test_a_week_across_the_clock_change_runs_from_seven_am_to_seven_am_local_tim
 
 def test_a_daily_period_ends_at_seven_am_today_or_yesterday():
     morning = datetime.datetime(2026, 10, 25, 6, 59, tzinfo=LONDON)  # clocks went back at 2:00
-    end = digests.period_end_for(DAILY, morning)
+    end = periods.period_end_for(DAILY, morning)
     assert end == datetime.datetime(2026, 10, 24, 7, 0, tzinfo=LONDON)
-    later = digests.period_end_for(DAILY, morning + datetime.timedelta(minutes=1))
+    later = periods.period_end_for(DAILY, morning + datetime.timedelta(minutes=1))
     elapsed = later.astimezone(datetime.UTC) - end.astimezone(datetime.UTC)
     assert elapsed == datetime.timedelta(hours=25)
 
@@ -191,7 +186,7 @@ def test_a_digest_carries_the_one_click_unsubscribe_headers():
     send_all(plan())
 
     message = mail.outbox[0]
-    url = digests.unsubscribe_url(person)
+    url = tokens.unsubscribe_url(person)
     assert message.extra_headers["List-Unsubscribe"] == f"<{url}>"
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert url in message.body and url.startswith("https://portal.example.org/digests/")
@@ -238,7 +233,7 @@ def test_a_person_who_unsubscribed_after_the_plan_gets_nothing():
     person = person_with(Role.FELLOW, "north")
     published()
     run = plan()
-    digests.digest_unsubscribe(user=person)
+    services.digest_unsubscribe(user=person)
 
     assert send_all(run)[person.email] == Status.SKIPPED
     assert mail.outbox == []
@@ -253,8 +248,8 @@ def test_a_delivery_is_sent_once_however_often_its_task_runs():
     published()
     delivery = plan().deliveries.get(user=person)
 
-    first = digests.digest_delivery_send(delivery_id=delivery.pk)
-    second = digests.digest_delivery_send(delivery_id=delivery.pk)
+    first = services.digest_delivery_send(delivery_id=delivery.pk)
+    second = services.digest_delivery_send(delivery_id=delivery.pk)
 
     assert (first, second) == (Status.SENT, None)
     delivery.refresh_from_db()
@@ -275,11 +270,11 @@ def test_an_smtp_error_releases_the_claim_for_a_retry_and_the_last_attempt_fails
     delivery = plan().deliveries.get(user=person)
 
     with pytest.raises(smtplib.SMTPException):
-        digests.digest_delivery_send(delivery_id=delivery.pk, last_attempt=False)
+        services.digest_delivery_send(delivery_id=delivery.pk, last_attempt=False)
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts, delivery.claimed_at) == (Status.PENDING, 1, None)
 
-    assert digests.digest_delivery_send(delivery_id=delivery.pk) == Status.FAILED
+    assert services.digest_delivery_send(delivery_id=delivery.pk) == Status.FAILED
     delivery.refresh_from_db()
     assert delivery.status == Status.FAILED
     assert "SMTPServerDisconnected" in delivery.detail
@@ -302,7 +297,7 @@ def test_two_senders_racing_on_separate_connections_send_each_delivery_once(
         connection.vendor == "postgresql",
         "the race needs two real database connections; set DATABASE_URL to a postgres:// URL",
     )
-    monkeypatch.setattr(digests, "_queue_on_commit", lambda ids: None)  # the threads send
+    monkeypatch.setattr(services, "_queue_on_commit", lambda ids: None)  # the threads send
     people = [person_with(Role.FELLOW, "north") for _ in range(20)]
     published()
     ids = list(plan().deliveries.filter(user__in=people).values_list("pk", flat=True))
@@ -313,7 +308,7 @@ def test_two_senders_racing_on_separate_connections_send_each_delivery_once(
         try:
             barrier.wait()
             for delivery_id in ids:
-                results[index].append(digests.digest_delivery_send(delivery_id=delivery_id))
+                results[index].append(services.digest_delivery_send(delivery_id=delivery_id))
         except Exception as error:  # noqa: BLE001 - reported by the assertion below
             errors.append(error)
         finally:
@@ -341,15 +336,15 @@ def test_the_sweep_releases_stale_claims_and_queues_what_is_pending(
     person = person_with(Role.FELLOW, "north")
     published()
     now = timezone.now()
-    run = digests.digest_run_plan(frequency=WEEKLY, now=now)
+    run = services.digest_run_plan(frequency=WEEKLY, now=now)
     delivery = run.deliveries.get(user=person)
-    stale = now - digests.CLAIM_TIMEOUT - datetime.timedelta(minutes=1)
+    stale = now - services.CLAIM_TIMEOUT - datetime.timedelta(minutes=1)
     DigestDelivery.objects.filter(pk=delivery.pk).update(status=Status.SENDING, claimed_at=stale)
     # The item was published after this period began, so make it fall inside it.
     LearningItem.objects.update(published_at=run.period_start)
 
     with django_capture_on_commit_callbacks(execute=True):
-        queued = digests.digests_sweep(now=now)
+        queued = services.digests_sweep(now=now)
 
     assert queued == 1
     delivery.refresh_from_db()
@@ -361,10 +356,10 @@ def test_the_sweep_releases_stale_claims_and_queues_what_is_pending(
 def test_the_sweep_leaves_a_fresh_claim_alone():
     person = person_with(Role.FELLOW, "north")
     now = timezone.now()
-    delivery = digests.digest_run_plan(frequency=WEEKLY, now=now).deliveries.get(user=person)
+    delivery = services.digest_run_plan(frequency=WEEKLY, now=now).deliveries.get(user=person)
     DigestDelivery.objects.filter(pk=delivery.pk).update(status=Status.SENDING, claimed_at=now)
 
-    assert digests.digests_sweep(now=now + datetime.timedelta(minutes=5)) == 0
+    assert services.digests_sweep(now=now + datetime.timedelta(minutes=5)) == 0
     delivery.refresh_from_db()
     assert delivery.status == Status.SENDING
 
@@ -373,7 +368,7 @@ def test_the_sweep_leaves_a_fresh_claim_alone():
 def test_the_sweep_plans_a_period_whose_scheduled_plan_was_missed():
     person_with(Role.FELLOW, "north")
 
-    digests.digests_sweep(now=MONDAY_AFTER_CHANGE + datetime.timedelta(minutes=5))
+    services.digests_sweep(now=MONDAY_AFTER_CHANGE + datetime.timedelta(minutes=5))
 
     assert set(DigestRun.objects.values_list("frequency", "period_end")) == {
         (WEEKLY, MONDAY_AFTER_CHANGE),
@@ -387,7 +382,7 @@ def test_the_beat_schedule_plans_weekly_on_monday_and_daily_at_seven_and_sweeps(
     assert (weekly.hour, weekly.minute, weekly.day_of_week) == ({7}, {0}, {1})
     assert (daily.hour, daily.minute, len(daily.day_of_week)) == ({7}, {0}, 7)
     assert schedule["weekly-digests"]["args"] == ("weekly",)
-    assert schedule["sweep-digests"]["task"] == "learning.tasks.sweep_digests"
+    assert schedule["sweep-digests"]["task"] == "digests.tasks.sweep_digests"
     assert celery_app.conf.timezone == "Europe/London"
 
 
@@ -416,14 +411,14 @@ def test_sending_a_digest_takes_the_same_queries_for_few_and_many_entries():
     national = person_with(Role.NATIONAL)
     published("One")
     first = plan(now=MONDAY_AFTER_CHANGE).deliveries.get(user=national)
-    few = _queries(lambda: digests.digest_delivery_send(delivery_id=first.pk))
+    few = _queries(lambda: services.digest_delivery_send(delivery_id=first.pk))
 
     later = MONDAY_AFTER_CHANGE + datetime.timedelta(days=2)
     for index, slug in enumerate(["north", "south"] * 5):
         author = person_with(Role.FELLOW, slug)
         published(f"Entry {index}", when=later, region_slug=slug, authors=[author, national])
     second = plan(now=later + datetime.timedelta(days=7)).deliveries.get(user=national)
-    many = _queries(lambda: digests.digest_delivery_send(delivery_id=second.pk))
+    many = _queries(lambda: services.digest_delivery_send(delivery_id=second.pk))
 
     assert (first.pk, few) != (second.pk, 0)
     assert few == many
@@ -441,15 +436,15 @@ def tampered(token):
 @pytest.mark.django_db
 def test_an_unsubscribe_token_names_one_person_and_cannot_be_tampered_with():
     person, other = person_with(Role.FELLOW, "north"), person_with(Role.FELLOW, "north")
-    token = digests.unsubscribe_token(person)
+    token = tokens.unsubscribe_token(person)
 
-    assert digests.user_for_unsubscribe_token(token) == person
-    assert digests.user_for_unsubscribe_token(tampered(token)) is None
+    assert tokens.user_for_unsubscribe_token(token) == person
+    assert tokens.user_for_unsubscribe_token(tampered(token)) is None
     value, signature = token.rsplit(":", 1)
     forged = signing.dumps(other.pk, salt="another.salt")
-    assert digests.user_for_unsubscribe_token(forged) is None
-    swapped = signing.dumps(other.pk, salt=digests.UNSUBSCRIBE_SALT).rsplit(":", 1)[0]
-    assert digests.user_for_unsubscribe_token(f"{swapped}:{signature}") is None
+    assert tokens.user_for_unsubscribe_token(forged) is None
+    swapped = signing.dumps(other.pk, salt=tokens.UNSUBSCRIBE_SALT).rsplit(":", 1)[0]
+    assert tokens.user_for_unsubscribe_token(f"{swapped}:{signature}") is None
 
 
 @pytest.mark.django_db
@@ -458,7 +453,7 @@ def test_a_one_click_post_unsubscribes_without_sign_in_or_csrf_token():
     client = Client(enforce_csrf_checks=True)
 
     response = client.post(
-        reverse("learning:digest-unsubscribe", args=[digests.unsubscribe_token(person)]),
+        reverse("digests:unsubscribe", args=[tokens.unsubscribe_token(person)]),
         {"List-Unsubscribe": "One-Click"},
     )
 
@@ -472,9 +467,7 @@ def test_a_one_click_post_unsubscribes_without_sign_in_or_csrf_token():
 def test_opening_the_unsubscribe_link_asks_to_confirm_and_changes_nothing(client):
     person = person_with(Role.FELLOW, "north")
 
-    response = client.get(
-        reverse("learning:digest-unsubscribe", args=[digests.unsubscribe_token(person)])
-    )
+    response = client.get(reverse("digests:unsubscribe", args=[tokens.unsubscribe_token(person)]))
 
     assert response.status_code == 200
     assert "<button" in response.text and "Unsubscribe" in response.text
@@ -484,9 +477,9 @@ def test_opening_the_unsubscribe_link_asks_to_confirm_and_changes_nothing(client
 @pytest.mark.django_db
 def test_a_tampered_unsubscribe_link_is_not_found_and_unsubscribes_nobody(client):
     person = person_with(Role.FELLOW, "north")
-    token = digests.unsubscribe_token(person)
+    token = tokens.unsubscribe_token(person)
 
-    response = client.post(reverse("learning:digest-unsubscribe", args=[tampered(token)]))
+    response = client.post(reverse("digests:unsubscribe", args=[tampered(token)]))
 
     assert response.status_code == 404
     assert not DigestPreference.objects.filter(frequency="never").exists()
@@ -500,7 +493,7 @@ def test_the_preferences_page_starts_from_the_defaults(client):
     person = person_with(Role.FELLOW, "south")
     sign_in(client, person)
 
-    response = client.get(reverse("learning:digest-preferences"))
+    response = client.get(reverse("digests:preferences"))
 
     assert response.status_code == 200
     preference = DigestPreference.objects.get(user=person)
@@ -514,12 +507,12 @@ def test_the_preferences_page_starts_from_the_defaults(client):
 @pytest.mark.django_db
 def test_saving_preferences_changes_them_and_undoes_an_unsubscribe(client):
     person = person_with(Role.FELLOW, "north")
-    digests.digest_unsubscribe(user=person)
+    services.digest_unsubscribe(user=person)
     sign_in(client, person)
-    assert "you unsubscribed on" in client.get(reverse("learning:digest-preferences")).text
+    assert "you unsubscribed on" in client.get(reverse("digests:preferences")).text
 
     response = client.post(
-        reverse("learning:digest-preferences"),
+        reverse("digests:preferences"),
         {
             "frequency": DAILY,
             "regions": [region("north").pk, region("south").pk],
@@ -538,7 +531,7 @@ def test_saving_preferences_changes_them_and_undoes_an_unsubscribe(client):
 def test_the_preferences_form_requires_a_region_and_a_type(client):
     sign_in(client, person_with(Role.FELLOW, "north"))
 
-    response = client.post(reverse("learning:digest-preferences"), {"frequency": WEEKLY})
+    response = client.post(reverse("digests:preferences"), {"frequency": WEEKLY})
 
     assert response.status_code == 200
     assert "Select at least one region." in response.text
@@ -553,7 +546,7 @@ def test_a_lead_previews_the_next_digest_of_their_region(client):
     published("South news", when=now, region_slug="south")
     sign_in(client, lead)
 
-    response = client.get(reverse("learning:digest-preview"))
+    response = client.get(reverse("digests:preview"))
 
     assert response.status_code == 200
     assert "North news" in response.text and "South news" not in response.text
@@ -569,7 +562,7 @@ def test_the_runs_page_counts_deliveries_by_status_and_lists_failures(client):
         run.deliveries.filter(user=person).update(status=status, detail=f"{status} detail")
     sign_in(client, national)
 
-    response = client.get(reverse("learning:digest-runs"))
+    response = client.get(reverse("digests:runs"))
 
     assert response.status_code == 200
     row = response.context["page"].object_list[0]
@@ -582,7 +575,7 @@ def test_the_runs_page_counts_deliveries_by_status_and_lists_failures(client):
 @pytest.mark.django_db
 def test_the_runs_page_takes_the_same_queries_for_few_and_many_runs(client):
     sign_in(client, person_with(Role.NATIONAL))
-    url = reverse("learning:digest-runs")
+    url = reverse("digests:runs")
     plan()
     client.get(url)
     few = _queries(lambda: client.get(url))
@@ -599,7 +592,7 @@ def test_everyone_signed_in_sees_digests_in_the_menu(client):
 
     response = client.get(reverse("home"))
 
-    assert reverse("learning:digest-preferences") in response.text
+    assert reverse("digests:preferences") in response.text
 
 
 # The command

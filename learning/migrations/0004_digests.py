@@ -5,7 +5,7 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-import learning.models
+import digests.models
 
 
 class Migration(migrations.Migration):
@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
                 (
                     "kinds",
                     models.JSONField(
-                        default=learning.models.default_digest_kinds,
+                        default=digests.models.default_digest_kinds,
                         verbose_name="types of learning",
                     ),
                 ),

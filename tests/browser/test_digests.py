@@ -7,8 +7,8 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.roles import Role
-from learning.digests import unsubscribe_token
-from learning.models import DigestPreference
+from digests.models import DigestPreference
+from digests.tokens import unsubscribe_token
 from tests.browser.conftest import check_accessibility, screenshot, sign_in
 from tests.factories import DEMO_PASSWORD
 from tests.roles import person_with

@@ -9,8 +9,8 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Count, Q
 
-from learning.digests import digest_run_plan
-from learning.models import DigestDelivery, DigestFrequency
+from digests.models import DigestDelivery, DigestFrequency
+from digests.services import digest_run_plan
 
 
 class Command(BaseCommand):

@@ -1,4 +1,4 @@
-"""Regional digests: who gets one, for which period, what is in it, and sending it once.
+"""Writes for digests: preferences, planning the deliveries of a period, and sending each once.
 
 Planning and sending are separate. `digest_run_plan` reads the database only: it records one
 `DigestDelivery` per recipient and period (a unique constraint makes planning the same period
@@ -14,41 +14,26 @@ a broker that was down when the plan was made only delays the digests.
 import datetime
 import logging
 import smtplib
-from dataclasses import dataclass
-from itertools import groupby
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
-from django.core import signing
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import Prefetch, Q
-from django.template.loader import render_to_string
-from django.urls import reverse
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.scope import user_scope
-from learning.models import (
-    DigestDelivery,
-    DigestFrequency,
-    DigestPreference,
-    DigestRun,
-    LearningItem,
-    default_digest_kinds,
+from digests.emails import digest_context, digest_message
+from digests.models import DigestDelivery, DigestFrequency, DigestPreference, DigestRun
+from digests.periods import period_end_for, period_start_for
+from digests.selectors import (
+    default_region_ids,
+    digest_items,
+    group_by_region,
+    subscription_for,
 )
 from portal.queueing import enqueue
-from regions.models import Region
 
 logger = logging.getLogger(__name__)
 
 Status = DigestDelivery.Status
-
-# Digests go out at 07:00 London time: every day, or on Mondays. The beat schedule in
-# portal/celery_app.py fires at these moments; the periods here are cut at the same ones.
-SEND_TIME = datetime.time(7, 0)
-WEEKLY_ON = 0  # Monday
-LONDON = ZoneInfo("Europe/London")
 
 # A claim older than this was left by a worker that died mid-send: the sweep puts it back.
 CLAIM_TIMEOUT = datetime.timedelta(minutes=15)
@@ -56,40 +41,8 @@ CLAIM_TIMEOUT = datetime.timedelta(minutes=15)
 SWEEP_GRACE = datetime.timedelta(minutes=2)
 BATCH_SIZE = 500
 
-UNSUBSCRIBE_SALT = "learning.digests.unsubscribe"
-
-
-# Periods
-
-
-def period_end_for(frequency, now=None):
-    """The latest send moment at or before `now`: 07:00 London time today or yesterday
-    (daily), or on the latest Monday (weekly). Worked out on the London calendar, so a period
-    across a clock change is 23 or 25 hours (a week, 167 or 169)."""
-    local = timezone.localtime(now or timezone.now(), LONDON)
-    day = local.date()
-    if local.time() < SEND_TIME:
-        day -= datetime.timedelta(days=1)
-    if frequency == DigestFrequency.WEEKLY:
-        day -= datetime.timedelta(days=(day.weekday() - WEEKLY_ON) % 7)
-    return datetime.datetime.combine(day, SEND_TIME, tzinfo=LONDON)
-
-
-def period_start_for(frequency, period_end):
-    """The send moment before `period_end`. An item published exactly at a send moment
-    belongs to the period that starts there (periods are [start, end))."""
-    local = timezone.localtime(period_end, LONDON)
-    days = 7 if frequency == DigestFrequency.WEEKLY else 1
-    day = local.date() - datetime.timedelta(days=days)
-    return datetime.datetime.combine(day, SEND_TIME, tzinfo=LONDON)
-
 
 # Preferences
-
-
-def default_region_ids(user):
-    """The programme regions of the person's own roles: all of them for the national team."""
-    return user_scope(user).region_ids
 
 
 def digest_preference_for(user):
@@ -118,26 +71,6 @@ def digest_unsubscribe(*, user):
     preference.unsubscribed_at = timezone.now()
     preference.save(update_fields=["frequency", "unsubscribed_at", "updated_at"])
     return preference
-
-
-def unsubscribe_token(user):
-    """A signed token naming one person: it cannot be guessed or changed to name another."""
-    return signing.dumps(user.pk, salt=UNSUBSCRIBE_SALT)
-
-
-def user_for_unsubscribe_token(token):
-    """The person the token was made for, or None for a tampered or unknown token."""
-    try:
-        user_id = signing.loads(token, salt=UNSUBSCRIBE_SALT)
-    except signing.BadSignature:
-        return None
-    return User.objects.filter(pk=user_id).first()
-
-
-def unsubscribe_url(user):
-    return settings.SITE_URL + reverse(
-        "learning:digest-unsubscribe", args=[unsubscribe_token(user)]
-    )
 
 
 # Planning
@@ -182,21 +115,13 @@ def digest_run_plan(*, frequency, now=None):
 def _queue_on_commit(delivery_ids):
     for start in range(0, len(delivery_ids), BATCH_SIZE):
         batch = delivery_ids[start : start + BATCH_SIZE]
-        transaction.on_commit(lambda batch=batch: _queue_batch(batch))
+        transaction.on_commit(lambda batch=batch: enqueue("digests.tasks.send_digest_batch", batch))
 
 
-def _queue_batch(delivery_ids):
-    from learning.tasks import send_digest_batch
-
-    enqueue(send_digest_batch, delivery_ids)
-
-
-def queue_digest_sends(delivery_ids):
+def digest_sends_queue(delivery_ids):
     """Queue one send task a delivery (from the batch task)."""
-    from learning.tasks import send_digest
-
     for delivery_id in delivery_ids:
-        enqueue(send_digest, delivery_id)
+        enqueue("digests.tasks.send_digest", delivery_id)
 
 
 def digests_sweep(*, now=None, claim_timeout=CLAIM_TIMEOUT, grace=SWEEP_GRACE):
@@ -226,103 +151,6 @@ def digests_sweep(*, now=None, claim_timeout=CLAIM_TIMEOUT, grace=SWEEP_GRACE):
         )
         _queue_on_commit(pending)
     return len(pending)
-
-
-# Content
-
-
-@dataclass(frozen=True)
-class RegionEntries:
-    region: Region
-    items: list
-
-
-def digest_items(*, region_ids, kinds, start, end):
-    """Learning published now, first published in [start, end), in the regions and types,
-    with its region and authors: three queries however many items."""
-    return (
-        LearningItem.objects.published()
-        .filter(
-            region__in=region_ids, kind__in=kinds, published_at__gte=start, published_at__lt=end
-        )
-        .select_related("region")
-        .prefetch_related(Prefetch("authors", queryset=User.objects.order_by("full_name", "pk")))
-        .order_by("region__name", "-published_at", "pk")
-    )
-
-
-def group_by_region(items):
-    return [
-        RegionEntries(region=region, items=list(entries))
-        for region, entries in groupby(items, key=lambda item: item.region)
-    ]
-
-
-def digest_context(*, user, groups, start, end, frequency):
-    entries = [item for group in groups for item in group.items]
-    for item in entries:
-        item.absolute_url = settings.SITE_URL + item.get_absolute_url()
-        item.author_names = ", ".join(author.get_full_name() for author in item.authors.all())
-    return {
-        "person": user,
-        "groups": groups,
-        "count": len(entries),
-        "period_start": timezone.localtime(start, LONDON),
-        "period_end": timezone.localtime(end, LONDON),
-        "frequency": frequency,
-        "unsubscribe_url": unsubscribe_url(user),
-        "preferences_url": settings.SITE_URL + reverse("learning:digest-preferences"),
-        "site_url": settings.SITE_URL,
-    }
-
-
-def digest_message(context):
-    """The email: plain text and HTML, with the one-click unsubscribe headers (RFC 8058)."""
-    count = context["count"]
-    subject = (
-        f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{count} new learning "
-        f"{'entry' if count == 1 else 'entries'} from your regions"
-    )
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string("emails/digest.txt", context),
-        to=[context["person"].email],
-        headers={
-            "List-Unsubscribe": f"<{context['unsubscribe_url']}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        },
-    )
-    message.attach_alternative(render_to_string("emails/digest.html", context), "text/html")
-    return message
-
-
-@dataclass(frozen=True)
-class Settings:
-    region_ids: frozenset
-    kinds: tuple
-    frequency: str
-
-
-def settings_for(user):
-    """What the person wants now: their saved preference, or the defaults."""
-    preference = getattr(user, "digest_preference", None)
-    if preference is None:
-        return Settings(default_region_ids(user), tuple(default_digest_kinds()), "weekly")
-    region_ids = frozenset(region.pk for region in preference.regions.all())
-    return Settings(
-        region_ids or default_region_ids(user), tuple(preference.kinds), preference.frequency
-    )
-
-
-def digest_preview(*, user, region_ids, now=None):
-    """The entries of the next weekly digest for `region_ids`, as far as it is known now."""
-    start = period_end_for(DigestFrequency.WEEKLY, now)
-    end = start + datetime.timedelta(days=8)  # anything published before the next send
-    items = digest_items(region_ids=region_ids, kinds=default_digest_kinds(), start=start, end=end)
-    groups = group_by_region(items)
-    return digest_context(
-        user=user, groups=groups, start=start, end=end, frequency=DigestFrequency.WEEKLY
-    )
 
 
 # Sending
@@ -355,14 +183,14 @@ def digest_delivery_send(*, delivery_id, last_attempt=True):
         .get(pk=delivery_id)
     )
     user = delivery.user
-    wants = settings_for(user)
+    subscription = subscription_for(user)
     if not user.is_active:
         return _skip(delivery, "The account is deactivated.")
-    if wants.frequency != delivery.frequency:
+    if subscription.frequency != delivery.frequency:
         return _skip(delivery, "Unsubscribed, or changed to another frequency.")
     items = digest_items(
-        region_ids=wants.region_ids,
-        kinds=wants.kinds,
+        region_ids=subscription.region_ids,
+        kinds=subscription.kinds,
         start=delivery.period_start,
         end=delivery.period_end,
     )

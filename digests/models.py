@@ -1,0 +1,120 @@
+"""Regional digests: what each person wants, each planned round, and each person's email.
+
+The tables were created when digests lived in the learning app and keep their names, so no
+data moved when the models did.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from learning.models import LearningItem
+
+
+class DigestFrequency(models.TextChoices):
+    WEEKLY = "weekly", "Weekly, on Monday morning"
+    DAILY = "daily", "Daily, every morning"
+    NEVER = "never", "Never: do not send me digests"
+
+
+def default_digest_kinds():
+    return [LearningItem.Kind.BEST_PRACTICE.value]
+
+
+class DigestPreference(models.Model):
+    """What one person wants in their digest. Created with the defaults the first time it is
+    needed; until then the person gets the defaults (weekly, best practice, their regions)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digest_preference"
+    )
+    regions = models.ManyToManyField(
+        "regions.Region",
+        blank=True,
+        related_name="+",
+        help_text="None chosen means the regions of the person's own roles.",
+    )
+    kinds = models.JSONField("types of learning", default=default_digest_kinds)
+    frequency = models.CharField(
+        max_length=10, choices=DigestFrequency.choices, default=DigestFrequency.WEEKLY
+    )
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "learning_digestpreference"
+
+    def __str__(self):
+        return f"Digest preference of {self.user}"
+
+
+class DigestRun(models.Model):
+    """One planned round of digests: every recipient of one frequency for one period."""
+
+    frequency = models.CharField(max_length=10, choices=DigestFrequency.choices)
+    period_start = models.DateTimeField()
+    period_end = models.DateTimeField()
+    planned_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "learning_digestrun"
+        ordering = ["-period_end", "frequency"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["frequency", "period_end"], name="learning_digest_run_once_a_period"
+            )
+        ]
+
+    def __str__(self):
+        end = timezone.localtime(self.period_end)
+        return f"{self.frequency.capitalize()} digest to {end:%Y-%m-%d %H:%M}"
+
+
+class DigestDeliveryQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(status=DigestDelivery.Status.PENDING)
+
+
+class DigestDelivery(models.Model):
+    """One person's digest for one period. A sender claims it (pending to sending) with a
+    conditional UPDATE before sending, so two workers never both send it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        SKIPPED = "skipped", "Skipped"
+        FAILED = "failed", "Failed"
+
+    run = models.ForeignKey(DigestRun, on_delete=models.CASCADE, related_name="deliveries")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digest_deliveries"
+    )
+    frequency = models.CharField(max_length=10, choices=DigestFrequency.choices)
+    period_start = models.DateTimeField()
+    period_end = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    item_count = models.PositiveIntegerField(default=0)
+    detail = models.CharField(max_length=300, blank=True, help_text="Why skipped or failed.")
+
+    objects = DigestDeliveryQuerySet.as_manager()
+
+    class Meta:
+        db_table = "learning_digestdelivery"
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "frequency", "period_end"],
+                name="learning_digest_delivery_once_a_period",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["status", "claimed_at"], name="learning_di_status_ab74e6_idx")
+        ]
+
+    def __str__(self):
+        return f"{self.run} for {self.user}"

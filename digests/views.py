@@ -1,0 +1,69 @@
+"""Digest preferences, the one-click unsubscribe, the lead's preview and the national team's
+runs page."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods
+from rules.contrib.views import permission_required
+
+from accounts.scope import user_scope
+from digests import selectors, services
+from digests.forms import DigestPreferenceForm
+from digests.tokens import user_for_unsubscribe_token
+from portal.pagination import paginated
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("digests.change_preference", raise_exception=True)
+def preferences(request):
+    preference = services.digest_preference_for(request.user)
+    initial = {
+        "frequency": preference.frequency,
+        "regions": list(preference.regions.all())
+        or sorted(selectors.default_region_ids(request.user)),
+        "kinds": preference.kinds,
+    }
+    form = DigestPreferenceForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.digest_preference_update(preference=preference, **form.cleaned_data)
+        messages.success(request, "Your digest preferences have been saved.")
+        return redirect("digests:preferences")
+    return render(request, "digests/preferences.html", {"form": form, "preference": preference})
+
+
+@login_not_required
+@csrf_exempt  # RFC 8058: mail clients POST here with no session and no CSRF token.
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token):
+    """One-click unsubscribe from the link and headers of a digest. A GET asks to confirm (a
+    link scanner must not unsubscribe anyone); a POST unsubscribes the person the signed
+    token names, with no sign-in."""
+    person = user_for_unsubscribe_token(token)
+    if person is None:
+        raise Http404("This unsubscribe link is not valid.")
+    if request.method == "POST":
+        services.digest_unsubscribe(user=person)
+        return render(request, "digests/unsubscribed.html", {"person": person})
+    return render(request, "digests/unsubscribe.html", {"person": person})
+
+
+@require_GET
+@permission_required("digests.preview", raise_exception=True)
+def preview(request):
+    region_ids = user_scope(request.user).reviewed_region_ids
+    context = selectors.digest_preview(user=request.user, region_ids=region_ids)
+    return render(request, "digests/preview.html", context)
+
+
+@require_GET
+@permission_required("digests.view_runs", raise_exception=True)
+def runs(request):
+    context = paginated(request, selectors.digest_runs_with_counts())
+    runs = context["page"].object_list
+    failures = selectors.digest_failures_by_run(runs)
+    for run in runs:
+        run.failures = failures.get(run.pk, [])
+    return render(request, "digests/runs.html", context)
