@@ -74,11 +74,11 @@ class Initiative(Versioned):
         related_name="initiatives",
         verbose_name="partner organisations",
     )
-    themes = models.ManyToManyField("learning.Theme", blank=True, related_name="initiatives")
+    themes = models.ManyToManyField("taxonomy.Theme", blank=True, related_name="initiatives")
     syllabus_domains = models.ManyToManyField(
-        "learning.SyllabusDomain", blank=True, related_name="+"
+        "taxonomy.SyllabusDomain", blank=True, related_name="+"
     )
-    syllabus_levels = models.ManyToManyField("learning.SyllabusLevel", blank=True, related_name="+")
+    syllabus_levels = models.ManyToManyField("taxonomy.SyllabusLevel", blank=True, related_name="+")
     fellows = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="initiatives", verbose_name="safety fellows"
     )

@@ -4,16 +4,12 @@ from django import forms
 
 from accounts.scope import user_scope
 from fellows.models import Initiative
-from learning.models import (
-    Investigation,
-    LearningItem,
-    SyllabusDomain,
-    Theme,
-)
+from learning.models import Investigation, LearningItem
 from learning.search import SearchFilters
 from portal.forms import DateField
 from portal.nhs_number import no_nhs_number
 from regions.models import Organisation, Region
+from taxonomy.models import SyllabusDomain, Theme
 
 CONFLICT_MESSAGE = (
     "Someone else saved this record after you opened it. Your changes have not been saved: "

@@ -11,56 +11,7 @@ from accounts.scope import user_scope
 from portal.concurrency import Versioned
 from portal.history import UNTRACKED, HistoryQuerySet
 from portal.nhs_number import no_nhs_number
-
-
-class SyllabusDomain(models.Model):
-    """A domain of the NHS Patient Safety Syllabus (v2, 2021): fixed reference data."""
-
-    number = models.PositiveSmallIntegerField(unique=True)
-    name = models.CharField(max_length=200)
-
-    class Meta:
-        ordering = ["number"]
-
-    def __str__(self):
-        return f"{self.number}. {self.name}"
-
-
-class SyllabusLevel(models.Model):
-    """A level of the NHS Patient Safety Syllabus, from essentials (1) to experts (5)."""
-
-    number = models.PositiveSmallIntegerField(unique=True)
-    name = models.CharField(max_length=200)
-    audience = models.CharField(max_length=300, blank=True)
-
-    class Meta:
-        ordering = ["number"]
-
-    def __str__(self):
-        return f"Level {self.number}: {self.name}"
-
-
-class Theme(models.Model):
-    """A safety theme records are tagged with (medication safety, deterioration, ...)."""
-
-    name = models.CharField(max_length=100, unique=True)
-    slug = models.SlugField(max_length=100, unique=True)
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
-
-
-class PsirfResponse(models.TextChoices):
-    """Learning-response types under the Patient Safety Incident Response Framework."""
-
-    PSII = "psii", "Patient safety incident investigation (PSII)"
-    AAR = "aar", "After action review (AAR)"
-    MDT = "mdt", "Multidisciplinary team (MDT) review"
-    SWARM = "swarm", "SWARM huddle"
-    OTHER = "other", "Other learning response"
+from taxonomy.models import PsirfResponse, SyllabusDomain, SyllabusLevel, Theme
 
 
 class InvestigationQuerySet(HistoryQuerySet):

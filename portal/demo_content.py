@@ -13,18 +13,11 @@ from django.utils import timezone
 
 from accounts.models import User
 from fellows.models import Initiative, Milestone, ProgressUpdate
-from learning.models import (
-    Investigation,
-    LearningItem,
-    LearningItemEvent,
-    PsirfResponse,
-    SyllabusDomain,
-    SyllabusLevel,
-    Theme,
-)
+from learning.models import Investigation, LearningItem, LearningItemEvent
 from portal.demo import HOST_PSC
 from portal.history import one_history_entry
 from regions.models import Organisation, PatientSafetyCollaborative, Region
+from taxonomy.models import PsirfResponse, SyllabusDomain, SyllabusLevel, Theme
 
 Status = LearningItem.Status
 Source = Investigation.Source

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "portal",
     "accounts",
     "regions",
+    "taxonomy",
     "fellows",
     "learning",
     "digests",

@@ -148,7 +148,7 @@ ADMIN_MODELS = [
     "accounts_securityevent",
     "mfa_authenticator",
     "usersessions_usersession",
-    "learning_theme",
+    "taxonomy_theme",
 ]
 ADMIN_DEFAULT = everyone(302)
 EXPECTED |= {

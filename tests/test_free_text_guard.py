@@ -28,10 +28,10 @@ EXEMPT = {
     "regions.Organisation.name",
     "regions.Organisation.ods_code",
     "regions.OrganisationName.name",
-    "learning.SyllabusDomain.name",
-    "learning.SyllabusLevel.name",
-    "learning.SyllabusLevel.audience",
-    "learning.Theme.name",
+    "taxonomy.SyllabusDomain.name",
+    "taxonomy.SyllabusLevel.name",
+    "taxonomy.SyllabusLevel.audience",
+    "taxonomy.Theme.name",
     "digests.DigestDelivery.detail",
 }
 

@@ -39,8 +39,8 @@ def test_a_queryset_update_is_recorded_for_every_row_it_changed():
 
 @pytest.mark.django_db
 def test_a_save_with_its_many_to_many_fields_is_one_history_entry():
-    from learning.models import Theme
     from portal.history import one_history_entry
+    from taxonomy.models import Theme
     from tests.factories import UserFactory
 
     fellow = UserFactory()

@@ -6,7 +6,8 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from fellows.models import Initiative, Milestone, ProgressUpdate
-from learning.models import LearningItem, SyllabusDomain, Theme
+from learning.models import LearningItem
+from taxonomy.models import SyllabusDomain, Theme
 from tests.roles import host_psc, person_with, region, sign_in
 from tests.work_factories import InitiativeFactory, LearningItemFactory
 

@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Role
-from learning.models import Investigation, LearningItem, PsirfResponse
+from learning.models import Investigation, LearningItem
 from regions.models import Organisation
+from taxonomy.models import PsirfResponse
 from tests.roles import person_with, sign_in
 from tests.work_factories import InvestigationFactory, LearningItemFactory, programme_region
 

@@ -7,7 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Role
-from learning.models import LearningItem, SyllabusDomain, Theme
+from learning.models import LearningItem
+from taxonomy.models import SyllabusDomain, Theme
 from tests.roles import person_with, sign_in
 from tests.work_factories import (
     InitiativeFactory,

@@ -6,8 +6,9 @@ from django.utils import timezone
 
 from fellows.models import Initiative
 from learning import search as search_module
-from learning.models import Investigation, LearningItem, Theme
+from learning.models import Investigation, LearningItem
 from learning.search import SearchFilters, search
+from taxonomy.models import Theme
 from tests.conftest import require_service
 from tests.work_factories import (
     InitiativeFactory,
@@ -112,7 +113,7 @@ def test_it_searches_initiatives_investigations_and_learning_together(either_bac
 
 
 def test_filters_narrow_by_type_region_status_theme_domain_and_date(either_backend):
-    from learning.models import SyllabusDomain
+    from taxonomy.models import SyllabusDomain
 
     south = programme_region("south")
     falls = Theme.objects.get(slug="falls")

@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from fellows.models import Initiative
-from learning.models import LearningItem, SyllabusDomain, Theme
+from learning.models import LearningItem
+from taxonomy.models import SyllabusDomain, Theme
 from tests.conftest import require_service
 from tests.roles import person_with, sign_in
 from tests.work_factories import (

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from learning.models import Theme
+from taxonomy.models import Theme
 
 
 # Themes are the programme's own list and change over time, so staff keep it up to date here;
