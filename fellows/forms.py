@@ -6,7 +6,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.scope import user_scope
 from fellows.models import Initiative, Milestone, ProgressUpdate
-from portal.forms import DateField
+from portal.forms import DateField, VersionedForm
 from regions.models import Organisation, PatientSafetyCollaborative, Region
 
 
@@ -15,13 +15,12 @@ def _with_helper(form, button):
     form.helper.add_input(Submit("submit", button))
 
 
-class InitiativeForm(forms.ModelForm):
+class InitiativeForm(VersionedForm):
     """Offers only the regions and host PSCs the person works in (any for the national team),
     and carries the version it was shown so a later edit by someone else is not overwritten."""
 
     starts_on = DateField(label="Start date", required=False, help_text="For example, 1 4 2026")
     ends_on = DateField(label="End date", required=False, help_text="For example, 31 3 2027")
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Initiative
@@ -96,7 +95,6 @@ class InitiativeForm(forms.ModelForm):
             if own is not None:
                 self.fields["region"].initial = own.region_id
                 self.fields["host_psc"].initial = own.psc_id
-        self.fields["version"].initial = self.instance.version
         _with_helper(self, "Save initiative")
 
     def clean(self):
@@ -105,10 +103,6 @@ class InitiativeForm(forms.ModelForm):
         if starts_on and ends_on and ends_on < starts_on:
             self.add_error("ends_on", "The end date must be on or after the start date")
         return cleaned
-
-    def fields_to_save(self):
-        """The cleaned values the services take: model fields and many-to-many sets."""
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
 class MilestoneForm(forms.ModelForm):

@@ -6,10 +6,8 @@ everybody, then checked against its permission. Changes are POST only.
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.forms import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from rules.contrib.views import permission_required
 
@@ -101,32 +99,15 @@ def initiative_edit(request, pk):
         try:
             services.initiative_update(
                 initiative=initiative,
-                expected_version=form.cleaned_data["version"] or 0,
+                expected_version=form.expected_version,
                 **form.fields_to_save(),
             )
         except EditConflict as conflict:
-            form.add_error(None, ValidationError(_conflict_message(conflict.current)))
-            # Saving again is then a choice made knowing of the other change.
-            form.data = form.data.copy()
-            form.data["version"] = conflict.current.version
+            form.conflict(conflict.current)
         else:
             messages.success(request, "Initiative saved.")
             return redirect("fellows:detail", pk=pk)
     return render(request, "fellows/initiative_form.html", {"form": form, "initiative": initiative})
-
-
-def _conflict_message(current):
-    latest = current.history.select_related("history_user").order_by("-history_date").first()
-    who, when = "Someone else", ""
-    if latest is not None:
-        who = latest.history_user or who
-        when = " on " + date_format(timezone.localtime(latest.history_date), "j F Y \\a\\t H:i")
-    return (
-        f"{who} changed this initiative{when}, after you opened it. Nothing has been "
-        "overwritten and your changes are not saved: they are still in the form. Open the "
-        "initiative in a new tab to see its current details, then save again if your changes "
-        "should replace them."
-    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -6,15 +6,10 @@ from accounts.scope import user_scope
 from fellows.models import Initiative
 from learning.models import Investigation, LearningItem
 from learning.search import SearchFilters
-from portal.forms import DateField
+from portal.forms import DateField, VersionedForm
 from portal.nhs_number import no_nhs_number
 from regions.models import Organisation, Region
 from taxonomy.models import SyllabusDomain, Theme
-
-CONFLICT_MESSAGE = (
-    "Someone else saved this record after you opened it. Your changes have not been saved: "
-    "they are shown below. Check the record and save again."
-)
 
 
 def _regions_for(user):
@@ -23,24 +18,6 @@ def _regions_for(user):
     if not scope.is_national:
         regions = regions.filter(pk__in=scope.region_ids)
     return regions
-
-
-class VersionedForm(forms.ModelForm):
-    """Sends back the version of the record it was shown, for save_if_unchanged."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["version"].initial = self.instance.version
-
-    def conflict(self):
-        """Keep what was typed, take the newer version, and say why nothing was saved."""
-        self.data = self.data.copy()
-        current = type(self.instance)._base_manager.get(pk=self.instance.pk)
-        self.data["version"] = current.version
-        self.add_error(None, CONFLICT_MESSAGE)
 
 
 class InvestigationForm(VersionedForm):

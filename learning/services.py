@@ -1,29 +1,46 @@
-"""Writes that span models: the learning item's review workflow and its notifications.
+"""Writes to investigations and learning items: creating and editing them, and the learning
+item's review workflow with its notifications.
 
-Views check who may act (learning/rules.py); these functions check that the step is valid
-from the item's current status, make the change with a conditional UPDATE (so two reviewers
-acting at once cannot both move the same item), record the step, and queue the email once
-the transaction has committed.
+Views check who may act (learning/rules.py); the review functions check that the step is
+valid from the item's current status (learning/steps.py), make the change with a conditional
+UPDATE (so two reviewers acting at once cannot both move the same item), record the step,
+and queue the email once the transaction has committed.
 """
 
 from django.db import transaction
 from django.utils import timezone
 
-from learning.models import LearningItem, LearningItemEvent
+from learning.models import Investigation, LearningItem, LearningItemEvent
+from learning.steps import STEPS
 from portal.queueing import enqueue
+from portal.records import record_create, record_update
 
-Status = LearningItem.Status
+# Investigations
 
-# The review workflow: for each step, the statuses it may start from and where it leads.
-STEPS = {
-    "submit": ({Status.DRAFT, Status.RETURNED}, Status.SUBMITTED),
-    "publish": ({Status.SUBMITTED}, Status.PUBLISHED),
-    "return": ({Status.SUBMITTED}, Status.RETURNED),
-    "withdraw": (
-        {Status.DRAFT, Status.SUBMITTED, Status.RETURNED, Status.PUBLISHED},
-        Status.WITHDRAWN,
-    ),
-}
+
+def investigation_create(*, by, **fields):
+    return record_create(Investigation, created_by=by, **fields)
+
+
+def investigation_update(*, investigation, expected_version, **fields):
+    """Save an edit made from `expected_version`; EditConflict if someone saved since."""
+    return record_update(investigation, expected_version=expected_version, **fields)
+
+
+# Learning items
+
+
+def learning_item_create(*, by, **fields):
+    """A new draft; its author is the person writing it."""
+    return record_create(LearningItem, created_by=by, authors=[by], **fields)
+
+
+def learning_item_update(*, item, expected_version, **fields):
+    """Save an edit made from `expected_version`; EditConflict if someone saved since."""
+    return record_update(item, expected_version=expected_version, **fields)
+
+
+# The review workflow
 
 
 class StepNotAllowed(Exception):
@@ -31,34 +48,23 @@ class StepNotAllowed(Exception):
 
 
 def _step(item, *, step, by, feedback="", **extra):
-    allowed_from, to_status = STEPS[step]
+    step = STEPS[step]
     now = timezone.now()
     with transaction.atomic():
-        moved = LearningItem.objects.filter(pk=item.pk, status__in=allowed_from).update(
-            status=to_status, **extra
+        moved = LearningItem.objects.filter(pk=item.pk, status__in=step.from_statuses).update(
+            status=step.to_status, **extra
         )
         if not moved:
             item.refresh_from_db()
-            raise StepNotAllowed(
-                f"This item is now {item.get_status_display().lower()}, so it cannot be "
-                f"{STEP_WORDS[step]}."
-            )
+            raise StepNotAllowed(step.refusal(item, changed=True))
         from_status = item.status
         item.refresh_from_db()
         event = LearningItemEvent.objects.create(
-            item=item, from_status=from_status, to_status=to_status, by=by, at=now,
+            item=item, from_status=from_status, to_status=step.to_status, by=by, at=now,
             feedback=feedback,
         )  # fmt: skip
         transaction.on_commit(lambda: _queue_notification(event.pk))
     return event
-
-
-STEP_WORDS = {
-    "submit": "submitted",
-    "publish": "published",
-    "return": "returned",
-    "withdraw": "withdrawn",
-}
 
 
 def learning_item_submit(*, item, by):
@@ -77,6 +83,15 @@ def learning_item_return(*, item, by, feedback):
 
 def learning_item_withdraw(*, item, by, reason=""):
     return _step(item, step="withdraw", by=by, feedback=reason)
+
+
+# A step's service, by the step's name.
+STEP_SERVICES = {
+    "submit": learning_item_submit,
+    "publish": learning_item_publish,
+    "return": learning_item_return,
+    "withdraw": learning_item_withdraw,
+}
 
 
 def _queue_notification(event_id):

@@ -12,7 +12,6 @@ import datetime
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.timesince import timesince
@@ -32,8 +31,9 @@ from learning.forms import (
 )
 from learning.models import LearningItem
 from learning.search import search as run_search
-from portal.concurrency import EditConflict, save_if_unchanged
-from portal.history import changes_of, one_history_entry
+from learning.steps import STEPS
+from portal.concurrency import EditConflict
+from portal.history import changes_of
 from portal.markdown import render_markdown
 
 PER_PAGE = 20
@@ -81,11 +81,7 @@ def investigation_list(request):
 def investigation_add(request):
     form = InvestigationForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        investigation = form.save(commit=False)
-        investigation.created_by = request.user
-        with transaction.atomic(), one_history_entry(investigation, created=True):
-            investigation.save()
-            form.save_m2m()
+        investigation = services.investigation_create(by=request.user, **form.fields_to_save())
         messages.success(request, "Investigation saved.")
         return redirect("learning:investigation-detail", pk=investigation.pk)
     return render(request, "learning/investigation_form.html", {"form": form})
@@ -115,7 +111,11 @@ def investigation_detail(request, pk):
 def investigation_edit(request, pk):
     investigation = investigation_in_scope(request, pk=pk)
     form = InvestigationForm(request.POST or None, instance=investigation, user=request.user)
-    if request.method == "POST" and form.is_valid() and _save_versioned(form):
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _saved(form, services.investigation_update, investigation=investigation)
+    ):
         messages.success(request, "Investigation saved.")
         return redirect("learning:investigation-detail", pk=pk)
     return render(
@@ -125,18 +125,13 @@ def investigation_edit(request, pk):
     )
 
 
-def _save_versioned(form):
-    """Save an edit unless someone saved the record since the form was shown."""
+def _saved(form, update, **record):
+    """Save an edit through its service unless someone saved the record since the form was
+    shown; then the form says so and keeps what was typed."""
     try:
-        with transaction.atomic():
-            record = form.save(commit=False)
-            save_if_unchanged(
-                record,
-                expected_version=form.cleaned_data["version"] or 0,
-                save_related=form.save_m2m,
-            )
-    except EditConflict:
-        form.conflict()
+        update(expected_version=form.expected_version, **record, **form.fields_to_save())
+    except EditConflict as conflict:
+        form.conflict(conflict.current)
         return False
     return True
 
@@ -173,12 +168,7 @@ def item_list(request):
 def item_add(request):
     form = LearningItemForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        item = form.save(commit=False)
-        item.created_by = request.user
-        with transaction.atomic(), one_history_entry(item, created=True):
-            item.save()
-            form.save_m2m()
-            item.authors.add(request.user)
+        item = services.learning_item_create(by=request.user, **form.fields_to_save())
         messages.success(request, "Learning item saved as a draft.")
         return redirect("learning:item-detail", pk=item.pk)
     return render(request, "learning/item_form.html", {"form": form})
@@ -205,80 +195,47 @@ def item_detail(request, pk):
 def item_edit(request, pk):
     item = item_in_scope(request, pk=pk)
     form = LearningItemForm(request.POST or None, instance=item, user=request.user)
-    if request.method == "POST" and form.is_valid() and _save_versioned(form):
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _saved(form, services.learning_item_update, item=item)
+    ):
         messages.success(request, "Learning item saved.")
         return redirect("learning:item-detail", pk=pk)
     return render(request, "learning/item_form.html", {"form": form, "item": item})
 
 
-# Review steps: (permission, service, confirmation heading, button, message when done).
-STEPS = {
-    "submit": (
-        "learning.submit_learningitem",
-        services.learning_item_submit,
-        "Submit this learning for review?",
-        "Submit for review",
-        "Submitted for review. Your region's HEE regional leads have been told.",
-    ),
-    "publish": (
-        "learning.review_learningitem",
-        services.learning_item_publish,
-        "Publish this learning?",
-        "Publish",
-        "Published. Everyone using the portal can now read it.",
-    ),
-    "return": (
-        "learning.review_learningitem",
-        services.learning_item_return,
-        "Return this learning with feedback?",
-        "Return with feedback",
-        "Returned to the authors with your feedback.",
-    ),
-    "withdraw": (
-        "learning.withdraw_learningitem",
-        services.learning_item_withdraw,
-        "Withdraw this learning?",
-        "Withdraw",
-        "Withdrawn. It no longer appears in lists or search.",
-    ),
-}
-
-
-def _step_view(step):
-    permission, service, heading, button, done = STEPS[step]
+def _step_view(name):
+    step = STEPS[name]
 
     @require_http_methods(["GET", "POST"])
     def view(request, pk):
         item = item_in_scope(request, pk=pk)
-        allowed_from, _to_status = services.STEPS[step]
-        if item.status not in allowed_from:
-            messages.error(
-                request,
-                f"This item is {item.get_status_display().lower()}, so it cannot be "
-                f"{services.STEP_WORDS[step]}.",
-            )
+        if item.status not in step.from_statuses:
+            messages.error(request, step.refusal(item))
             return redirect("learning:item-detail", pk=pk)
-        if not request.user.has_perm(permission, item):
+        if not request.user.has_perm(step.permission, item):
             raise PermissionDenied
-        form = ReturnForm(request.POST or None) if step == "return" else None
+        form = ReturnForm(request.POST or None) if name == "return" else None
         if request.method == "POST" and (form is None or form.is_valid()):
             extra = {"feedback": form.cleaned_data["feedback"]} if form else {}
             try:
-                service(item=item, by=request.user, **extra)
+                services.STEP_SERVICES[name](item=item, by=request.user, **extra)
             except services.StepNotAllowed as refused:
                 messages.error(request, str(refused))
             else:
-                messages.success(request, done)
-            if step in {"publish", "return"}:
+                messages.success(request, step.done)
+            if step.returns_to_queue:
                 return redirect("learning:review-queue")
             return redirect("learning:item-detail", pk=pk)
         return render(
             request,
             "learning/item_confirm.html",
-            {"item": item, "step": step, "heading": heading, "button": button, "form": form},
-        )
+            {"item": item, "step": name, "heading": step.heading, "button": step.button,
+             "form": form},
+        )  # fmt: skip
 
-    view.__name__ = f"item_{step}"
+    view.__name__ = f"item_{name}"
     return view
 
 

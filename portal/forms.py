@@ -1,10 +1,13 @@
-"""Form pieces shared by every app: the design system's date input and its field."""
+"""Form pieces shared by every app: the design system's date input and its field, and the
+base of every form that edits a versioned record."""
 
 import calendar
 import datetime
 import re
 
 from django import forms
+from django.utils import timezone
+from django.utils.formats import date_format
 
 # (name, label, width): the order, labels and box widths of the design system's date input.
 DATE_PARTS = (("day", "Day", 2), ("month", "Month", 2), ("year", "Year", 4))
@@ -129,3 +132,47 @@ class DateField(forms.DateField):
             except ValueError:
                 pass
         return super().to_python(value)
+
+
+class VersionedForm(forms.ModelForm):
+    """A form for a record that refuses the second of two overlapping edits: it sends back
+    the version of the record it was shown (see portal/concurrency.py), and when the save is
+    refused it says who changed the record and when, keeping everything typed."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version
+
+    @property
+    def expected_version(self):
+        return self.cleaned_data.get("version") or 0
+
+    def fields_to_save(self):
+        """The cleaned values a service takes: model fields and many-to-many sets."""
+        return {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.fields}
+
+    def conflict(self, current):
+        """`current` is the record as someone else saved it. Saving again is then a choice
+        made knowing of the other change, so the form takes the newer version."""
+        self.data = self.data.copy()
+        self.data["version"] = current.version
+        self.add_error(None, conflict_message(current))
+
+
+def conflict_message(current):
+    noun = current._meta.verbose_name
+    latest = current.history.select_related("history_user").order_by("-history_date").first()
+    when = ""
+    if latest is not None:
+        when = " on " + date_format(timezone.localtime(latest.history_date), "j F Y \\a\\t H:i")
+    if latest is not None and latest.history_user is not None:
+        opening = f"{latest.history_user} changed this {noun}{when}, after you opened it."
+    else:
+        opening = f"Someone else saved this record{when}, after you opened it."
+    return (
+        f"{opening} Nothing has been overwritten and your changes are not saved: they are "
+        f"still in the form. Open the {noun} in a new tab to see its current details, then "
+        "save again if your changes should replace them."
+    )
