@@ -62,6 +62,12 @@ class UserScope:
             return frozenset(Region.objects.in_programme_scheme().values_list("pk", flat=True))
         return self._region_ids_of(Role.FELLOW, Role.REGIONAL_LEAD, Role.PSC_CHAIR)
 
+    @property
+    def regions(self):
+        """The programme regions the person acts in, as a queryset (for a form's choices)."""
+        regions = Region.objects.in_programme_scheme()
+        return regions if self.is_national else regions.filter(pk__in=self.region_ids)
+
     @cached_property
     def led_region_ids(self):
         """Regions the person is an HEE regional lead of."""

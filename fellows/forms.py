@@ -6,7 +6,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.scope import user_scope
 from fellows.models import Initiative, Milestone, ProgressUpdate
-from portal.forms import DateField, VersionedForm
+from portal.forms import DateField, FilterForm, VersionedForm
 from regions.models import Organisation, PatientSafetyCollaborative, Region
 
 
@@ -142,10 +142,7 @@ class ProgressUpdateForm(forms.ModelForm):
         _with_helper(self, "Save update")
 
 
-class InitiativeFilterForm(forms.Form):
-    # Every field narrows the results: none is marked "(optional)".
-    marks_optional = False
-
+class InitiativeFilterForm(FilterForm):
     status = forms.ChoiceField(
         label="Status", required=False, choices=[("", "Any status"), *Initiative.Status.choices]
     )
@@ -153,13 +150,9 @@ class InitiativeFilterForm(forms.Form):
         label="Region", required=False, queryset=Region.objects.none(), empty_label="Any region"
     )
 
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        scope = user_scope(user)
-        regions = Region.objects.in_programme_scheme()
-        if not scope.is_national:
-            regions = regions.filter(pk__in=scope.region_ids)
-        self.fields["region"].queryset = regions
-        self.helper = FormHelper()
-        self.helper.form_method = "get"
-        self.helper.add_input(Submit("", "Filter", css_class="nhsuk-button--secondary"))
+    def narrow(self, initiatives, data):
+        if data["status"]:
+            initiatives = initiatives.filter(status=data["status"])
+        if data["region"]:
+            initiatives = initiatives.filter(region=data["region"])
+        return initiatives

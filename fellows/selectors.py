@@ -6,7 +6,7 @@ from django.db.models import OuterRef, Prefetch, Subquery
 from fellows.models import Initiative, Milestone, ProgressUpdate
 
 
-def initiative_list(*, user, status="", region=None):
+def initiative_list(*, user):
     """The initiatives in the person's scope, each with `latest_score`, `next_milestone_title`
     and `next_milestone_due`: one query, however many rows."""
     latest = ProgressUpdate.objects.filter(initiative=OuterRef("pk")).order_by(
@@ -15,7 +15,7 @@ def initiative_list(*, user, status="", region=None):
     upcoming = Milestone.objects.filter(
         initiative=OuterRef("pk"), completed_on__isnull=True
     ).order_by("due_on", "pk")
-    initiatives = (
+    return (
         Initiative.objects.for_user(user)
         .select_related("region", "host_psc__host")
         .annotate(
@@ -25,11 +25,6 @@ def initiative_list(*, user, status="", region=None):
         )
         .order_by("-updated_at", "pk")
     )
-    if status:
-        initiatives = initiatives.filter(status=status)
-    if region is not None:
-        initiatives = initiatives.filter(region=region)
-    return initiatives
 
 
 def initiative_for_detail(user):

@@ -5,12 +5,12 @@ everybody, then checked against its permission. Changes are POST only.
 """
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from rules.contrib.views import permission_required
 
+from accounts.scope import user_scope
 from accounts.shortcuts import get_object_for_user_or_404, scoped_getter
 from fellows import selectors, services
 from fellows.forms import InitiativeFilterForm, InitiativeForm, MilestoneForm, ProgressUpdateForm
@@ -18,8 +18,7 @@ from fellows.models import Initiative, Milestone
 from learning.selectors import learning_for_initiative
 from portal.concurrency import EditConflict
 from portal.history import changes_of
-
-PAGE_SIZE = 25
+from portal.pagination import paginated
 
 initiative_in_scope = scoped_getter(lambda user: Initiative.objects.for_user(user))
 # The milestone pages name the initiative in the URL too: the record is reached through it.
@@ -31,23 +30,12 @@ initiative_of_milestone = scoped_getter(
 @require_GET
 @permission_required("fellows.view_initiatives", raise_exception=True)
 def initiative_list(request):
-    filters = InitiativeFilterForm(request.GET or None, user=request.user)
-    status, region = "", None
-    if filters.is_valid():
-        status, region = filters.cleaned_data["status"], filters.cleaned_data["region"]
-    initiatives = selectors.initiative_list(user=request.user, status=status, region=region)
-    page = Paginator(initiatives, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    filters = InitiativeFilterForm(request.GET, regions=user_scope(request.user).regions)
+    initiatives = filters.apply(selectors.initiative_list(user=request.user))
     return render(
         request,
         "fellows/initiative_list.html",
-        {
-            "page": page,
-            "filters": filters,
-            "query": query.urlencode(),
-            "filtered": bool(status or region),
-        },
+        {"filters": filters, "filtered": filters.is_filtering, **paginated(request, initiatives)},
     )
 
 

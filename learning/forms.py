@@ -6,18 +6,10 @@ from accounts.scope import user_scope
 from fellows.models import Initiative
 from learning.models import Investigation, LearningItem
 from learning.search import SearchFilters
-from portal.forms import DateField, VersionedForm
+from portal.forms import DateField, FilterForm, VersionedForm
 from portal.nhs_number import no_nhs_number
 from regions.models import Organisation, Region
 from taxonomy.models import SyllabusDomain, Theme
-
-
-def _regions_for(user):
-    regions = Region.objects.in_programme_scheme()
-    scope = user_scope(user)
-    if not scope.is_national:
-        regions = regions.filter(pk__in=scope.region_ids)
-    return regions
 
 
 class InvestigationForm(VersionedForm):
@@ -84,7 +76,7 @@ class InvestigationForm(VersionedForm):
             self.fields["psirf_response_type"].choices
         )[1:]
         self.fields["organisation"].queryset = Organisation.objects.order_by("name")
-        self.fields["region"].queryset = _regions_for(user)
+        self.fields["region"].queryset = user_scope(user).regions
         self.fields["region"].empty_label = "Choose a region"
         if not self.instance.pk:
             self.fields["region"].initial = user_scope(user).default_region_id
@@ -136,7 +128,7 @@ class LearningItemForm(VersionedForm):
         self.fields["psirf_response_type"].choices = [("", "Not applicable")] + list(
             self.fields["psirf_response_type"].choices
         )[1:]
-        self.fields["region"].queryset = _regions_for(user)
+        self.fields["region"].queryset = user_scope(user).regions
         self.fields["region"].empty_label = "Choose a region"
         if not self.instance.pk:
             self.fields["region"].initial = user_scope(user).default_region_id
@@ -167,10 +159,7 @@ class ReturnForm(forms.Form):
         self.helper.add_input(Submit("return", "Return with feedback"))
 
 
-class InvestigationFilterForm(forms.Form):
-    # Every field narrows the results: none is marked "(optional)".
-    marks_optional = False
-
+class InvestigationFilterForm(FilterForm):
     source = forms.ChoiceField(
         label="Source", required=False, choices=[("", "All sources"), *Investigation.Source.choices]
     )
@@ -178,24 +167,20 @@ class InvestigationFilterForm(forms.Form):
         label="Region", required=False, queryset=Region.objects.none(), empty_label="All regions"
     )
 
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = _regions_for(user)
-        self.helper = _filter_helper()
+    def narrow(self, investigations, data):
+        if data["source"]:
+            investigations = investigations.filter(source=data["source"])
+        if data["region"]:
+            investigations = investigations.filter(region=data["region"])
+        return investigations
 
 
-class LearningFilterForm(forms.Form):
-    # Every field narrows the results: none is marked "(optional)".
-    marks_optional = False
-
+class LearningFilterForm(FilterForm):
     kind = forms.ChoiceField(
         label="Type", required=False, choices=[("", "All types"), *LearningItem.Kind.choices]
     )
     region = forms.ModelChoiceField(
-        label="Region",
-        required=False,
-        queryset=Region.objects.in_programme_scheme(),
-        empty_label="All regions",
+        label="Region", required=False, queryset=Region.objects.none(), empty_label="All regions"
     )
     theme = forms.ModelChoiceField(
         label="Theme",
@@ -205,16 +190,14 @@ class LearningFilterForm(forms.Form):
         empty_label="All themes",
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = _filter_helper()
-
-
-def _filter_helper(button="Apply filters", css_class="nhsuk-button--secondary"):
-    helper = FormHelper()
-    helper.form_method = "get"
-    helper.add_input(Submit("filter", button, css_class=css_class))
-    return helper
+    def narrow(self, items, data):
+        if data["kind"]:
+            items = items.filter(kind=data["kind"])
+        if data["region"]:
+            items = items.filter(region=data["region"])
+        if data["theme"]:
+            items = items.filter(themes=data["theme"])
+        return items
 
 
 SEARCH_TYPES = [
@@ -224,19 +207,18 @@ SEARCH_TYPES = [
 ]
 
 
-class SearchForm(forms.Form):
-    # Every field narrows the results: none is marked "(optional)".
-    marks_optional = False
+class SearchForm(FilterForm):
+    """The search box and its filters: `filters()` hands them to learning/search.py."""
+
+    button = "Search"
+    button_class = ""
 
     q = forms.CharField(label="Search for", required=False, max_length=200)
     type = forms.ChoiceField(
         label="Type", required=False, choices=[("", "All types"), *SEARCH_TYPES]
     )
     region = forms.ModelChoiceField(
-        label="Region",
-        required=False,
-        queryset=Region.objects.in_programme_scheme(),
-        empty_label="All regions",
+        label="Region", required=False, queryset=Region.objects.none(), empty_label="All regions"
     )
     status = forms.ChoiceField(
         label="Initiative status",
@@ -264,10 +246,6 @@ class SearchForm(forms.Form):
     date_to = DateField(
         label="Published or started up to", required=False, help_text="For example, 31 3 2026."
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = _filter_helper("Search", css_class="")
 
     def clean(self):
         cleaned = super().clean()

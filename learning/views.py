@@ -11,13 +11,13 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.timesince import timesince
 from django.views.decorators.http import require_GET, require_http_methods
 from rules.contrib.views import permission_required
 
+from accounts.scope import user_scope
 from accounts.shortcuts import get_object_for_user_or_404, scoped_getter
 from fellows.models import Initiative
 from learning import selectors, services
@@ -35,21 +35,11 @@ from learning.steps import STEPS
 from portal.concurrency import EditConflict
 from portal.history import changes_of
 from portal.markdown import render_markdown
-
-PER_PAGE = 20
+from portal.pagination import paginated
+from regions.models import Region
 
 investigation_in_scope = scoped_getter(selectors.investigation_detail_for)
 item_in_scope = scoped_getter(selectors.learning_item_detail_for)
-
-
-def _page(request, rows):
-    return Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
-
-
-def _query_without_page(request):
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 # Investigations
@@ -58,21 +48,12 @@ def _query_without_page(request):
 @require_GET
 @permission_required("learning.view_investigations", raise_exception=True)
 def investigation_list(request):
-    form = InvestigationFilterForm(request.GET or None, user=request.user)
-    investigations = selectors.investigations_for(request.user)
-    if form.is_bound and form.is_valid():
-        if form.cleaned_data["source"]:
-            investigations = investigations.filter(source=form.cleaned_data["source"])
-        if form.cleaned_data["region"]:
-            investigations = investigations.filter(region=form.cleaned_data["region"])
+    form = InvestigationFilterForm(request.GET, regions=user_scope(request.user).regions)
+    investigations = form.apply(selectors.investigations_for(request.user))
     return render(
         request,
         "learning/investigation_list.html",
-        {
-            "filter_form": form,
-            "page": _page(request, investigations),
-            "query": _query_without_page(request),
-        },
+        {"filter_form": form, **paginated(request, investigations)},
     )
 
 
@@ -141,24 +122,16 @@ def _saved(form, update, **record):
 
 @require_GET
 def item_list(request):
-    form = LearningFilterForm(request.GET or None)
-    published = selectors.learning_items_for(request.user).published()
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        if data["kind"]:
-            published = published.filter(kind=data["kind"])
-        if data["region"]:
-            published = published.filter(region=data["region"])
-        if data["theme"]:
-            published = published.filter(themes=data["theme"])
+    # Published learning is the programme's, so every region is offered.
+    form = LearningFilterForm(request.GET, regions=Region.objects.in_programme_scheme())
+    published = form.apply(selectors.learning_items_for(request.user).published())
     return render(
         request,
         "learning/item_list.html",
         {
             "filter_form": form,
-            "page": _page(request, published),
-            "query": _query_without_page(request),
             "own_items": selectors.own_learning_in_progress(request.user),
+            **paginated(request, published),
         },
     )
 
@@ -265,9 +238,8 @@ def review_queue(request):
 
 @require_GET
 def search(request):
-    form = SearchForm(request.GET or None)
-    page = None
-    count = 0
+    form = SearchForm(request.GET, regions=Region.objects.in_programme_scheme())
+    context = {"search_form": form, "form": form if form.errors else None, "page": None}
     if form.is_bound and form.is_valid():
         user = request.user
         results = run_search(
@@ -277,16 +249,5 @@ def search(request):
             learning_items=LearningItem.objects.for_user(user),
             filters=form.filters(),
         )
-        count = len(results)
-        page = _page(request, results)
-    return render(
-        request,
-        "learning/search.html",
-        {
-            "search_form": form,
-            "form": form if form.errors else None,
-            "page": page,
-            "count": count,
-            "query": _query_without_page(request),
-        },
-    )
+        context |= {"count": len(results), **paginated(request, results)}
+    return render(request, "learning/search.html", context)

@@ -5,6 +5,8 @@ import calendar
 import datetime
 import re
 
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
 from django import forms
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -176,3 +178,36 @@ def conflict_message(current):
         f"still in the form. Open the {noun} in a new tab to see its current details, then "
         "save again if your changes should replace them."
     )
+
+
+class FilterForm(forms.Form):
+    """A GET form above a list that narrows it. Subclasses declare their fields and say in
+    `narrow` how each one narrows the rows; a `region` field offers the regions the view
+    passes (the person's own for working records, every region for published learning).
+    Every field narrows: none is marked "(optional)"."""
+
+    marks_optional = False
+    button = "Apply filters"
+    button_class = "nhsuk-button--secondary"
+
+    def __init__(self, data=None, *, regions=None, **kwargs):
+        super().__init__(data or None, **kwargs)
+        if regions is not None:
+            self.fields["region"].queryset = regions
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.add_input(Submit("filter", self.button, css_class=self.button_class))
+
+    @property
+    def is_filtering(self):
+        """Whether any filter is set: the page then offers to clear them."""
+        return self.is_bound and self.is_valid() and any(self.cleaned_data.values())
+
+    def apply(self, rows):
+        """`rows` narrowed by the valid filters; all of them when nothing valid was sent."""
+        if not (self.is_bound and self.is_valid()):
+            return rows
+        return self.narrow(rows, self.cleaned_data)
+
+    def narrow(self, rows, data):
+        raise NotImplementedError

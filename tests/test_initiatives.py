@@ -119,14 +119,14 @@ def test_the_list_filters_by_status_and_region(client):
     assert list(response.context["page"]) == [active]
 
 
-def test_the_list_is_paginated_in_pages_of_25(client):
-    InitiativeFactory.create_batch(26, region=region("north"))
+def test_the_list_is_paginated_in_pages_of_20(client):
+    InitiativeFactory.create_batch(21, region=region("north"))
     sign_in(client, person_with(Role.REGIONAL_LEAD, "north"))
 
     first = client.get(reverse("fellows:list"))
     second = client.get(reverse("fellows:list"), {"page": 2})
 
-    assert len(first.context["page"]) == 25
+    assert len(first.context["page"]) == 20
     assert len(second.context["page"]) == 1
     assert "Page 2 of 2" in first.content.decode()
 
