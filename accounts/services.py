@@ -6,7 +6,6 @@ import datetime
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core import signing
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -22,6 +21,8 @@ from accounts.models import (
 )
 from accounts.roles import SCOPE_FIELDS, Role
 from accounts.security import security_event_record
+from portal.emails import email_send
+from portal.queueing import enqueue
 
 INVITATION_SALT = "accounts.invitation"  # a namespace for signing, not a secret
 # A safety fellow is first appointed for about twelve months.
@@ -77,21 +78,30 @@ def invitation_from_token(token):
     return invitation
 
 
-def _send_invitation_email(invitation):
+def invitation_email_send(*, invitation_id):
+    """Email the invitation's link (from a task, after the invitation is saved)."""
+    invitation = Invitation.objects.select_related("invited_by").filter(pk=invitation_id).first()
+    if invitation is None or not invitation.is_open:
+        return None
     context = {
         "invitation": invitation,
         "url": invitation_url(invitation),
         "expires_at": invitation.expires_at,
         "invited_by": invitation.invited_by,
     }
-    subject = render_to_string("emails/invitation_subject.txt", context).strip()
-    body = render_to_string("emails/invitation.txt", context)
-    send_mail(
-        f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}",
-        body,
-        None,
-        [invitation.email],
+    email_send(
+        to=invitation.email,
+        subject=render_to_string("emails/invitation_subject.txt", context).strip(),
+        template="emails/invitation",
+        context=context,
     )
+    return invitation.email
+
+
+def _queue_invitation_email(invitation):
+    # After the commit, through a task: an SMTP fault is retried there and never turns the
+    # saved invitation into an error page.
+    transaction.on_commit(lambda: enqueue("accounts.tasks.send_invitation_email", invitation.pk))
 
 
 def invitation_create(*, by, request=None, **fields):
@@ -128,7 +138,7 @@ def invitation_create(*, by, request=None, **fields):
             invitation=invitation.pk,
             role=role.value,
         )
-        transaction.on_commit(lambda: _send_invitation_email(invitation))
+        _queue_invitation_email(invitation)
     return invitation
 
 
@@ -151,7 +161,7 @@ def invitation_resend(*, invitation, by, request=None):
             email=invitation.email,
             invitation=invitation.pk,
         )
-        transaction.on_commit(lambda: _send_invitation_email(invitation))
+        _queue_invitation_email(invitation)
     return True
 
 

@@ -1,12 +1,11 @@
 """Who hears about each review step, and the email they get."""
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.urls import reverse
 
 from accounts.models import User
 from learning.models import LearningItem
+from portal.emails import email_send
 
 Status = LearningItem.Status
 
@@ -47,14 +46,8 @@ def send_event_email(event):
     sent = []
     for person in people:
         context["person"] = person
-        message = EmailMultiAlternatives(
-            subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
-            body=render_to_string("emails/learning_event.txt", context),
-            to=[person.email],
+        email_send(
+            to=person.email, subject=subject, template="emails/learning_event", context=context
         )
-        message.attach_alternative(
-            render_to_string("emails/learning_event.html", context), "text/html"
-        )
-        message.send()
         sent.append(person.email)
     return sent

@@ -11,6 +11,7 @@ modules in a circle.
 
 import logging
 
+from celery.exceptions import Retry
 from kombu.exceptions import OperationalError
 
 from portal.celery_app import app
@@ -30,4 +31,9 @@ def enqueue(task_name, *args):
         return task.delay(*args)
     except (OperationalError, ConnectionError, TimeoutError) as error:
         logger.error("Could not queue %s%r: %s", task_name, args, error)
+        return None
+    except Retry as retry:
+        # Only when tasks run in this process (no Redis): a task that would be retried later
+        # by a worker has nobody to retry it here, and its failure must not fail the request.
+        logger.error("%s%r failed and cannot be retried in-process: %s", task_name, args, retry)
         return None

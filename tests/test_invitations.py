@@ -60,6 +60,22 @@ def form_data(role, **extra):
 # Sending
 
 
+def test_a_mail_relay_that_is_down_leaves_the_invitation_saved_and_the_page_working(
+    client, lead, settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "tests.worker_mail.FailingBackend"
+    sign_in_as(client, lead)
+    data = form_data(Role.FELLOW, region=region("north").pk, psc=host_psc("north").pk)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(INVITE, data)
+
+    invitation = Invitation.objects.get()
+    assert response.status_code == 302
+    assert response.url == reverse("accounts:invitation", args=[invitation.pk])
+    assert mail.outbox == []
+
+
 def test_a_lead_invites_a_fellow_to_their_region_and_an_email_goes_out(
     client, lead, django_capture_on_commit_callbacks
 ):
