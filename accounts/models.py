@@ -111,6 +111,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_short_name(self):
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
+    @property
+    def active_assignments(self):
+        """The roles the person holds today, from their assignments (prefetched by
+        `with_assignments()` on lists, so no query a row)."""
+        today = timezone.localdate()
+        return [assignment for assignment in self.assignments.all() if assignment.is_active(today)]
+
 
 class RoleAssignmentQuerySet(models.QuerySet):
     def active(self, on=None):
@@ -199,6 +206,14 @@ class RoleAssignment(models.Model):
     def is_active(self, on=None):
         on = on or timezone.localdate()
         return self.starts_on <= on and (self.ends_on is None or self.ends_on >= on)
+
+    @property
+    def status(self):
+        """ "Active", "Ended" or "Starts later", as today."""
+        today = timezone.localdate()
+        if self.starts_on > today:
+            return "Starts later"
+        return "Active" if self.is_active(today) else "Ended"
 
 
 class SecurityEvent(models.Model):

@@ -1,3 +1,5 @@
+import datetime
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
@@ -5,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.timesince import timesince
 from simple_history.models import HistoricalRecords
 
 from accounts.scope import user_scope
@@ -193,6 +196,16 @@ class LearningItem(Versioned):
     @property
     def is_editable(self):
         return self.status in {self.Status.DRAFT, self.Status.RETURNED}
+
+    @property
+    def waiting_label(self):
+        """How long it has waited for review, in words: "submitted 3 days ago"."""
+        if self.submitted_at is None:
+            return "submitted"
+        now = timezone.now()
+        if now - self.submitted_at < datetime.timedelta(minutes=1):
+            return "submitted just now"
+        return f"submitted {timesince(self.submitted_at, now)} ago"
 
 
 class LearningItemEvent(models.Model):

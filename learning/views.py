@@ -7,13 +7,9 @@ the person may well have been allowed a moment ago; the step's service checks th
 so two reviewers acting at once cannot both move it.
 """
 
-import datetime
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
-from django.utils import timezone
-from django.utils.timesince import timesince
 from django.views.decorators.http import require_GET, require_http_methods
 from rules.contrib.views import permission_required
 
@@ -221,15 +217,7 @@ item_withdraw = _step_view("withdraw")
 @require_GET
 @permission_required("learning.view_review_queue", raise_exception=True)
 def review_queue(request):
-    items = list(selectors.review_queue_for(request.user))
-    now = timezone.now()
-    for item in items:
-        if item.submitted_at is None:
-            item.waiting = "submitted"
-        elif now - item.submitted_at < datetime.timedelta(minutes=1):
-            item.waiting = "submitted just now"
-        else:
-            item.waiting = f"submitted {timesince(item.submitted_at, now)} ago"
+    items = selectors.review_queue_for(request.user)
     return render(request, "learning/review_queue.html", {"items": items})
 
 
