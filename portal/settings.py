@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "fellows",
     "learning",
     "digests",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -3,7 +3,7 @@ from django.core.management import call_command
 
 from accounts.models import RoleAssignment, User
 from accounts.roles import Role
-from portal.demo import DEMO_PASSWORD
+from demo.accounts import DEMO_PASSWORD
 
 REGIONS = ["north", "midlands-east", "london-south-east", "south"]
 

@@ -2,8 +2,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from portal.demo import DEMO_PASSWORD, demo_accounts_seed
-from portal.demo_content import demo_content_seed
+from demo.accounts import DEMO_PASSWORD, demo_accounts_seed
+from demo.content import demo_content_seed
 
 
 class Command(BaseCommand):

@@ -12,9 +12,9 @@ from decimal import Decimal
 from django.utils import timezone
 
 from accounts.models import User
+from demo.accounts import HOST_PSC
 from fellows.models import Initiative, Milestone, ProgressUpdate
 from learning.models import Investigation, LearningItem, LearningItemEvent
-from portal.demo import HOST_PSC
 from portal.history import one_history_entry
 from regions.models import Organisation, PatientSafetyCollaborative, Region
 from taxonomy.models import PsirfResponse, SyllabusDomain, SyllabusLevel, Theme
