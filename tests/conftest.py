@@ -5,10 +5,17 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 
+from accounts.roles import Role
 from portal.celery_app import app as celery_app
 from tests.factories import UserFactory
+from tests.roles import person_with
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
+
+# A valid NHS number (its check digit is right), which free text must refuse, and the same
+# digits with a wrong check digit, which is no NHS number and is accepted.
+AN_NHS_NUMBER = "943 476 5919"
+NOT_AN_NHS_NUMBER = "943 476 5918"
 
 
 def require_service(name, available, why):
@@ -40,6 +47,30 @@ def _tasks_run_in_process(request, monkeypatch):
     points the suite at a real Redis; only tests marked `worker` queue them for a real worker."""
     if request.node.get_closest_marker("worker") is None:
         monkeypatch.setitem(celery_app.conf, "task_always_eager", True)
+
+
+@pytest.fixture
+def no_mfa_required(settings):
+    """For tests about roles, scope and records: the two-factor requirement is tested on its
+    own (test_auth_mfa.py), and these people have not all set an authenticator up."""
+    settings.MFA_REQUIRED = False
+
+
+@pytest.fixture
+def fellow(db):
+    """The safety fellow of the north region."""
+    return person_with(Role.FELLOW, "north", full_name="North Fellow")
+
+
+@pytest.fixture
+def lead(db):
+    """The HEE regional lead of the north region."""
+    return person_with(Role.REGIONAL_LEAD, "north")
+
+
+@pytest.fixture
+def national(db):
+    return person_with(Role.NATIONAL)
 
 
 @pytest.fixture

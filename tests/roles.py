@@ -3,7 +3,6 @@ just re-authenticated (allauth asks for that before sensitive actions)."""
 
 import time
 
-import pytest
 from allauth.account.internal.flows.login import AUTHENTICATION_METHODS_SESSION_KEY
 
 from accounts.middleware import SIGNED_IN_AT
@@ -59,9 +58,3 @@ def sign_in(client, user, reauthenticated=True):
         session["account_authentication_methods_user"] = str(user.pk)
         session.save()
     return client
-
-
-@pytest.fixture
-def no_mfa_required(settings):
-    # The MFA requirement is tested on its own; these tests are about roles and scope.
-    settings.MFA_REQUIRED = False

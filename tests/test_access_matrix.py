@@ -206,8 +206,7 @@ def test_every_url_pattern_has_a_row_in_the_table():
 
 
 @pytest.fixture
-def people(db, settings):
-    settings.MFA_REQUIRED = False
+def people(db, no_mfa_required):
     return {
         "fellow": person_with(Role.FELLOW, "north"),
         "lead": person_with(Role.REGIONAL_LEAD, "north"),

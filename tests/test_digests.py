@@ -35,8 +35,7 @@ MID_PERIOD = MONDAY_BEFORE_CHANGE + datetime.timedelta(days=2)
 
 
 @pytest.fixture(autouse=True)
-def _no_mfa(settings):
-    settings.MFA_REQUIRED = False
+def _site_url(settings, no_mfa_required):
     settings.SITE_URL = "https://portal.example.org"
 
 

@@ -8,24 +8,11 @@ from accounts.roles import Role
 from fellows.models import Initiative, Milestone, ProgressUpdate
 from learning.models import LearningItem
 from taxonomy.models import SyllabusDomain, Theme
+from tests.conftest import AN_NHS_NUMBER, NOT_AN_NHS_NUMBER
 from tests.roles import host_psc, person_with, region, sign_in
 from tests.work_factories import InitiativeFactory, LearningItemFactory
 
-pytestmark = pytest.mark.django_db
-
-AN_NHS_NUMBER = "943 476 5919"
-NOT_AN_NHS_NUMBER = "943 476 5918"
-
-
-@pytest.fixture(autouse=True)
-def _no_mfa_required(settings):
-    # The MFA requirement is tested on its own; these tests are about initiatives.
-    settings.MFA_REQUIRED = False
-
-
-@pytest.fixture
-def fellow():
-    return person_with(Role.FELLOW, "north")
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_mfa_required")]
 
 
 @pytest.fixture

@@ -12,21 +12,11 @@ from accounts.roles import Role
 from learning.models import Investigation, LearningItem
 from regions.models import Organisation
 from taxonomy.models import PsirfResponse
+from tests.conftest import AN_NHS_NUMBER, NOT_AN_NHS_NUMBER
 from tests.roles import person_with, sign_in
 from tests.work_factories import InvestigationFactory, LearningItemFactory, programme_region
 
-VALID_NHS_NUMBER = "943 476 5919"
-NOT_AN_NHS_NUMBER = "943 476 5918"
-
-
-@pytest.fixture(autouse=True)
-def _setup(db, settings):
-    settings.MFA_REQUIRED = False
-
-
-@pytest.fixture
-def fellow():
-    return person_with(Role.FELLOW, "north", full_name="North Fellow")
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_mfa_required")]
 
 
 def investigation_data(**overrides):
@@ -130,7 +120,7 @@ def test_a_hssib_report_needs_its_link(client, fellow):
 def test_an_nhs_number_is_refused_next_to_each_free_text_field(client, fellow, field):
     sign_in(client, fellow)
     data = investigation_data()
-    data[field] = f"{data[field]} {VALID_NHS_NUMBER}"
+    data[field] = f"{data[field]} {AN_NHS_NUMBER}"
     response = client.post(reverse("learning:investigation-add"), data)
     assert "NHS number" in response.context["form"].errors[field][0]
     assert not Investigation.objects.exists()

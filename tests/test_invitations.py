@@ -12,26 +12,15 @@ from accounts.models import Invitation, RoleAssignment, SecurityEvent, User
 from accounts.roles import Role
 from accounts.services import invitation_create, invitation_token
 from tests.factories import UserFactory
-from tests.roles import host_psc, no_mfa_required, partner_organisation, person_with, region
+from tests.roles import host_psc, partner_organisation, person_with, region
 from tests.roles import sign_in as sign_in_as
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_mfa_required")]
-__all__ = ["no_mfa_required"]
 
 INVITE = reverse("accounts:invite")
 PASSPHRASE = "correct horse battery staple"
 PASSWORDS = {"password1": PASSPHRASE, "password2": PASSPHRASE}
 NOW = datetime.datetime(2026, 11, 25, 10, 0, tzinfo=datetime.UTC)
-
-
-@pytest.fixture
-def national(db):
-    return person_with(Role.NATIONAL)
-
-
-@pytest.fixture
-def lead(db):
-    return person_with(Role.REGIONAL_LEAD, "north")
 
 
 def invite(by, **fields):

@@ -9,6 +9,7 @@ from django.utils import timezone
 from accounts.roles import Role
 from learning.models import LearningItem
 from taxonomy.models import SyllabusDomain, Theme
+from tests.conftest import AN_NHS_NUMBER, NOT_AN_NHS_NUMBER
 from tests.roles import person_with, sign_in
 from tests.work_factories import (
     InitiativeFactory,
@@ -18,18 +19,9 @@ from tests.work_factories import (
 )
 
 Status = LearningItem.Status
-VALID_NHS_NUMBER = "943 476 5919"
-NOT_AN_NHS_NUMBER = "943 476 5918"
 
 
-@pytest.fixture(autouse=True)
-def _setup(db, settings):
-    settings.MFA_REQUIRED = False
-
-
-@pytest.fixture
-def fellow():
-    return person_with(Role.FELLOW, "north", full_name="North Fellow")
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_mfa_required")]
 
 
 def published(**fields):
@@ -120,7 +112,7 @@ def test_the_form_offers_only_investigations_and_initiatives_in_scope(client, fe
 def test_an_nhs_number_is_refused_next_to_each_free_text_field(client, fellow, field):
     sign_in(client, fellow)
     data = item_data()
-    data[field] = f"{data[field]} {VALID_NHS_NUMBER}"
+    data[field] = f"{data[field]} {AN_NHS_NUMBER}"
     response = client.post(reverse("learning:item-add"), data)
     assert response.status_code == 200
     assert "NHS number" in response.context["form"].errors[field][0]
@@ -137,7 +129,7 @@ def test_feedback_with_an_nhs_number_is_refused(client):
     item = LearningItemFactory(status=Status.SUBMITTED)
     sign_in(client, person_with(Role.REGIONAL_LEAD, "north"))
     response = client.post(
-        reverse("learning:item-return", args=[item.pk]), {"feedback": f"See {VALID_NHS_NUMBER}"}
+        reverse("learning:item-return", args=[item.pk]), {"feedback": f"See {AN_NHS_NUMBER}"}
     )
     assert "NHS number" in response.context["form"].errors["feedback"][0]
 

@@ -8,11 +8,10 @@ from django.utils import timezone
 from accounts.models import Invitation, RoleAssignment, SecurityEvent, User
 from accounts.roles import Role
 from accounts.services import invitation_create
-from tests.roles import host_psc, no_mfa_required, partner_organisation, person_with, region
+from tests.roles import host_psc, partner_organisation, person_with, region
 from tests.roles import sign_in as sign_in_as
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_mfa_required")]
-__all__ = ["no_mfa_required"]
 
 PEOPLE = reverse("accounts:people")
 TODAY = timezone.localdate

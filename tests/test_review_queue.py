@@ -16,9 +16,7 @@ from tests.work_factories import LearningItemFactory, programme_region
 Status = LearningItem.Status
 
 
-@pytest.fixture(autouse=True)
-def _setup(db, settings):
-    settings.MFA_REQUIRED = False
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_mfa_required")]
 
 
 def submitted(days_ago=0, **fields):

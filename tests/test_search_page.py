@@ -25,9 +25,7 @@ from tests.work_factories import (
 Status = LearningItem.Status
 
 
-@pytest.fixture(autouse=True)
-def _setup(db, settings):
-    settings.MFA_REQUIRED = False
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_mfa_required")]
 
 
 @pytest.fixture
