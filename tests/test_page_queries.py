@@ -1,0 +1,137 @@
+"""Exact query counts of the pages that show one person's things, with few rows and with ten
+times as many: the count is fixed by the page, never by the number of rows behind it."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import RoleAssignment
+from accounts.roles import Role
+from accounts.services import invitation_create
+from digests.models import DigestPreference
+from digests.periods import period_end_for
+from learning.models import LearningItem
+from tests.roles import host_psc, partner_organisation, person_with, region, sign_in
+from tests.work_factories import InitiativeFactory, LearningItemFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_mfa_required")]
+
+FEW, MANY = 1, 10
+
+
+def invite(by, number):
+    return invitation_create(
+        by=by,
+        email=f"invitee{number}@example.org",
+        full_name=f"Invitee {number}",
+        role=Role.FELLOW,
+        region=region("north"),
+        psc=host_psc("north"),
+    )
+
+
+def get(client, url, django_assert_num_queries, queries):
+    with django_assert_num_queries(queries):
+        response = client.get(url)
+    assert response.status_code == 200
+    return response
+
+
+# Every signed-in page: the session, the user, the person's scope (for the menu), and the
+# session written back in a savepoint (three).
+SIGNED_IN = 6
+HOME_QUERIES = SIGNED_IN
+
+
+@pytest.mark.parametrize("rows", [FEW, MANY])
+def test_the_home_page_takes_the_same_queries_however_much_work_there_is(
+    client, fellow, django_assert_num_queries, rows
+):
+    for _ in range(rows):
+        InitiativeFactory(created_by=fellow, region=region("north"))
+        LearningItemFactory(created_by=fellow)
+    sign_in(client, fellow)
+    get(client, reverse("home"), django_assert_num_queries, HOME_QUERIES)
+
+
+# The person (within the lead's scope), their assignments, the invitations they accepted.
+PERSON_QUERIES = SIGNED_IN + 3
+
+
+@pytest.mark.parametrize("rows", [FEW, MANY])
+def test_a_person_page_takes_the_same_queries_for_few_and_many_roles_and_invitations(
+    client, lead, django_assert_num_queries, rows
+):
+    person = person_with(Role.FELLOW, "north")
+    for number in range(rows):
+        RoleAssignment.objects.create(
+            user=person,
+            role=Role.PARTNER_READER,
+            organisation=partner_organisation(),
+            starts_on="2025-01-01",
+            ends_on="2025-06-30",
+        )
+        invitation = invite(lead, number)
+        invitation.user = person
+        invitation.save()
+    sign_in(client, lead)
+    response = get(
+        client,
+        reverse("accounts:person", args=[person.pk]),
+        django_assert_num_queries,
+        PERSON_QUERIES,
+    )
+    assert len(response.context["invitations"]) == rows
+
+
+# The invitation, with who it names and who sent it.
+INVITATION_QUERIES = SIGNED_IN + 1
+
+
+@pytest.mark.parametrize("rows", [FEW, MANY])
+def test_an_invitation_page_takes_the_same_queries_for_few_and_many_invitations(
+    client, lead, django_assert_num_queries, rows
+):
+    invitations = [invite(lead, number) for number in range(rows)]
+    sign_in(client, lead)
+    get(
+        client,
+        reverse("accounts:invitation", args=[invitations[-1].pk]),
+        django_assert_num_queries,
+        INVITATION_QUERIES,
+    )
+
+
+# The entries, and their authors.
+PREVIEW_QUERIES = SIGNED_IN + 2
+
+
+@pytest.mark.parametrize("rows", [FEW, MANY])
+def test_the_digest_preview_takes_the_same_queries_for_few_and_many_entries(
+    client, lead, django_assert_num_queries, rows
+):
+    since = period_end_for("weekly")
+    for _ in range(rows):
+        LearningItemFactory(
+            status=LearningItem.Status.PUBLISHED,
+            published_at=max(since, timezone.now() - timezone.timedelta(minutes=1)),
+        )
+    sign_in(client, lead)
+    response = get(client, reverse("digests:preview"), django_assert_num_queries, PREVIEW_QUERIES)
+    assert response.context["count"] == rows
+
+
+# The preference, its regions, and the regions to choose from.
+PREFERENCES_QUERIES = SIGNED_IN + 3
+
+
+@pytest.mark.parametrize("rows", [FEW, MANY])
+def test_the_digest_preferences_take_the_same_queries_however_many_people_subscribe(
+    client, fellow, django_assert_num_queries, rows
+):
+    for _ in range(rows):
+        other = person_with(Role.FELLOW, "south")
+        DigestPreference.objects.create(user=other).regions.set([region("south")])
+    DigestPreference.objects.create(user=fellow).regions.set([region("north")])
+    sign_in(client, fellow)
+    get(client, reverse("digests:preferences"), django_assert_num_queries, PREFERENCES_QUERIES)
