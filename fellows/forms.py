@@ -6,7 +6,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.scope import user_scope
 from fellows.models import Initiative, Milestone, ProgressUpdate
-from portal.forms import DateField, FilterForm, VersionedForm
+from portal.forms import DateField, FilterForm, VersionedForm, region_filter
 from regions.models import Organisation, PatientSafetyCollaborative, Region
 
 
@@ -146,13 +146,4 @@ class InitiativeFilterForm(FilterForm):
     status = forms.ChoiceField(
         label="Status", required=False, choices=[("", "Any status"), *Initiative.Status.choices]
     )
-    region = forms.ModelChoiceField(
-        label="Region", required=False, queryset=Region.objects.none(), empty_label="Any region"
-    )
-
-    def narrow(self, initiatives, data):
-        if data["status"]:
-            initiatives = initiatives.filter(status=data["status"])
-        if data["region"]:
-            initiatives = initiatives.filter(region=data["region"])
-        return initiatives
+    region = region_filter()

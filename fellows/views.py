@@ -31,12 +31,12 @@ initiative_of_milestone = scoped_getter(
 @require_GET
 @permission_required("fellows.view_initiatives", raise_exception=True)
 def initiative_list(request):
-    filters = InitiativeFilterForm(request.GET, regions=user_scope(request.user).regions)
-    initiatives = filters.apply(selectors.initiative_list(user=request.user))
+    form = InitiativeFilterForm(request.GET, regions=user_scope(request.user).regions)
+    initiatives = form.apply(selectors.initiative_list(user=request.user))
     return render(
         request,
         "fellows/initiative_list.html",
-        {"filters": filters, "filtered": filters.is_filtering, **paginated(request, initiatives)},
+        {"filter_form": form, **paginated(request, initiatives)},
     )
 
 

@@ -6,9 +6,9 @@ from accounts.scope import user_scope
 from fellows.models import Initiative
 from learning.models import Investigation, LearningItem
 from learning.search import SearchFilters
-from portal.forms import DateField, FilterForm, VersionedForm
+from portal.forms import DateField, FilterForm, VersionedForm, region_filter
 from portal.nhs_number import no_nhs_number
-from regions.models import Organisation, Region
+from regions.models import Organisation
 from taxonomy.models import SyllabusDomain, Theme
 
 
@@ -163,25 +163,16 @@ class InvestigationFilterForm(FilterForm):
     source = forms.ChoiceField(
         label="Source", required=False, choices=[("", "All sources"), *Investigation.Source.choices]
     )
-    region = forms.ModelChoiceField(
-        label="Region", required=False, queryset=Region.objects.none(), empty_label="All regions"
-    )
-
-    def narrow(self, investigations, data):
-        if data["source"]:
-            investigations = investigations.filter(source=data["source"])
-        if data["region"]:
-            investigations = investigations.filter(region=data["region"])
-        return investigations
+    region = region_filter()
 
 
 class LearningFilterForm(FilterForm):
+    lookups = {"theme": "themes"}
+
     kind = forms.ChoiceField(
         label="Type", required=False, choices=[("", "All types"), *LearningItem.Kind.choices]
     )
-    region = forms.ModelChoiceField(
-        label="Region", required=False, queryset=Region.objects.none(), empty_label="All regions"
-    )
+    region = region_filter()
     theme = forms.ModelChoiceField(
         label="Theme",
         required=False,
@@ -189,15 +180,6 @@ class LearningFilterForm(FilterForm):
         to_field_name="slug",
         empty_label="All themes",
     )
-
-    def narrow(self, items, data):
-        if data["kind"]:
-            items = items.filter(kind=data["kind"])
-        if data["region"]:
-            items = items.filter(region=data["region"])
-        if data["theme"]:
-            items = items.filter(themes=data["theme"])
-        return items
 
 
 SEARCH_TYPES = [
@@ -217,9 +199,7 @@ class SearchForm(FilterForm):
     type = forms.ChoiceField(
         label="Type", required=False, choices=[("", "All types"), *SEARCH_TYPES]
     )
-    region = forms.ModelChoiceField(
-        label="Region", required=False, queryset=Region.objects.none(), empty_label="All regions"
-    )
+    region = region_filter()
     status = forms.ChoiceField(
         label="Initiative status",
         required=False,

@@ -180,11 +180,18 @@ def conflict_message(current):
     )
 
 
+def region_filter():
+    """The region field of a filter form; FilterForm gives it the regions the view offers."""
+    return forms.ModelChoiceField(
+        label="Region", required=False, queryset=None, empty_label="All regions"
+    )
+
+
 class FilterForm(forms.Form):
-    """A GET form above a list that narrows it. Subclasses declare their fields and say in
-    `narrow` how each one narrows the rows; a `region` field offers the regions the view
-    passes (the person's own for working records, every region for published learning).
-    Every field narrows: none is marked "(optional)"."""
+    """A GET form above a list that narrows it (drawn by templates/includes/filters.html).
+    Subclasses declare their fields; a `region` field offers the regions the view passes
+    (the person's own for working records, every region for published learning). Every
+    field narrows: none is marked "(optional)"."""
 
     marks_optional = False
     button = "Apply filters"
@@ -209,5 +216,13 @@ class FilterForm(forms.Form):
             return rows
         return self.narrow(rows, self.cleaned_data)
 
+    # Filters whose rows' field has another name: {"theme": "themes"}.
+    lookups = {}
+
     def narrow(self, rows, data):
-        raise NotImplementedError
+        """Each filter that is set keeps the rows whose field of the same name (or its name
+        in `lookups`) has the chosen value. Override for anything else."""
+        for name, value in data.items():
+            if value not in (None, ""):
+                rows = rows.filter(**{self.lookups.get(name, name): value})
+        return rows
