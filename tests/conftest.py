@@ -4,6 +4,7 @@ import os
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import connection
 
 from accounts.roles import Role
 from portal.celery_app import app as celery_app
@@ -47,6 +48,15 @@ def _tasks_run_in_process(request, monkeypatch):
     points the suite at a real Redis; only tests marked `worker` queue them for a real worker."""
     if request.node.get_closest_marker("worker") is None:
         monkeypatch.setitem(celery_app.conf, "task_always_eager", True)
+
+
+@pytest.fixture
+def on_postgresql(db):
+    require_service(
+        "PostgreSQL",
+        connection.vendor == "postgresql",
+        "full-text search runs on PostgreSQL; set DATABASE_URL to a postgres:// URL",
+    )
 
 
 @pytest.fixture

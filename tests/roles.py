@@ -8,6 +8,7 @@ from allauth.account.internal.flows.login import AUTHENTICATION_METHODS_SESSION_
 from accounts.middleware import SIGNED_IN_AT
 from accounts.models import RoleAssignment
 from accounts.roles import Role
+from accounts.services import invitation_create
 from regions.models import Organisation, PatientSafetyCollaborative, Region
 from tests.factories import UserFactory
 
@@ -58,3 +59,15 @@ def sign_in(client, user, reauthenticated=True):
         session["account_authentication_methods_user"] = str(user.pk)
         session.save()
     return client
+
+
+def invite_fellow(by, region_slug="north", **fields):
+    """An invitation from `by` for a safety fellow of `region_slug`, hosted by its PSC."""
+    defaults = {
+        "email": "new.fellow@example.org",
+        "full_name": "New Fellow",
+        "role": Role.FELLOW,
+        "region": region(region_slug),
+        "psc": host_psc(region_slug),
+    }
+    return invitation_create(by=by, **{**defaults, **fields})

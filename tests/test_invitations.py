@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from accounts.models import Invitation, RoleAssignment, SecurityEvent, User
 from accounts.roles import Role
-from accounts.services import invitation_create, invitation_token
+from accounts.services import invitation_token
 from tests.factories import UserFactory
-from tests.roles import host_psc, partner_organisation, person_with, region
+from tests.roles import host_psc, invite_fellow, partner_organisation, person_with, region
 from tests.roles import sign_in as sign_in_as
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_mfa_required")]
@@ -21,17 +21,6 @@ INVITE = reverse("accounts:invite")
 PASSPHRASE = "correct horse battery staple"
 PASSWORDS = {"password1": PASSPHRASE, "password2": PASSPHRASE}
 NOW = datetime.datetime(2026, 11, 25, 10, 0, tzinfo=datetime.UTC)
-
-
-def invite(by, **fields):
-    defaults = {
-        "email": "new.fellow@example.org",
-        "full_name": "New Fellow",
-        "role": Role.FELLOW,
-        "region": region("north"),
-        "psc": host_psc("north"),
-    }
-    return invitation_create(by=by, **{**defaults, **fields})
 
 
 def accept_url(invitation):
@@ -160,7 +149,7 @@ def test_the_national_team_can_invite_any_role(client, national, role):
 
 
 def test_a_chairs_invitation_belongs_to_their_pscs_region(national):
-    invitation = invite(national, role=Role.PSC_CHAIR, region=None, psc=host_psc("south"))
+    invitation = invite_fellow(national, role=Role.PSC_CHAIR, region=None, psc=host_psc("south"))
 
     assert invitation.region == region("south")
 
@@ -185,7 +174,7 @@ def test_inviting_needs_a_recent_reauthentication(client, lead):
 
 
 def test_someone_with_an_open_invitation_cannot_be_invited_twice(client, lead):
-    invite(lead, email="sam.taylor@example.org")
+    invite_fellow(lead, email="sam.taylor@example.org")
     sign_in_as(client, lead)
 
     response = client.post(
@@ -199,7 +188,7 @@ def test_someone_with_an_open_invitation_cannot_be_invited_twice(client, lead):
 
 
 def test_accepting_creates_a_verified_account_with_the_role_and_signs_in(client, lead):
-    invitation = invite(lead)
+    invitation = invite_fellow(lead)
 
     response = client.post(accept_url(invitation), PASSWORDS)
 
@@ -229,7 +218,7 @@ def test_accepting_creates_a_verified_account_with_the_role_and_signs_in(client,
 
 def test_the_inviters_end_date_is_kept(client, lead):
     ends_on = timezone.localdate() + datetime.timedelta(days=100)
-    invitation = invite(lead, ends_on=ends_on)
+    invitation = invite_fellow(lead, ends_on=ends_on)
 
     client.post(accept_url(invitation), PASSWORDS)
 
@@ -237,7 +226,7 @@ def test_the_inviters_end_date_is_kept(client, lead):
 
 
 def test_the_accept_page_is_public_and_names_the_role(client, lead):
-    response = client.get(accept_url(invite(lead)))
+    response = client.get(accept_url(invite_fellow(lead)))
 
     assert response.status_code == 200
     assert "safety fellow" in response.content.decode()
@@ -252,7 +241,7 @@ def test_the_accept_page_is_public_and_names_the_role(client, lead):
     ],
 )
 def test_a_weak_password_is_refused_with_a_message_by_the_field(client, lead, password, message):
-    invitation = invite(lead)
+    invitation = invite_fellow(lead)
 
     response = client.post(accept_url(invitation), {"password1": password, "password2": password})
 
@@ -263,7 +252,7 @@ def test_a_weak_password_is_refused_with_a_message_by_the_field(client, lead, pa
 
 
 def test_a_long_passphrase_of_lowercase_words_is_accepted(client, lead):
-    invitation = invite(lead)
+    invitation = invite_fellow(lead)
 
     response = client.post(
         accept_url(invitation), {"password1": "purple tractor", "password2": "purple tractor"}
@@ -274,14 +263,14 @@ def test_a_long_passphrase_of_lowercase_words_is_accepted(client, lead):
 
 def test_the_passwords_must_match(client, lead):
     response = client.post(
-        accept_url(invite(lead)), {"password1": PASSPHRASE, "password2": PASSPHRASE + "x"}
+        accept_url(invite_fellow(lead)), {"password1": PASSPHRASE, "password2": PASSPHRASE + "x"}
     )
 
     assert response.context["form"].errors == {"password2": ["The passwords do not match"]}
 
 
 def test_a_link_works_once(client, lead):
-    invitation = invite(lead)
+    invitation = invite_fellow(lead)
     url = accept_url(invitation)
     client.post(url, PASSWORDS)
     client.logout()
@@ -297,7 +286,7 @@ def test_a_link_works_once(client, lead):
 
 def test_a_link_expires_after_seven_days(client, lead):
     with time_machine.travel(NOW, tick=False):
-        invitation = invite(lead)
+        invitation = invite_fellow(lead)
         url = accept_url(invitation)
     with time_machine.travel(NOW + datetime.timedelta(days=6, hours=23), tick=False):
         assert client.get(url).status_code == 200
@@ -315,7 +304,7 @@ def test_a_link_expires_after_seven_days(client, lead):
 
 
 def test_a_revoked_link_stops_working(client, lead):
-    invitation = invite(lead)
+    invitation = invite_fellow(lead)
     url = accept_url(invitation)
     sign_in_as(client, lead)
     client.post(reverse("accounts:invitation-revoke", args=[invitation.pk]))
@@ -335,7 +324,7 @@ def test_resending_kills_the_old_link_and_extends_the_expiry(
     client, lead, django_capture_on_commit_callbacks
 ):
     with time_machine.travel(NOW, tick=False):
-        invitation = invite(lead)
+        invitation = invite_fellow(lead)
         old_url = accept_url(invitation)
     with (
         time_machine.travel(NOW + datetime.timedelta(days=10), tick=False),
@@ -358,7 +347,7 @@ def test_resending_kills_the_old_link_and_extends_the_expiry(
 
 
 def test_a_tampered_link_does_not_work(client, lead):
-    url = accept_url(invite(lead))
+    url = accept_url(invite_fellow(lead))
 
     response = client.get(url[:-3] + "xx/")
 
@@ -367,7 +356,7 @@ def test_a_tampered_link_does_not_work(client, lead):
 
 
 def test_a_link_for_a_missing_invitation_does_not_work(client, lead):
-    invitation = invite(lead)
+    invitation = invite_fellow(lead)
     url = accept_url(invitation)
     invitation.delete()
 
@@ -377,7 +366,7 @@ def test_a_link_for_a_missing_invitation_does_not_work(client, lead):
 def test_someone_with_an_account_gets_the_role_added_and_is_asked_to_sign_in(client, lead):
     existing = UserFactory(email="new.fellow@example.org")
     password_hash = existing.password
-    invitation = invite(lead)
+    invitation = invite_fellow(lead)
     url = accept_url(invitation)
 
     page = client.get(url)
@@ -394,7 +383,7 @@ def test_someone_with_an_account_gets_the_role_added_and_is_asked_to_sign_in(cli
 
 def test_a_signed_in_person_cannot_accept_someone_elses_invitation(client, lead):
     other = UserFactory()
-    invitation = invite(lead)
+    invitation = invite_fellow(lead)
     client.force_login(other)
 
     response = client.post(accept_url(invitation), PASSWORDS)
@@ -408,11 +397,11 @@ def test_a_signed_in_person_cannot_accept_someone_elses_invitation(client, lead)
 
 def test_the_list_shows_each_status(client, national):
     with time_machine.travel(NOW - datetime.timedelta(days=30), tick=False):
-        invite(national, email="expired@example.org")
-    invite(national, email="pending@example.org")
-    revoked = invite(national, email="revoked@example.org")
+        invite_fellow(national, email="expired@example.org")
+    invite_fellow(national, email="pending@example.org")
+    revoked = invite_fellow(national, email="revoked@example.org")
     Invitation.objects.filter(pk=revoked.pk).update(revoked_at=timezone.now())
-    accepted = invite(national, email="accepted@example.org")
+    accepted = invite_fellow(national, email="accepted@example.org")
     Invitation.objects.filter(pk=accepted.pk).update(accepted_at=timezone.now())
     sign_in_as(client, national)
 
@@ -425,14 +414,14 @@ def test_the_list_shows_each_status(client, national):
 def test_the_list_takes_the_same_number_of_queries_with_more_rows(
     client, national, django_assert_num_queries
 ):
-    invite(national, email="first@example.org")
+    invite_fellow(national, email="first@example.org")
     sign_in_as(client, national)
     # Session, user, the user's scope, the invitations with their regions, PSCs and inviters.
     with django_assert_num_queries(7):
         client.get(reverse("accounts:invitations"))
 
     for number in range(15):
-        invite(
+        invite_fellow(
             person_with(Role.NATIONAL),
             email=f"person{number}@example.org",
             role=Role.PARTNER_READER,

@@ -7,11 +7,10 @@ from django.utils import timezone
 
 from accounts.models import RoleAssignment
 from accounts.roles import Role
-from accounts.services import invitation_create
 from digests.models import DigestPreference
 from digests.periods import period_end_for
 from learning.models import LearningItem
-from tests.roles import host_psc, partner_organisation, person_with, region, sign_in
+from tests.roles import invite_fellow, partner_organisation, person_with, region, sign_in
 from tests.work_factories import InitiativeFactory, LearningItemFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_mfa_required")]
@@ -20,14 +19,7 @@ FEW, MANY = 1, 10
 
 
 def invite(by, number):
-    return invitation_create(
-        by=by,
-        email=f"invitee{number}@example.org",
-        full_name=f"Invitee {number}",
-        role=Role.FELLOW,
-        region=region("north"),
-        psc=host_psc("north"),
-    )
+    return invite_fellow(by, email=f"invitee{number}@example.org", full_name=f"Invitee {number}")
 
 
 def get(client, url, django_assert_num_queries, queries):

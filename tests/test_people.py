@@ -8,7 +8,7 @@ from django.utils import timezone
 from accounts.models import Invitation, RoleAssignment, SecurityEvent, User
 from accounts.roles import Role
 from accounts.services import invitation_create
-from tests.roles import host_psc, partner_organisation, person_with, region
+from tests.roles import host_psc, invite_fellow, partner_organisation, person_with, region
 from tests.roles import sign_in as sign_in_as
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_mfa_required")]
@@ -34,13 +34,11 @@ def southern_fellow(db):
 
 @pytest.fixture
 def southern_invitation(db):
-    return invitation_create(
-        by=person_with(Role.REGIONAL_LEAD, "south"),
+    return invite_fellow(
+        person_with(Role.REGIONAL_LEAD, "south"),
+        "south",
         email="invitee.south@example.org",
         full_name="Ivy South",
-        role=Role.FELLOW,
-        region=region("south"),
-        psc=host_psc("south"),
     )
 
 
@@ -111,14 +109,7 @@ def test_the_people_list_takes_the_same_number_of_queries_with_more_rows(
         RoleAssignment.objects.create(
             user=fellow, role=Role.PARTNER_READER, organisation=partner_organisation()
         )
-        invitation_create(
-            by=lead,
-            email=f"invitee{number}@example.org",
-            full_name=f"Invitee {number}",
-            role=Role.FELLOW,
-            region=region("north"),
-            psc=host_psc("north"),
-        )
+        invite_fellow(lead, email=f"invitee{number}@example.org", full_name=f"Invitee {number}")
 
     with django_assert_num_queries(9):
         response = client.get(PEOPLE)

@@ -34,15 +34,6 @@ def titles(results):
     return [result.record.title for result in results]
 
 
-@pytest.fixture
-def on_postgresql(db):
-    require_service(
-        "PostgreSQL",
-        connection.vendor == "postgresql",
-        "full-text search runs on PostgreSQL; set DATABASE_URL to a postgres:// URL",
-    )
-
-
 @pytest.fixture(params=["postgresql", "plain"])
 def either_backend(request, db, monkeypatch):
     """Runs a test with PostgreSQL full-text search and with the plain fallback."""

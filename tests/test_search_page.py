@@ -13,7 +13,6 @@ from accounts.roles import Role
 from fellows.models import Initiative
 from learning.models import LearningItem
 from taxonomy.models import SyllabusDomain, Theme
-from tests.conftest import require_service
 from tests.roles import person_with, sign_in
 from tests.work_factories import (
     InitiativeFactory,
@@ -26,15 +25,6 @@ Status = LearningItem.Status
 
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_mfa_required")]
-
-
-@pytest.fixture
-def on_postgresql(db):
-    require_service(
-        "PostgreSQL",
-        connection.vendor == "postgresql",
-        "full-text search runs on PostgreSQL; set DATABASE_URL to a postgres:// URL",
-    )
 
 
 @pytest.fixture
