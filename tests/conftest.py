@@ -1,9 +1,12 @@
 import io
 import os
+from contextlib import contextmanager
 
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
 
 from portal.celery_app import app as celery_app
 from tests.factories import UserFactory
@@ -76,3 +79,30 @@ def reference_data(transactional_db):
     """For tests on a real transaction (browser tests): the database is emptied after each one,
     taking the reference data with it, so load it again."""
     load_reference_data()
+
+
+@pytest.fixture(scope="module")
+def module_db(django_db_setup, django_db_blocker):
+    """A transaction around a whole module, rolled back after its last test: records built
+    once in it are seen by every test of the module and by no other module. Each test's own
+    `db` transaction is a savepoint inside it, so what one test changes is undone before the
+    next. Build the records in a module-scoped fixture under `with module_db():`, which opens
+    the database and hashes passwords as fast as the tests do (their settings come later)."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+
+    @contextmanager
+    def building():
+        fast_hashing = override_settings(
+            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
+        )
+        with django_db_blocker.unblock(), fast_hashing:
+            yield
+
+    try:
+        yield building
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
