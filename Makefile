@@ -47,9 +47,10 @@ run: install
 test: install
 	$(UV) run --frozen pytest $(PYTEST_ARGS)
 
-# The suite without the browser tests, for a quick loop while working.
+# The suite without the browser tests, for a quick loop while working, in two processes
+# (pytest-xdist; PYTEST_ARGS="-n 0" runs it in one).
 test-fast: install
-	$(UV) run --frozen pytest -m "not browser" $(PYTEST_ARGS)
+	$(UV) run --frozen pytest -m "not browser" -n 2 $(PYTEST_ARGS)
 
 lint: .venv/.synced
 	$(UV) run --frozen ruff check .

@@ -2,9 +2,12 @@
 
 Every reader names the variable in its error, so a bad value fails at start-up with a message
 an operator can act on rather than a traceback deep inside a request.
+
+settings_from_environment reads and checks them all from the mapping it is given, and touches
+nothing else, so the tests try a start-up's environment without starting a process.
 """
 
-import os
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
@@ -13,12 +16,12 @@ TRUE_WORDS = {"1", "true", "yes", "on"}
 FALSE_WORDS = {"0", "false", "no", "off", ""}
 
 
-def env_str(name, default=""):
-    return os.environ.get(name, default).strip()
+def env_str(environ, name, default=""):
+    return environ.get(name, default).strip()
 
 
-def env_bool(name, default=False):
-    raw = os.environ.get(name)
+def env_bool(environ, name, default=False):
+    raw = environ.get(name)
     if raw is None:
         return default
     word = raw.strip().lower()
@@ -29,8 +32,8 @@ def env_bool(name, default=False):
     raise ImproperlyConfigured(f"{name} must be true or false (got {raw!r}).")
 
 
-def env_int(name, default):
-    raw = os.environ.get(name)
+def env_int(environ, name, default):
+    raw = environ.get(name)
     if raw is None or not raw.strip():
         return default
     try:
@@ -39,18 +42,18 @@ def env_int(name, default):
         raise ImproperlyConfigured(f"{name} must be a whole number (got {raw!r}).") from None
 
 
-def env_list(name, default=()):
-    raw = os.environ.get(name)
+def env_list(environ, name, default=()):
+    raw = environ.get(name)
     if raw is None:
         return list(default)
     return [part.strip() for part in raw.split(",") if part.strip()]
 
 
-def database_config(name, default):
+def database_config(environ, name, default):
     """Parse a database URL, accepting only the engines the portal supports."""
     import dj_database_url
 
-    url = env_str(name, default)
+    url = env_str(environ, name, default)
     scheme = urlsplit(url).scheme
     if scheme not in {"sqlite", "postgres", "postgresql", "pgsql"}:
         raise ImproperlyConfigured(
@@ -69,9 +72,9 @@ def database_config(name, default):
     return config
 
 
-def redis_url(name):
+def redis_url(environ, name):
     """Return a Redis URL or an empty string; anything that is not a Redis URL is refused."""
-    url = env_str(name)
+    url = env_str(environ, name)
     if not url:
         return ""
     parts = urlsplit(url)
@@ -84,9 +87,141 @@ def redis_url(name):
     return url
 
 
-def site_url(name, default):
-    url = env_str(name, default).rstrip("/")
+def site_url(environ, name, default):
+    url = env_str(environ, name, default).rstrip("/")
     parts = urlsplit(url)
     if parts.scheme not in {"http", "https"} or not parts.hostname:
         raise ImproperlyConfigured(f"{name} must be an absolute http(s) URL (got {url!r}).")
     return url
+
+
+def settings_from_environment(environ, base_dir):
+    """Every setting the environment decides, by name, as portal/settings.py takes them.
+
+    Reads only `environ` and touches nothing else; raises ImproperlyConfigured naming the
+    variable. As in a settings module, every upper-case name assigned here is a setting.
+    """
+    VAR_DIR = Path(env_str(environ, "VAR_DIR", str(base_dir / "var")))
+
+    PORTAL_ENV = env_str(environ, "PORTAL_ENV", "local").lower()
+    if PORTAL_ENV not in {"local", "production"}:
+        raise ImproperlyConfigured(f"PORTAL_ENV must be local or production (got {PORTAL_ENV!r}).")
+    PRODUCTION = PORTAL_ENV == "production"
+
+    DEBUG = env_bool(environ, "DEBUG", default=not PRODUCTION)
+    SECRET_KEY = env_str(environ, "SECRET_KEY")
+    ALLOWED_HOSTS = env_list(
+        environ, "ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost"]
+    )
+
+    if PRODUCTION:
+        if not SECRET_KEY:
+            raise ImproperlyConfigured("SECRET_KEY must be set when PORTAL_ENV=production.")
+        if len(SECRET_KEY) < 50:
+            raise ImproperlyConfigured("SECRET_KEY must be at least 50 characters in production.")
+        if DEBUG:
+            raise ImproperlyConfigured("DEBUG must be off when PORTAL_ENV=production.")
+        if not ALLOWED_HOSTS:
+            raise ImproperlyConfigured(
+                "ALLOWED_HOSTS must list the site's host names in production."
+            )
+    elif not SECRET_KEY:
+        # Only ever used on a developer's machine: production refuses to start without its own.
+        SECRET_KEY = "local-development-only-not-secret-" + "x" * 32  # noqa: S105
+
+    SITE_URL = site_url(environ, "SITE_URL", f"http://127.0.0.1:{env_int(environ, 'PORT', 8000)}")
+    CSRF_TRUSTED_ORIGINS = [SITE_URL]
+
+    DATABASES = {
+        "default": database_config(
+            environ, "DATABASE_URL", f"sqlite:///{VAR_DIR / 'portal.sqlite3'}"
+        )
+    }
+
+    # Brute-force protection (ACCOUNT_RATE_LIMITS): in production the proxy appends the
+    # client's address to X-Forwarded-For; its last entry is the one to count
+    # (accounts.security.client_ip reads the same one for the log).
+    ALLAUTH_TRUSTED_PROXY_COUNT = 1 if PRODUCTION else 0
+
+    # Two-factor authentication: every account must have one unless MFA_REQUIRED is off,
+    # which only the local demo may do.
+    MFA_REQUIRED = env_bool(environ, "MFA_REQUIRED", default=True)
+    if PRODUCTION and not MFA_REQUIRED:
+        raise ImproperlyConfigured("MFA_REQUIRED cannot be false when PORTAL_ENV=production.")
+
+    STATIC_ROOT = Path(env_str(environ, "STATIC_ROOT", str(base_dir / "staticfiles")))
+    if not PRODUCTION:
+        # Served straight from the source folders on a developer's machine and in tests.
+        WHITENOISE_USE_FINDERS = True
+        WHITENOISE_AUTOREFRESH = DEBUG
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {
+            "BACKEND": (
+                "whitenoise.storage.CompressedManifestStaticFilesStorage"
+                if PRODUCTION
+                else "django.contrib.staticfiles.storage.StaticFilesStorage"
+            )
+        },
+    }
+    MEDIA_ROOT = VAR_DIR / "media"
+
+    CRISPY_FAIL_SILENTLY = not DEBUG
+
+    # Redis is optional: without it tasks run in-process and the cache is per process.
+    REDIS_URL = redis_url(environ, "REDIS_URL")
+    if REDIS_URL:
+        CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": REDIS_URL,
+                "KEY_PREFIX": "portal",
+            }
+        }
+    else:
+        CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+    CELERY_BROKER_URL = REDIS_URL or "memory://"
+    CELERY_RESULT_BACKEND = REDIS_URL or None
+    CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+
+    # Email: SMTP when EMAIL_HOST is set, otherwise one file a message under var/mail/.
+    EMAIL_HOST = env_str(environ, "EMAIL_HOST")
+    DEFAULT_FROM_EMAIL = env_str(
+        environ, "DEFAULT_FROM_EMAIL", "Safety fellows portal <noreply@example.org>"
+    )
+    SERVER_EMAIL = DEFAULT_FROM_EMAIL
+    if EMAIL_HOST:
+        EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        EMAIL_PORT = env_int(environ, "EMAIL_PORT", 587)
+        EMAIL_HOST_USER = env_str(environ, "EMAIL_HOST_USER")
+        EMAIL_HOST_PASSWORD = env_str(environ, "EMAIL_HOST_PASSWORD")
+        EMAIL_USE_TLS = env_bool(environ, "EMAIL_USE_TLS", default=True)
+        EMAIL_TIMEOUT = env_int(environ, "EMAIL_TIMEOUT", 20)
+    elif PRODUCTION:
+        raise ImproperlyConfigured("EMAIL_HOST must be set in production: invitations go by email.")
+    else:
+        EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+        EMAIL_FILE_PATH = VAR_DIR / "mail"
+    # Another backend by its dotted path (a test worker writes its mail where the test reads it).
+    EMAIL_BACKEND = env_str(environ, "EMAIL_BACKEND", EMAIL_BACKEND)
+
+    if PRODUCTION:
+        SESSION_COOKIE_SECURE = True
+        CSRF_COOKIE_SECURE = True
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+        SECURE_SSL_REDIRECT = env_bool(environ, "SECURE_SSL_REDIRECT", default=True)
+        SECURE_REDIRECT_EXEMPT = [r"^health/"]
+        SECURE_HSTS_SECONDS = env_int(environ, "SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
+        SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+
+    LOGGING = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+        "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+        "root": {"handlers": ["console"], "level": env_str(environ, "LOG_LEVEL", "INFO")},
+        "loggers": {"django.db.backends": {"level": "INFO"}},
+    }
+
+    return {name: value for name, value in locals().items() if name.isupper()}

@@ -5,47 +5,18 @@ email written to files under var/mail/. Setting PORTAL_ENV=production switches o
 and cookie rules a real deployment needs; see README.md for every variable.
 """
 
+import os
 from pathlib import Path
 
-from django.core.exceptions import ImproperlyConfigured
-
-from portal.env import (
-    database_config,
-    env_bool,
-    env_int,
-    env_list,
-    env_str,
-    redis_url,
-    site_url,
-)
+from portal.env import settings_from_environment
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
-
-PORTAL_ENV = env_str("PORTAL_ENV", "local").lower()
-if PORTAL_ENV not in {"local", "production"}:
-    raise ImproperlyConfigured(f"PORTAL_ENV must be local or production (got {PORTAL_ENV!r}).")
-PRODUCTION = PORTAL_ENV == "production"
-
-DEBUG = env_bool("DEBUG", default=not PRODUCTION)
-SECRET_KEY = env_str("SECRET_KEY")
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost"])
-
-if PRODUCTION:
-    if not SECRET_KEY:
-        raise ImproperlyConfigured("SECRET_KEY must be set when PORTAL_ENV=production.")
-    if len(SECRET_KEY) < 50:
-        raise ImproperlyConfigured("SECRET_KEY must be at least 50 characters in production.")
-    if DEBUG:
-        raise ImproperlyConfigured("DEBUG must be off when PORTAL_ENV=production.")
-    if not ALLOWED_HOSTS:
-        raise ImproperlyConfigured("ALLOWED_HOSTS must list the site's host names in production.")
-elif not SECRET_KEY:
-    # Only ever used on a developer's machine: production refuses to start without its own.
-    SECRET_KEY = "local-development-only-not-secret-" + "x" * 32  # noqa: S105
-
-SITE_URL = site_url("SITE_URL", f"http://127.0.0.1:{env_int('PORT', 8000)}")
-CSRF_TRUSTED_ORIGINS = [SITE_URL]
+# Every setting an environment variable decides (the database, Redis and the cache, email,
+# production's checks and cookie rules...) comes from one function, so the tests can try other
+# environments without starting a process. A bad or unsafe value stops the start with
+# ImproperlyConfigured naming the variable. It only reads: the folders are made here.
+from_environment = settings_from_environment(os.environ, BASE_DIR)
+globals().update(from_environment)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -110,10 +81,10 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": database_config("DATABASE_URL", f"sqlite:///{VAR_DIR / 'portal.sqlite3'}")}
-if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+database = from_environment["DATABASES"]["default"]
+if database["ENGINE"].endswith("sqlite3"):
     # The embedded database lives under var/, which a fresh clone does not have yet.
-    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    Path(database["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -157,10 +128,8 @@ ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 # authenticator code) again when the last sign-in or confirmation is older than this.
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 # Brute-force protection, counted in the default cache (Redis when REDIS_URL is set, so every
-# web process shares the counts): failed sign-ins per IP address and per account.
-# In production the proxy appends the client's address to X-Forwarded-For; its last entry is
-# the one to count (accounts.security.client_ip reads the same one for the log).
-ALLAUTH_TRUSTED_PROXY_COUNT = 1 if PRODUCTION else 0
+# web process shares the counts): failed sign-ins per IP address and per account. Behind the
+# proxy in production, ALLAUTH_TRUSTED_PROXY_COUNT says which address to count.
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "reset_password": "20/m/ip,5/m/key",
@@ -169,9 +138,6 @@ ACCOUNT_RATE_LIMITS = {
 
 # Two-factor authentication: an authenticator app (TOTP) with recovery codes. Every account
 # must have one unless MFA_REQUIRED is off, which only the local demo may do.
-MFA_REQUIRED = env_bool("MFA_REQUIRED", default=True)
-if PRODUCTION and not MFA_REQUIRED:
-    raise ImproperlyConfigured("MFA_REQUIRED cannot be false when PORTAL_ENV=production.")
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Patient safety fellows"
 # Accept the code before and after the current one too: phone clocks drift, and a code typed
@@ -197,48 +163,17 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
-if not PRODUCTION:
-    # Served straight from the source folders on a developer's machine and in tests.
-    WHITENOISE_USE_FINDERS = True
-    WHITENOISE_AUTOREFRESH = DEBUG
-    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+if not from_environment["PRODUCTION"]:
+    from_environment["STATIC_ROOT"].mkdir(parents=True, exist_ok=True)
 # The design system's stylesheet refers to its icons at /assets/...; WhiteNoise serves that
 # folder at the site root so the vendored CSS can stay exactly as published.
 WHITENOISE_ROOT = BASE_DIR / "static" / "vendor" / "nhsuk" / "root"
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if PRODUCTION
-            else "django.contrib.staticfiles.storage.StaticFilesStorage"
-        )
-    },
-}
-MEDIA_ROOT = VAR_DIR / "media"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ("nhsuk",)
 CRISPY_TEMPLATE_PACK = "nhsuk"
-CRISPY_FAIL_SILENTLY = not DEBUG
 
-# Redis is optional: without it tasks run in-process and the cache is per process.
-REDIS_URL = redis_url("REDIS_URL")
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "portal",
-        }
-    }
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-
-CELERY_BROKER_URL = REDIS_URL or "memory://"
-CELERY_RESULT_BACKEND = REDIS_URL or None
-CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+# The broker, the result backend and whether tasks run in-process follow REDIS_URL.
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
@@ -269,45 +204,9 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_max": 0.5,
 }
 
-# Email: SMTP when EMAIL_HOST is set, otherwise one file a message under var/mail/.
-EMAIL_HOST = env_str("EMAIL_HOST")
-DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Safety fellows portal <noreply@example.org>")
-SERVER_EMAIL = DEFAULT_FROM_EMAIL
-if EMAIL_HOST:
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_PORT = env_int("EMAIL_PORT", 587)
-    EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
-    EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
-    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
-    EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
-elif PRODUCTION:
-    raise ImproperlyConfigured("EMAIL_HOST must be set in production: invitations go by email.")
-else:
-    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
-    EMAIL_FILE_PATH = VAR_DIR / "mail"
-# Another backend by its dotted path (a test worker writes its mail where the test reads it).
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", EMAIL_BACKEND)
-
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-if PRODUCTION:
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
-    SECURE_REDIRECT_EXEMPT = [r"^health/"]
-    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
-}

@@ -1,10 +1,15 @@
+import fcntl
 import io
 import os
+from contextlib import contextmanager
+from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
+from django.test import override_settings
 
 from accounts.roles import Role
 from portal.celery_app import app as celery_app
@@ -117,3 +122,60 @@ def reference_data(transactional_db):
     """For tests on a real transaction (browser tests): the database is emptied after each one,
     taking the reference data with it, so load it again."""
     load_reference_data()
+
+
+@pytest.fixture(scope="module")
+def module_db(django_db_setup, django_db_blocker):
+    """A transaction around a whole module, rolled back after its last test: records built
+    once in it are seen by every test of the module and by no other module. Each test's own
+    `db` transaction is a savepoint inside it, so what one test changes is undone before the
+    next. Build the records in a module-scoped fixture under `with module_db():`, which opens
+    the database and hashes passwords as fast as the tests do (their settings come later)."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+
+    @contextmanager
+    def building():
+        fast_hashing = override_settings(
+            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
+        )
+        with django_db_blocker.unblock(), fast_hashing:
+            yield
+
+    try:
+        yield building
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _a_redis_cache_of_its_own_per_xdist_worker():
+    """Under pytest-xdist (`make test-fast`) with a Redis cache, each worker process keeps its
+    cache in a Redis database of its own: REDIS_URL's number plus 1 for gw0, plus 2 for gw1.
+    Clearing the cache around every test flushes the whole database; a shared one would lose
+    the other process's rate-limit counts, and the Celery queue the worker tests use."""
+    xdist_worker = os.environ.get("PYTEST_XDIST_WORKER")  # gw0, gw1...
+    default = settings.CACHES["default"]
+    if not xdist_worker or not default["BACKEND"].endswith("RedisCache"):
+        yield
+        return
+    location = urlsplit(default["LOCATION"])
+    database = int(location.path.strip("/") or 0) + 1 + int(xdist_worker.removeprefix("gw"))
+    own = {**default, "LOCATION": location._replace(path=f"/{database}").geturl()}
+    with override_settings(CACHES={"default": own}):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _worker_tests_take_turns(request, tmp_path_factory):
+    """Tests marked `worker` share one Redis queue (and purge it): under pytest-xdist they
+    take turns across the worker processes, holding a lock file all of them see."""
+    if request.node.get_closest_marker("worker") is None:
+        yield
+        return
+    with (tmp_path_factory.getbasetemp().parent / "worker-tests.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield

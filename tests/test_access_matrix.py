@@ -7,6 +7,7 @@ tested is the roles and their scope; state changes by POST are tested in test_pe
 test_invitations.py.
 """
 
+import copy
 from typing import NamedTuple
 
 import pytest
@@ -205,8 +206,7 @@ def test_every_url_pattern_has_a_row_in_the_table():
     assert not stale, f"These rows name no URL pattern any more: {stale}"
 
 
-@pytest.fixture
-def people(db, no_mfa_required):
+def people_with_each_role():
     return {
         "fellow": person_with(Role.FELLOW, "north"),
         "lead": person_with(Role.REGIONAL_LEAD, "north"),
@@ -216,8 +216,7 @@ def people(db, no_mfa_required):
     }
 
 
-@pytest.fixture
-def samples(people):
+def sample_records(people):
     """Records in the north region for the pages about one record."""
     subject = person_with(Role.FELLOW, "north")
     RoleAssignment.objects.filter(user=subject).update(starts_on="2025-01-01")
@@ -248,6 +247,25 @@ def samples(people):
         "initiative": initiative,
         "milestone": milestone,
     }
+
+
+@pytest.fixture(scope="module")
+def _built_once(module_db):
+    with module_db():
+        people = people_with_each_role()
+        return people, sample_records(people)
+
+
+# Copies, as Django's setUpTestData gives each test: what one test does to an instance (signing
+# in sets last_login) stays out of the next.
+@pytest.fixture
+def people(_built_once, db, no_mfa_required):
+    return copy.deepcopy(_built_once[0])
+
+
+@pytest.fixture
+def samples(_built_once, db):
+    return copy.deepcopy(_built_once[1])
 
 
 def concrete_url(key, samples):

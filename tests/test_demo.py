@@ -1,3 +1,5 @@
+import io
+
 import pytest
 from django.core.management import call_command
 
@@ -8,9 +10,24 @@ from demo.accounts import DEMO_PASSWORD
 REGIONS = ["north", "midlands-east", "london-south-east", "south"]
 
 
+@pytest.fixture(scope="module")
+def _seeded_once(module_db):
+    with module_db():
+        call_command("seed_demo", stdout=io.StringIO())
+
+
 @pytest.fixture
-def seeded(db):
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+def seeded(_seeded_once, db):
+    """The demo, seeded once for the module; what a test changes is undone after it."""
+
+
+# First in the module, before the demo is seeded for the tests that follow: it checks that a
+# refused seed leaves the database as the session set it up.
+def test_seed_demo_refuses_to_run_in_production(db, settings):
+    settings.PRODUCTION = True
+    with pytest.raises(Exception, match="not here"):
+        call_command("seed_demo")
+    assert not User.objects.exists()
 
 
 def test_seed_demo_creates_the_national_team_and_three_accounts_per_region(seeded):
@@ -53,13 +70,6 @@ def test_seeding_again_creates_nothing_and_keeps_a_changed_password(seeded):
     assert RoleAssignment.objects.count() == 13
     user.refresh_from_db()
     assert user.check_password("a new passphrase of my own")
-
-
-def test_seed_demo_refuses_to_run_in_production(db, settings):
-    settings.PRODUCTION = True
-    with pytest.raises(Exception, match="not here"):
-        call_command("seed_demo")
-    assert not User.objects.exists()
 
 
 def test_the_national_demo_account_can_edit_reference_data_in_the_admin(seeded, client, settings):
