@@ -37,6 +37,16 @@ class UserQuerySet(models.QuerySet):
             )
         )
 
+    def working_in(self, regions):
+        """Active accounts with an active safety fellow or regional lead role in one of
+        `regions`: those who may follow up the region's recommendations."""
+        return self.filter(
+            is_active=True,
+            pk__in=RoleAssignment.objects.active()
+            .filter(role__in=[Role.FELLOW, Role.REGIONAL_LEAD], region__in=regions)
+            .values("user"),
+        )
+
     def regional_leads_of(self, region):
         """Active accounts with an active HEE regional lead role for `region`."""
         return self.filter(

@@ -20,6 +20,7 @@ from learning.selectors import learning_for_initiative
 from portal.concurrency import EditConflict
 from portal.history import changes_of
 from portal.pagination import paginated
+from register.selectors import recommendations_answered_by, spread_of
 
 initiative_in_scope = scoped_getter(lambda user: Initiative.objects.for_user(user))
 # The milestone pages name the initiative in the URL too: the record is reached through it.
@@ -63,6 +64,7 @@ def initiative_detail(request, pk):
         {"milestone": milestone, "overdue": milestone.is_overdue(today)}
         for milestone in initiative.milestones.all()
     ]
+    adoptions, spread = spread_of(initiative, request.user)
     return render(
         request,
         "fellows/initiative_detail.html",
@@ -73,6 +75,9 @@ def initiative_detail(request, pk):
             "chart": score_chart(updates),
             "milestones": milestones,
             "learning_items": learning_for_initiative(initiative, request.user),
+            "answers": recommendations_answered_by(initiative, request.user),
+            "adoptions": adoptions,
+            "spread": spread,
             "history": changes_of(initiative),
             "can_change": request.user.has_perm("fellows.change_initiative", initiative),
         },

@@ -46,4 +46,3 @@ rules.add_perm("learning.view_review_queue", is_regional_lead | is_national_team
 # Investigations are working records: everyone but a reader of published learning sees them.
 rules.add_perm("learning.view_investigations", rules.is_authenticated & ~reads_published_only)
 rules.add_perm("learning.view_learningitems", rules.is_authenticated)
-rules.add_perm("learning.search", rules.is_authenticated)

@@ -17,5 +17,4 @@ urlpatterns = [
     path("learning/<int:pk>/return/", views.item_return, name="item-return"),
     path("learning/<int:pk>/withdraw/", views.item_withdraw, name="item-withdraw"),
     path("review/", views.review_queue, name="review-queue"),
-    path("search/", views.search, name="search"),
 ]

@@ -15,7 +15,6 @@ from rules.contrib.views import permission_required
 
 from accounts.scope import user_scope
 from accounts.shortcuts import get_object_for_user_or_404, scoped_getter
-from fellows.models import Initiative
 from learning import selectors, services
 from learning.forms import (
     InvestigationFilterForm,
@@ -23,16 +22,14 @@ from learning.forms import (
     LearningFilterForm,
     LearningItemForm,
     ReturnForm,
-    SearchForm,
 )
-from learning.models import LearningItem
-from learning.search import search as run_search
 from learning.steps import STEPS
 from portal.concurrency import EditConflict
 from portal.history import changes_of
 from portal.markdown import render_markdown
 from portal.pagination import paginated
 from regions.models import Region
+from register.selectors import recommendations_answered_by, spread_of
 
 investigation_in_scope = scoped_getter(selectors.investigation_detail_for)
 item_in_scope = scoped_getter(selectors.learning_item_detail_for)
@@ -76,6 +73,9 @@ def investigation_detail(request, pk):
         {
             "investigation": investigation,
             "learning": selectors.learning_for_investigation(investigation, request.user),
+            "recommendations": investigation.recommendations.for_user(request.user).select_related(
+                "addressed_to"
+            ),
             "changes": changes_of(investigation),
         },
     )
@@ -146,11 +146,16 @@ def item_add(request):
 @require_GET
 def item_detail(request, pk):
     item = item_in_scope(request, pk=pk)
+    adoptions, spread = spread_of(item, request.user)
     return render(
         request,
         "learning/item_detail.html",
         {
             "item": item,
+            "answers": recommendations_answered_by(item, request.user),
+            "gap_recommendations": item.gap_recommendations.for_user(request.user),
+            "adoptions": adoptions,
+            "spread": spread,
             "body": render_markdown(item.body),
             "investigations": selectors.linked_investigations(item, request.user),
             "initiatives": selectors.linked_initiatives(item, request.user),
@@ -219,23 +224,3 @@ item_withdraw = _step_view("withdraw")
 def review_queue(request):
     items = selectors.review_queue_for(request.user)
     return render(request, "learning/review_queue.html", {"items": items})
-
-
-# Search
-
-
-@require_GET
-def search(request):
-    form = SearchForm(request.GET, regions=Region.objects.in_programme_scheme())
-    context = {"search_form": form, "form": form if form.errors else None, "page": None}
-    if form.is_bound and form.is_valid():
-        user = request.user
-        results = run_search(
-            form.cleaned_data["q"],
-            initiatives=Initiative.objects.for_user(user),
-            investigations=selectors.investigations_for(user),
-            learning_items=LearningItem.objects.for_user(user),
-            filters=form.filters(),
-        )
-        context |= {"count": len(results), **paginated(request, results)}
-    return render(request, "learning/search.html", context)

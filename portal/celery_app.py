@@ -26,6 +26,11 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute=0, hour=7),
         "args": ("daily",),
     },
+    # Owners hear once, the day after a response was due, that it is overdue.
+    "overdue-recommendation-reminders": {
+        "task": "register.tasks.remind_overdue_recommendations",
+        "schedule": crontab(minute=0, hour=8),
+    },
     # Releases claims left by a worker that died, catches a missed plan, queues what is
     # still pending (a broker outage while planning, a retry lost with its worker).
     "sweep-digests": {

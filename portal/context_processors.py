@@ -8,8 +8,10 @@ NAV_PERMISSIONS = [
     ("Initiatives", "fellows:list", "fellows.view_initiatives"),
     ("Learning", "learning:item-list", "learning.view_learningitems"),
     ("Investigations", "learning:investigation-list", "learning.view_investigations"),
+    ("Recommendations", "register:recommendation-list", "register.view_recommendations"),
+    ("Spread", "register:spread", "register.view_spread"),
     ("Review", "learning:review-queue", "learning.view_review_queue"),
-    ("Search", "learning:search", "learning.search"),
+    ("Search", "search:results", "search.search"),
     ("People", "accounts:people", "accounts.view_people"),
     ("Digests", "digests:preferences", "digests.change_preference"),
 ]

@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "fellows",
     "learning",
     "digests",
+    "register",
+    "search",
     "demo",
 ]
 

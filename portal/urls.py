@@ -17,6 +17,8 @@ urlpatterns = [
     path("initiatives/", include("fellows.urls")),
     path("", include("learning.urls")),
     path("digests/", include("digests.urls")),
+    path("", include("register.urls")),
+    path("search/", include("search.urls")),
     path("", include("accounts.urls")),
     path("admin/", admin.site.urls),
 ]

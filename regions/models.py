@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Prefetch, Q
 from django.utils import dateformat, timezone
+from simple_history.models import HistoricalRecords
 
 
 def _long_date(value):
@@ -141,6 +142,8 @@ class Organisation(models.Model):
         help_text="The organisation that took over its work when it closed.",
     )
 
+    # Who added or changed it, and when: people add organisations from the portal's forms.
+    history = HistoricalRecords()
     objects = OrganisationQuerySet.as_manager()
 
     class Meta:
@@ -164,6 +167,13 @@ class Organisation(models.Model):
 
     def is_closed(self, on=None):
         return self.closed_on is not None and self.closed_on < (on or timezone.localdate())
+
+    @property
+    def label(self):
+        """Its name, saying when it has closed: for choosing one from a list."""
+        if self.closed_on is None:
+            return self.name
+        return f"{self.name} (closed {_long_date(self.closed_on)})"
 
 
 class OrganisationName(models.Model):

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.text import slugify
 
 from regions.models import (
     Organisation,
@@ -348,3 +349,21 @@ def _valid(obj, where, exclude=None):
     except ValidationError as error:
         raise ReferenceDataError(f"{where}: {error.message_dict}") from None
     return obj
+
+
+def organisation_add(*, name, kind):
+    """An organisation someone recording their work did not find in the list (a trust or a
+    university, say). Its slug is made from the name; the national team tidies the list in
+    the admin, where the history says who added it."""
+    name = " ".join(name.split())
+    existing = Organisation.objects.filter(name__iexact=name).first()
+    if existing is not None:
+        return existing
+    base = slugify(name)[:90] or "organisation"
+    slug, number = base, 2
+    while Organisation.objects.filter(slug=slug).exists():
+        slug, number = f"{base}-{number}", number + 1
+    organisation = Organisation(slug=slug, kind=kind, name=name)
+    organisation.full_clean()
+    organisation.save()
+    return organisation

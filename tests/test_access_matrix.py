@@ -99,7 +99,7 @@ EXPECTED = {
     "learning:item-return": Expect(302, 302, 302, 404, 302, 404),
     "learning:item-withdraw": Expect(302, 200, 200, 404, 200, 404),
     "learning:review-queue": MANAGERS,
-    "learning:search": signed_in(200),
+    "search:results": signed_in(200),
     # Digests: everyone sets their own; leads preview their region's; national sees the runs.
     # The unsubscribe link works for anyone holding it, signed in or not.
     "digests:preferences": signed_in(200),

@@ -5,9 +5,9 @@ from django.db import connection
 from django.utils import timezone
 
 from fellows.models import Initiative
-from learning import search as search_module
 from learning.models import Investigation, LearningItem
-from learning.search import SearchFilters, search
+from search import selectors as search_module
+from search.selectors import SearchFilters, search
 from taxonomy.models import Theme
 from tests.conftest import require_service
 from tests.work_factories import (

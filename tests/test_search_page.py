@@ -40,7 +40,7 @@ def published(**fields):
 
 
 def search(client, **params):
-    return client.get(reverse("learning:search"), params)
+    return client.get(reverse("search:results"), params)
 
 
 def titles(response):

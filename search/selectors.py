@@ -1,4 +1,4 @@
-"""One search over initiatives, investigations and published learning items.
+"""One search over initiatives, investigations, recommendations and published learning items.
 
 On PostgreSQL: full-text search on each record's trigger-maintained search_vector (titles and
 summaries weigh more than bodies), ranked, with matches highlighted. On SQLite (`make run`):
@@ -34,7 +34,8 @@ MAX_PER_KIND = 500
 
 @dataclass
 class SearchFilters:
-    types: list = field(default_factory=list)  # "initiative", "investigation" or a learning kind
+    # "initiative", "investigation", "recommendation" or a learning kind
+    types: list = field(default_factory=list)
     region: int | None = None
     status: str = ""  # an initiative status
     theme: str = ""  # a theme slug
@@ -64,9 +65,11 @@ def expand(text):
     return alternatives
 
 
-def search(text, *, initiatives, investigations, learning_items, filters=None):
-    """Ranked results (best first) from the three scoped querysets; learning items must
-    already be limited to published ones by the caller's queryset or are limited here."""
+def search(
+    text, *, initiatives, investigations, learning_items, recommendations=None, filters=None
+):
+    """Ranked results (best first) from the scoped querysets; learning items are limited to
+    published ones here."""
     filters = filters or SearchFilters()
     text = (text or "").strip()
     sources = [
@@ -79,6 +82,15 @@ def search(text, *, initiatives, investigations, learning_items, filters=None):
         ),
         ("learning", None, _filter_learning(learning_items.published(), filters), "published_at"),
     ]
+    if recommendations is not None:
+        sources.append(
+            (
+                "recommendation",
+                "Recommendation",
+                _filter_recommendations(recommendations, filters),
+                "issued_on",
+            )
+        )
     results = []
     for kind, label, queryset, date_field in sources:
         if queryset is None:
@@ -136,6 +148,15 @@ def _filter_investigations(queryset, filters):
     return _filter_common(queryset, filters, "published_on")
 
 
+def _filter_recommendations(queryset, filters):
+    # A recommendation has one syllabus domain and no initiative status.
+    if not _wanted(filters, ["recommendation"]) or filters.status:
+        return None
+    if filters.domain:
+        queryset = queryset.filter(syllabus_domain__number=filters.domain)
+    return _filter_common(queryset, filters, "issued_on")
+
+
 def _filter_learning(queryset, filters):
     kinds = [kind for kind in filters.types if kind in LearningItem.Kind.values]
     if (filters.types and not kinds) or filters.status:
@@ -147,11 +168,22 @@ def _filter_learning(queryset, filters):
     return _filter_common(queryset, filters, "published_at__date")
 
 
+# The columns a result shows as its title and summary: a recommendation's text is both (its
+# title is the text's opening words).
+SHOWN = {
+    "initiative": ("title", "summary"),
+    "investigation": ("title", "summary"),
+    "learning": ("title", "summary"),
+    "recommendation": ("text", "text"),
+}
+
+
 def _matches(queryset, text, kind):
     queryset = queryset.select_related("region")
     if not text:
+        summary = SHOWN[kind][1]
         return [
-            (record, 0.0, escape(record.title), escape(record.summary))
+            (record, 0.0, escape(record.title), escape(getattr(record, summary)))
             for record in queryset[:MAX_PER_KIND]
         ]
     if connection.vendor == "postgresql":
@@ -167,15 +199,17 @@ def _postgres_matches(queryset, text, kind):
     matched = Q(search_vector=query)
     if kind == "learning" and len(alternatives) > 1:
         matched |= Q(kind=LearningItem.Kind.STAFF_SUPPORT)
+    title, summary = SHOWN[kind]
+    title_words = {"max_words": 15, "min_words": 8} if title == summary else {"highlight_all": True}
     rows = (
         queryset.filter(matched)
         .annotate(
             rank=SearchRank(F("search_vector"), query),
             title_marked=SearchHeadline(
-                "title", query, config=CONFIG, start_sel=OPEN, stop_sel=CLOSE, highlight_all=True
+                title, query, config=CONFIG, start_sel=OPEN, stop_sel=CLOSE, **title_words
             ),
             summary_marked=SearchHeadline(
-                "summary", query, config=CONFIG, start_sel=OPEN, stop_sel=CLOSE, max_words=60
+                summary, query, config=CONFIG, start_sel=OPEN, stop_sel=CLOSE, max_words=60
             ),
         )
         .order_by("-rank")[:MAX_PER_KIND]
@@ -199,6 +233,7 @@ def _plain_matches(queryset, text, kind):
         "initiative": [("title", 2), ("summary", 2), ("aims", 1)],
         "investigation": [("title", 2), ("summary", 2)],
         "learning": [("title", 2), ("summary", 2), ("body", 1)],
+        "recommendation": [("reference", 2), ("text", 2)],
     }[kind]
     condition = Q(pk__in=[])
     for words in word_sets:
@@ -224,7 +259,7 @@ def _plain_matches(queryset, text, kind):
                 record,
                 float(rank),
                 _highlight(record.title, all_words),
-                _highlight(record.summary, all_words),
+                _highlight(getattr(record, SHOWN[kind][1]), all_words),
             )
         )
     return results

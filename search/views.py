@@ -1,0 +1,31 @@
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+from rules.contrib.views import permission_required
+
+from fellows.models import Initiative
+from learning.models import Investigation, LearningItem
+from portal.pagination import paginated
+from regions.models import Region
+from register.models import Recommendation
+from search.forms import SearchForm
+from search.selectors import search
+
+
+@require_GET
+@permission_required("search.search", raise_exception=True)
+def results(request):
+    """Every kind of record, each within the person's scope; learning only once published."""
+    form = SearchForm(request.GET, regions=Region.objects.in_programme_scheme())
+    context = {"search_form": form, "form": form if form.errors else None, "page": None}
+    if form.is_bound and form.is_valid():
+        user = request.user
+        found = search(
+            form.cleaned_data["q"],
+            initiatives=Initiative.objects.for_user(user),
+            investigations=Investigation.objects.for_user(user).select_related("organisation"),
+            learning_items=LearningItem.objects.for_user(user),
+            recommendations=Recommendation.objects.for_user(user),
+            filters=form.filters(),
+        )
+        context |= {"count": len(found), **paginated(request, found)}
+    return render(request, "search/results.html", context)
