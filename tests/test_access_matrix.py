@@ -8,6 +8,7 @@ test_invitations.py.
 """
 
 import copy
+import datetime
 from typing import NamedTuple
 
 import pytest
@@ -21,7 +22,9 @@ from accounts.services import invitation_create, invitation_token
 from digests.tokens import unsubscribe_token
 from fellows.models import Milestone
 from learning.models import LearningItem
-from tests.roles import host_psc, person_with, region, sign_in
+from register.models import AdoptionStage, RecommendationKind
+from register.services import adoption_create, recommendation_create
+from tests.roles import host_psc, partner_organisation, person_with, region, sign_in
 from tests.work_factories import InitiativeFactory, InvestigationFactory, LearningItemFactory
 
 ROLES = ("anonymous", "fellow", "lead", "chair", "national", "reader")
@@ -52,6 +55,10 @@ AUTHORS = Expect(anonymous=302, fellow=200, lead=403, chair=403, national=200, r
 IN_SCOPE = Expect(anonymous=302, fellow=404, lead=200, chair=404, national=200, reader=404)
 # The fellows on an initiative, the lead of its region and the national team change it. A
 # partner reader is refused before the initiative is looked up.
+RECORDERS = Expect(anonymous=302, fellow=200, lead=200, chair=403, national=200, reader=403)
+# The fellows and lead of the record's region and the national team; a chair sees it but
+# does not change it; a partner reader is refused before it is looked up.
+FOLLOWERS_UP = Expect(anonymous=302, fellow=200, lead=200, chair=403, national=200, reader=404)
 INITIATIVE_EDITORS = Expect(
     anonymous=302, fellow=200, lead=200, chair=403, national=200, reader=404
 )
@@ -106,6 +113,24 @@ EXPECTED = {
     "digests:preview": MANAGERS,
     "digests:runs": Expect(302, 403, 403, 403, 200, 403),
     "digests:unsubscribe": everyone(200),
+    # The register: working records of the regions, so not for partner readers. Fellows, leads
+    # and the national team record; the recommendation and the adoption are in the north.
+    "register:recommendation-list": NOT_READERS,
+    "register:recommendation-add": RECORDERS,
+    "register:gap-add": RECORDERS,
+    "register:response-rates": NOT_READERS,
+    "register:recommendation-detail": NOT_READERS,
+    "register:recommendation-edit": FOLLOWERS_UP,
+    "register:response-add": FOLLOWERS_UP,
+    "register:answers": FOLLOWERS_UP,
+    "register:answer-remove": signed_in(405),  # POST only
+    "register:spread": NOT_READERS,
+    # Without an initiative or learning item named, it says where to start.
+    "register:adoption-add": RECORDERS,
+    "register:adoption-detail": NOT_READERS,
+    "register:adoption-edit": FOLLOWERS_UP,
+    "register:adoption-stage": FOLLOWERS_UP,
+    "register:thread": NOT_READERS,
     # Sign-in and account pages. Signed-in people are sent on from the sign-in pages.
     "account_login": signed_in(302, anonymous=200),
     "account_logout": signed_in(200),
@@ -150,6 +175,9 @@ ADMIN_MODELS = [
     "mfa_authenticator",
     "usersessions_usersession",
     "taxonomy_theme",
+    "register_recommendation",
+    "register_responsedeadline",
+    "register_adoption",
 ]
 ADMIN_DEFAULT = everyone(302)
 EXPECTED |= {
@@ -237,7 +265,25 @@ def sample_records(people):
         created_by=subject, status=LearningItem.Status.PUBLISHED, published_at=timezone.now()
     )
     draft = LearningItemFactory(created_by=people["fellow"])
+    recommendation = recommendation_create(
+        by=people["fellow"],
+        kind=RecommendationKind.SAFETY_RECOMMENDATION,
+        investigation=investigation,
+        text="Agree a national standard for escalating a deteriorating patient.",
+        addressed_to=partner_organisation(),
+        region=region("north"),
+        issued_on=datetime.date(2026, 3, 1),
+    )
+    adoption = adoption_create(
+        by=people["fellow"],
+        learning_item=published,
+        organisation=partner_organisation(),
+        region=region("north"),
+        stage=AdoptionStage.PILOTING,
+    )
     return {
+        "recommendation": recommendation,
+        "adoption": adoption,
         "investigation": investigation,
         "published": published,
         "draft": draft,
@@ -294,6 +340,21 @@ def concrete_url(key, samples):
             for page in ("edit", "submit", "publish", "return", "withdraw")
         },
         "digests:unsubscribe": {"token": unsubscribe_token(subject)},
+        **{
+            f"register:{page}": {"pk": samples["recommendation"].pk}
+            for page in (
+                "recommendation-detail",
+                "recommendation-edit",
+                "response-add",
+                "answers",
+                "answer-remove",
+            )
+        },
+        **{
+            f"register:{page}": {"pk": samples["adoption"].pk}
+            for page in ("adoption-detail", "adoption-edit", "adoption-stage")
+        },
+        "register:thread": {"pk": samples["investigation"].pk},
         "account_confirm_email": {"key": "not-a-real-key"},
         "account_reset_password_from_key": {"uidb36": "1", "key": "not-a-real-key"},
         "admin:view_on_site": {

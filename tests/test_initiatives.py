@@ -576,8 +576,9 @@ def test_the_detail_page_takes_the_same_number_of_queries_however_many_rows(
 
 
 # Session, user and scope; the initiative and 7 prefetches; the learning items; the history
-# (whose size depends on the edits made, not on the rows here); and the base template's.
-DETAIL_QUERIES = 27
+# (whose size depends on the edits made, not on the rows here); the recommendations it
+# answers, its adoptions and their counts by region and stage; and the base template's.
+DETAIL_QUERIES = 30
 
 
 def test_the_progress_update_form_starts_with_todays_date(client, fellow, initiative):
