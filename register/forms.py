@@ -47,6 +47,11 @@ class WithNewOrganisation(forms.Form):
 
     organisation_field = "addressed_to"
 
+    @property
+    def answered_either_way(self):
+        # Chosen from the list or added below: either answers the question.
+        return {self.organisation_field}
+
     new_organisation_name = forms.CharField(
         label="Name of the organisation",
         required=False,

@@ -166,15 +166,13 @@ class Recommendation(Versioned):
     )
 
     # Kept by the response service, so the register counts in the database: the latest
-    # response's status, when it was first answered and how many days that took.
+    # response's status, when it was first answered and how many days that took. On no form
+    # (and read-only in the admin), but editable to Django so the history shows changes.
     status = models.CharField(
-        max_length=20,
-        choices=ResponseStatus.choices,
-        default=ResponseStatus.AWAITING,
-        editable=False,
+        max_length=20, choices=ResponseStatus.choices, default=ResponseStatus.AWAITING
     )
-    answered_on = models.DateField(null=True, blank=True, editable=False)
-    days_to_respond = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    answered_on = models.DateField("first answered", null=True, blank=True)
+    days_to_respond = models.PositiveIntegerField(null=True, blank=True)
     # The due date the owner was last reminded about: never two reminders for one due date.
     reminded_for_due_on = models.DateField(null=True, blank=True, editable=False)
 

@@ -235,7 +235,11 @@ def investigation_thread(investigation, user):
     """The chain from an investigation: its recommendations with what answers them, the
     learning from it, and where that learning and those initiatives were adopted. Five
     queries, however long the chain."""
-    learning = LearningItem.objects.for_user(user).order_by("title")
+    learning = (
+        LearningItem.objects.for_user(user)
+        .exclude(status=LearningItem.Status.WITHDRAWN)
+        .order_by("title")
+    )
     recommendations = list(
         investigation.recommendations.for_user(user)
         .select_related("addressed_to", "owner")

@@ -82,11 +82,15 @@ class FieldPresenter:
     def label(self):
         # The design system marks the few optional questions rather than the many required
         # ones. A lone checkbox is a yes or no answer, so it is never "optional"; and in a
-        # filter or search form (`marks_optional = False`) every field is optional.
+        # filter or search form (`marks_optional = False`) every field is optional. A field
+        # that is one of two ways to answer a question (`answered_either_way`) is not
+        # optional, though it is not required on its own.
+        form = self.field.form
         if (
             self.field.field.required
             or self.component == "checkbox"
-            or not getattr(self.field.form, "marks_optional", True)
+            or not getattr(form, "marks_optional", True)
+            or self.field.name in getattr(form, "answered_either_way", ())
         ):
             return self.field.label
         return f"{self.field.label} (optional)"
