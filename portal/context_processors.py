@@ -13,7 +13,6 @@ NAV_PERMISSIONS = [
     ("Review", "learning:review-queue", "learning.view_review_queue"),
     ("Search", "search:results", "search.search"),
     ("People", "accounts:people", "accounts.view_people"),
-    ("Digests", "digests:preferences", "digests.change_preference"),
 ]
 
 
@@ -30,11 +29,10 @@ def _nav_items(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return []
-    items = [
-        ("Home", reverse("home")),
-        ("Regions and collaboratives", reverse("regions:list")),
-    ]
-    # Each further item appears only to those with the permission for its page. Asking the
+    # The service name links home and the footer to the regions, so the menu keeps its room
+    # for the pages each role works in (a person's digests are with their account).
+    items = []
+    # Each item appears only to those with the permission for its page. Asking the
     # rules directly skips Django's table permissions, which would cost two queries a page.
     for label, url_name, permission in NAV_PERMISSIONS:
         if rules.has_perm(permission, user):

@@ -45,7 +45,7 @@ def test_a_fellow_follows_a_recommendation_from_an_investigation_to_where_it_spr
         label="Northern Demo Hospitals NHS Foundation Trust"
     )
     page.get_by_role("button", name="Save recommendation").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("The trust should check")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("PFD-N-2026-11")
     recommendation = Recommendation.objects.get(reference="PFD-N-2026-11")
     assert recommendation.due_on == recommendation.issued_on + datetime.timedelta(days=56)
     expect(page.locator("#details")).to_contain_text(f"{recommendation.due_on:%-d %B %Y}")
