@@ -1,4 +1,5 @@
 import fcntl
+import importlib
 import io
 import os
 from contextlib import contextmanager
@@ -10,6 +11,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.test import override_settings
+from django.utils.text import slugify
 
 from accounts.roles import Role
 from portal.celery_app import app as celery_app
@@ -117,11 +119,32 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_reference_data()
 
 
+def reseed_migration_data():
+    """The rows the data migrations seed (the syllabus, themes and response deadlines), from the
+    migrations' own lists: a test on a real transaction empties every table after it."""
+    from register.models import ResponseDeadline
+    from taxonomy.models import SyllabusDomain, SyllabusLevel, Theme
+
+    taxonomy = importlib.import_module("learning.migrations.0002_syllabus_and_themes")
+    for number, name in taxonomy.DOMAINS:
+        SyllabusDomain.objects.get_or_create(number=number, defaults={"name": name})
+    for number, name, audience in taxonomy.LEVELS:
+        SyllabusLevel.objects.get_or_create(
+            number=number, defaults={"name": name, "audience": audience}
+        )
+    for name in taxonomy.THEMES:
+        Theme.objects.get_or_create(slug=slugify(name), defaults={"name": name})
+    register = importlib.import_module("register.migrations.0002_deadlines_and_search")
+    for kind, days in register.DEADLINES.items():
+        ResponseDeadline.objects.get_or_create(kind=kind, defaults={"days": days})
+
+
 @pytest.fixture
 def reference_data(transactional_db):
     """For tests on a real transaction (browser tests): the database is emptied after each one,
-    taking the reference data with it, so load it again."""
+    taking the reference data and what the migrations seeded with it, so load them again."""
     load_reference_data()
+    reseed_migration_data()
 
 
 @pytest.fixture(scope="module")
