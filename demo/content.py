@@ -17,7 +17,7 @@ from fellows.models import Initiative, Milestone, ProgressUpdate
 from learning.models import Investigation, LearningItem, LearningItemEvent
 from portal.history import one_history_entry
 from regions.models import Organisation, PatientSafetyCollaborative, Region
-from taxonomy.models import PsirfResponse, SyllabusDomain, SyllabusLevel, Theme
+from taxonomy.models import PsirfResponse, SyllabusDomain, SyllabusLevel, SyllabusTag, Theme
 
 Status = LearningItem.Status
 Source = Investigation.Source
@@ -73,6 +73,7 @@ def demo_content_seed():
     themes = {theme.slug: theme for theme in Theme.objects.all()}
     domains = list(SyllabusDomain.objects.order_by("number"))
     levels = list(SyllabusLevel.objects.order_by("number"))
+    tags = {(tag.domain_id, tag.level_id): tag for tag in SyllabusTag.objects.all()}
     today = timezone.localdate()
     for region in Region.objects.in_programme_scheme().order_by("display_order"):
         fellow = User.objects.filter(email=f"fellow.{region.slug}@example.org").first()
@@ -101,8 +102,7 @@ def demo_content_seed():
                     initiative.save()
                     initiative.fellows.set([fellow])
                     initiative.themes.set([themes[slug] for slug in theme_slugs if slug in themes])
-                    initiative.syllabus_domains.set(domains[:2])
-                    initiative.syllabus_levels.set(levels[:1])
+                    initiative.syllabus.set(_tags(tags, domains[:2], levels[:1]))
                     initiative.partners.set([organisations[TRUST_OF_REGION[region.slug]]])
                 step = max(1, (today - starts_on).days // max(1, len(scores)))
                 for index, score in enumerate(scores):
@@ -161,8 +161,7 @@ def demo_content_seed():
                 item.save()
                 item.authors.set([fellow])
                 item.themes.set([themes[slug] for slug in theme_slugs if slug in themes])
-                item.syllabus_domains.set(domains[index % 5 : index % 5 + 1])
-                item.syllabus_levels.set(levels[:2])
+                item.syllabus.set(_tags(tags, domains[index % 5 : index % 5 + 1], levels[:2]))
                 item.investigations.set(
                     investigations[index % len(investigations) : index % len(investigations) + 1]
                 )
@@ -171,6 +170,10 @@ def demo_content_seed():
                 )
             _walk_to(item, status, fellow=fellow, lead=lead, days_ago=30 - index * 4)
     return created
+
+
+def _tags(tags, domains, levels):
+    return [tags[(domain.pk, level.pk)] for domain in domains for level in levels]
 
 
 def _walk_to(item, status, *, fellow, lead, days_ago):

@@ -8,6 +8,7 @@ from accounts.scope import user_scope
 from fellows.models import Initiative, Milestone, ProgressUpdate
 from portal.forms import DateField, FilterForm, VersionedForm, region_filter
 from regions.models import Organisation, PatientSafetyCollaborative, Region
+from taxonomy.forms import syllabus_field
 
 
 def _with_helper(form, button):
@@ -21,6 +22,7 @@ class InitiativeForm(VersionedForm):
 
     starts_on = DateField(label="Start date", required=False, help_text="For example, 1 4 2026")
     ends_on = DateField(label="End date", required=False, help_text="For example, 31 3 2027")
+    syllabus = syllabus_field()
 
     class Meta:
         model = Initiative
@@ -35,8 +37,7 @@ class InitiativeForm(VersionedForm):
             "host_psc",
             "partners",
             "themes",
-            "syllabus_domains",
-            "syllabus_levels",
+            "syllabus",
             "fellows",
         ]
         widgets = {
@@ -45,13 +46,7 @@ class InitiativeForm(VersionedForm):
             "status": forms.RadioSelect,
             "partners": forms.CheckboxSelectMultiple,
             "themes": forms.CheckboxSelectMultiple,
-            "syllabus_domains": forms.CheckboxSelectMultiple,
-            "syllabus_levels": forms.CheckboxSelectMultiple,
             "fellows": forms.CheckboxSelectMultiple,
-        }
-        labels = {
-            "syllabus_domains": "Patient Safety Syllabus domains",
-            "syllabus_levels": "Patient Safety Syllabus levels",
         }
         help_texts = {
             "summary": "What the initiative is and why. Never include patient details.",
@@ -81,7 +76,6 @@ class InitiativeForm(VersionedForm):
         self.fields["partners"].queryset = Organisation.objects.filter(
             closed_on__isnull=True
         ).order_by("name")
-        self.fields["syllabus_levels"].label_from_instance = lambda level: str(level)
 
         fellows = User.objects.fellows_in(self.fields["region"].queryset)
         if self.instance.pk:

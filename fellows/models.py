@@ -75,10 +75,12 @@ class Initiative(Versioned):
         verbose_name="partner organisations",
     )
     themes = models.ManyToManyField("taxonomy.Theme", blank=True, related_name="initiatives")
-    syllabus_domains = models.ManyToManyField(
-        "taxonomy.SyllabusDomain", blank=True, related_name="+"
+    syllabus = models.ManyToManyField(
+        "taxonomy.SyllabusTag",
+        blank=True,
+        related_name="+",
+        verbose_name="Patient Safety Syllabus",
     )
-    syllabus_levels = models.ManyToManyField("taxonomy.SyllabusLevel", blank=True, related_name="+")
     fellows = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="initiatives", verbose_name="safety fellows"
     )
@@ -93,7 +95,7 @@ class Initiative(Versioned):
     search_vector = SearchVectorField(null=True, editable=False)
 
     history = HistoricalRecords(
-        m2m_fields=[partners, themes, syllabus_domains, syllabus_levels, fellows],
+        m2m_fields=[partners, themes, syllabus, fellows],
         excluded_fields=UNTRACKED,
     )
     objects = InitiativeQuerySet.as_manager()

@@ -4,6 +4,7 @@ query, and the detail page's related records in a fixed number of queries."""
 from django.db.models import OuterRef, Prefetch, Subquery
 
 from fellows.models import Initiative, Milestone, ProgressUpdate
+from taxonomy.models import SyllabusTag
 
 
 def initiative_list(*, user):
@@ -35,8 +36,7 @@ def initiative_for_detail(user):
         .prefetch_related(
             "partners",
             "themes",
-            "syllabus_domains",
-            "syllabus_levels",
+            Prefetch("syllabus", queryset=SyllabusTag.objects.with_names()),
             "fellows",
             "milestones",
             Prefetch(

@@ -8,6 +8,7 @@ from learning.models import Investigation, LearningItem
 from portal.forms import DateField, FilterForm, VersionedForm, region_filter
 from portal.nhs_number import no_nhs_number
 from regions.models import Organisation
+from taxonomy.forms import syllabus_field
 from taxonomy.models import Theme
 
 
@@ -84,6 +85,8 @@ class InvestigationForm(VersionedForm):
 
 
 class LearningItemForm(VersionedForm):
+    syllabus = syllabus_field()
+
     class Meta:
         model = LearningItem
         fields = [
@@ -93,8 +96,7 @@ class LearningItemForm(VersionedForm):
             "body",
             "region",
             "themes",
-            "syllabus_domains",
-            "syllabus_levels",
+            "syllabus",
             "psirf_response_type",
             "investigations",
             "initiatives",
@@ -104,14 +106,10 @@ class LearningItemForm(VersionedForm):
             "summary": forms.Textarea(attrs={"rows": 3}),
             "body": forms.Textarea(attrs={"rows": 10}),
             "themes": forms.CheckboxSelectMultiple,
-            "syllabus_domains": forms.CheckboxSelectMultiple,
-            "syllabus_levels": forms.CheckboxSelectMultiple,
             "investigations": forms.CheckboxSelectMultiple,
             "initiatives": forms.CheckboxSelectMultiple,
         }
         labels = {
-            "syllabus_domains": "Patient Safety Syllabus domains",
-            "syllabus_levels": "Patient Safety Syllabus levels",
             "investigations": "Investigations this learning comes from",
             "initiatives": "Related initiatives",
         }

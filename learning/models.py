@@ -14,7 +14,7 @@ from accounts.scope import user_scope
 from portal.concurrency import Versioned
 from portal.history import UNTRACKED, HistoryQuerySet
 from portal.nhs_number import no_nhs_number
-from taxonomy.models import PsirfResponse, SyllabusDomain, SyllabusLevel, Theme
+from taxonomy.models import PsirfResponse, Theme
 
 
 class InvestigationQuerySet(HistoryQuerySet):
@@ -153,8 +153,12 @@ class LearningItem(Versioned):
     )
     authors = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="learning_items")
     themes = models.ManyToManyField(Theme, blank=True, related_name="learning_items")
-    syllabus_domains = models.ManyToManyField(SyllabusDomain, blank=True, related_name="+")
-    syllabus_levels = models.ManyToManyField(SyllabusLevel, blank=True, related_name="+")
+    syllabus = models.ManyToManyField(
+        "taxonomy.SyllabusTag",
+        blank=True,
+        related_name="+",
+        verbose_name="Patient Safety Syllabus",
+    )
     psirf_response_type = models.CharField(
         "PSIRF response type", max_length=10, choices=PsirfResponse.choices, blank=True
     )
@@ -178,7 +182,7 @@ class LearningItem(Versioned):
     search_vector = SearchVectorField(null=True, editable=False)
 
     history = HistoricalRecords(
-        m2m_fields=[authors, themes, syllabus_domains, syllabus_levels, investigations],
+        m2m_fields=[authors, themes, syllabus, investigations],
         excluded_fields=UNTRACKED,
     )
     objects = LearningItemQuerySet.as_manager()

@@ -11,6 +11,7 @@ from learning.models import (
     LearningItem,
     LearningItemEvent,
 )
+from taxonomy.models import SyllabusTag
 
 _AUTHORS = Prefetch("authors", queryset=User.objects.order_by("full_name", "email"))
 
@@ -33,8 +34,7 @@ def learning_items_for(user):
 
 def learning_item_detail_for(user):
     return learning_items_for(user).prefetch_related(
-        "syllabus_domains",
-        "syllabus_levels",
+        Prefetch("syllabus", queryset=SyllabusTag.objects.with_names()),
         Prefetch("events", queryset=LearningItemEvent.objects.select_related("by")),
     )
 

@@ -226,3 +226,23 @@ class FilterForm(forms.Form):
             if value not in (None, ""):
                 rows = rows.filter(**{self.lookups.get(name, name): value})
         return rows
+
+
+class GroupedCheckboxSelectMultiple(forms.CheckboxSelectMultiple):
+    """Checkboxes in groups, each drawn by the template pack as a fieldset with its own legend
+    (templates/nhsuk/components/grouped_choices.html). For a model choice field, `group_by`
+    names the group of each choice's record; choices of one group must come together."""
+
+    def __init__(self, attrs=None, *, group_by):
+        super().__init__(attrs)
+        self.group_by = group_by
+
+    def optgroups(self, name, value, attrs=None):
+        groups = []
+        for _none, options, index in super().optgroups(name, value, attrs):
+            for option in options:
+                label = self.group_by(option["value"].instance)
+                if not groups or groups[-1][0] != label:
+                    groups.append((label, [], index))
+                groups[-1][1].append(option)
+        return groups

@@ -18,6 +18,7 @@ from register.models import (
     ResponseStatus,
     is_backwards,
 )
+from taxonomy.forms import syllabus_field
 from taxonomy.models import Theme
 
 NEW_ORGANISATION_KINDS = [
@@ -109,6 +110,7 @@ def _owners(region_ids):
 
 
 class RecommendationForm(WithNewOrganisation, VersionedForm):
+    syllabus = syllabus_field()
     issued_on = DateField(
         label="Date made",
         help_text="The date of the report or finding. For example, 27 3 2025.",
@@ -133,8 +135,7 @@ class RecommendationForm(WithNewOrganisation, VersionedForm):
             "issued_on",
             "due_on",
             "themes",
-            "syllabus_domain",
-            "syllabus_level",
+            "syllabus",
         ]
         widgets = {
             "kind": forms.RadioSelect,
@@ -168,8 +169,6 @@ class RecommendationForm(WithNewOrganisation, VersionedForm):
         self.fields["region"].empty_label = "Choose a region"
         self.fields["owner"].queryset = _owners(scope.region_ids)
         self.fields["owner"].empty_label = "Nobody yet"
-        self.fields["syllabus_domain"].empty_label = "Not tagged"
-        self.fields["syllabus_level"].empty_label = "Not tagged"
         if not self.instance.pk:
             self.fields["owner"].initial = user.pk
             self.fields["region"].initial = (
@@ -189,8 +188,7 @@ class RecommendationForm(WithNewOrganisation, VersionedForm):
             "issued_on",
             "due_on",
             "themes",
-            "syllabus_domain",
-            "syllabus_level",
+            "syllabus",
             "version",
         )
 

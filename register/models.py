@@ -134,21 +134,11 @@ class Recommendation(Versioned):
         "regions.Region", on_delete=models.PROTECT, related_name="recommendations"
     )
     themes = models.ManyToManyField("taxonomy.Theme", blank=True, related_name="recommendations")
-    syllabus_domain = models.ForeignKey(
-        "taxonomy.SyllabusDomain",
-        null=True,
+    syllabus = models.ManyToManyField(
+        "taxonomy.SyllabusTag",
         blank=True,
-        on_delete=models.PROTECT,
         related_name="+",
-        verbose_name="Patient Safety Syllabus domain",
-    )
-    syllabus_level = models.ForeignKey(
-        "taxonomy.SyllabusLevel",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name="Patient Safety Syllabus level",
+        verbose_name="Patient Safety Syllabus",
     )
     issued_on = models.DateField("date made", help_text="The date of the report or finding.")
     due_on = models.DateField("response due", null=True, blank=True)
@@ -186,7 +176,7 @@ class Recommendation(Versioned):
     search_vector = SearchVectorField(null=True, editable=False)
 
     history = HistoricalRecords(
-        m2m_fields=[themes, answered_by_learning, answered_by_initiatives],
+        m2m_fields=[themes, syllabus, answered_by_learning, answered_by_initiatives],
         excluded_fields=[*UNTRACKED, "reminded_for_due_on"],
     )
     objects = RecommendationQuerySet.as_manager()

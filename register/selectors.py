@@ -11,6 +11,7 @@ from django.utils import timezone
 from fellows.models import Initiative
 from learning.models import LearningItem
 from register.models import Adoption, AdoptionStage, Recommendation, ResponseStatus
+from taxonomy.models import SyllabusTag
 
 
 def recommendations_for(user):
@@ -22,8 +23,8 @@ def recommendations_for(user):
 def recommendation_detail_for(user):
     return (
         recommendations_for(user)
-        .select_related("created_by", "gap", "syllabus_domain", "syllabus_level")
-        .prefetch_related("themes")
+        .select_related("created_by", "gap")
+        .prefetch_related("themes", Prefetch("syllabus", queryset=SyllabusTag.objects.with_names()))
     )
 
 

@@ -137,7 +137,7 @@ def _filter_initiatives(queryset, filters):
     if filters.status:
         queryset = queryset.filter(status=filters.status)
     if filters.domain:
-        queryset = queryset.filter(syllabus_domains__number=filters.domain).distinct()
+        queryset = queryset.filter(syllabus__domain__number=filters.domain).distinct()
     return queryset
 
 
@@ -149,11 +149,11 @@ def _filter_investigations(queryset, filters):
 
 
 def _filter_recommendations(queryset, filters):
-    # A recommendation has one syllabus domain and no initiative status.
+    # Recommendations have no initiative status.
     if not _wanted(filters, ["recommendation"]) or filters.status:
         return None
     if filters.domain:
-        queryset = queryset.filter(syllabus_domain__number=filters.domain)
+        queryset = queryset.filter(syllabus__domain__number=filters.domain).distinct()
     return _filter_common(queryset, filters, "issued_on")
 
 
@@ -164,7 +164,7 @@ def _filter_learning(queryset, filters):
     if kinds:
         queryset = queryset.filter(kind__in=kinds)
     if filters.domain:
-        queryset = queryset.filter(syllabus_domains__number=filters.domain).distinct()
+        queryset = queryset.filter(syllabus__domain__number=filters.domain).distinct()
     return _filter_common(queryset, filters, "published_at__date")
 
 

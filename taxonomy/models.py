@@ -38,6 +38,11 @@ class SyllabusLevel(models.Model):
         return f"Level {self.number}: {self.name}"
 
 
+class SyllabusTagQuerySet(models.QuerySet):
+    def with_names(self):
+        return self.select_related("domain", "level")
+
+
 class Theme(models.Model):
     """A safety theme records are tagged with (medication safety, deterioration, ...)."""
 
@@ -60,3 +65,22 @@ class PsirfResponse(models.TextChoices):
     MDT = "mdt", "Multidisciplinary team (MDT) review"
     SWARM = "swarm", "SWARM huddle"
     OTHER = "other", "Other learning response"
+
+
+class SyllabusTag(models.Model):
+    """One cell of the Patient Safety Syllabus: a domain at a level. Records are tagged with
+    these pairs, so a coverage grid can count what is taught where."""
+
+    domain = models.ForeignKey(SyllabusDomain, on_delete=models.PROTECT, related_name="tags")
+    level = models.ForeignKey(SyllabusLevel, on_delete=models.PROTECT, related_name="tags")
+
+    objects = SyllabusTagQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["domain__number", "level__number"]
+        constraints = [
+            models.UniqueConstraint(fields=["domain", "level"], name="taxonomy_one_tag_a_cell")
+        ]
+
+    def __str__(self):
+        return f"Domain {self.domain.number}, level {self.level.number}"

@@ -123,7 +123,7 @@ def reseed_migration_data():
     """The rows the data migrations seed (the syllabus, themes and response deadlines), from the
     migrations' own lists: a test on a real transaction empties every table after it."""
     from register.models import ResponseDeadline
-    from taxonomy.models import SyllabusDomain, SyllabusLevel, Theme
+    from taxonomy.models import SyllabusDomain, SyllabusLevel, SyllabusTag, Theme
 
     taxonomy = importlib.import_module("learning.migrations.0002_syllabus_and_themes")
     for number, name in taxonomy.DOMAINS:
@@ -134,6 +134,9 @@ def reseed_migration_data():
         )
     for name in taxonomy.THEMES:
         Theme.objects.get_or_create(slug=slugify(name), defaults={"name": name})
+    for domain in SyllabusDomain.objects.all():
+        for level in SyllabusLevel.objects.all():
+            SyllabusTag.objects.get_or_create(domain=domain, level=level)
     register = importlib.import_module("register.migrations.0002_deadlines_and_search")
     for kind, days in register.DEADLINES.items():
         ResponseDeadline.objects.get_or_create(kind=kind, defaults={"days": days})

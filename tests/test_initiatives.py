@@ -7,7 +7,7 @@ from django.utils import timezone
 from accounts.roles import Role
 from fellows.models import Initiative, Milestone, ProgressUpdate
 from learning.models import LearningItem
-from taxonomy.models import SyllabusDomain, Theme
+from taxonomy.models import SyllabusTag, Theme
 from tests.conftest import AN_NHS_NUMBER, NOT_AN_NHS_NUMBER
 from tests.roles import host_psc, person_with, region, sign_in
 from tests.work_factories import InitiativeFactory, LearningItemFactory
@@ -191,11 +191,11 @@ def test_the_initiatives_item_is_in_the_navigation_for_everyone_but_a_partner_re
 def test_a_fellow_adds_an_initiative_in_their_region_and_is_its_fellow(client, fellow):
     sign_in(client, fellow)
     theme = Theme.objects.first()
-    domain = SyllabusDomain.objects.get(number=2)
+    tag = SyllabusTag.objects.get(domain__number=2, level__number=1)
 
     response = client.post(
         reverse("fellows:add"),
-        initiative_data(themes=[theme.pk], syllabus_domains=[domain.pk]),
+        initiative_data(themes=[theme.pk], syllabus=[tag.pk]),
     )
 
     initiative = Initiative.objects.get()
@@ -203,7 +203,7 @@ def test_a_fellow_adds_an_initiative_in_their_region_and_is_its_fellow(client, f
     assert initiative.created_by == fellow
     assert list(initiative.fellows.all()) == [fellow]
     assert list(initiative.themes.all()) == [theme]
-    assert list(initiative.syllabus_domains.all()) == [domain]
+    assert list(initiative.syllabus.all()) == [tag]
     assert initiative.starts_on == datetime.date(2026, 4, 1)
 
 
@@ -575,10 +575,10 @@ def test_the_detail_page_takes_the_same_number_of_queries_however_many_rows(
     assert len(response.context["updates"]) == rows
 
 
-# Session, user and scope; the initiative and 7 prefetches; the learning items; the history
+# Session, user and scope; the initiative and 6 prefetches; the learning items; the history
 # (whose size depends on the edits made, not on the rows here); the recommendations it
 # answers, its adoptions and their counts by region and stage; and the base template's.
-DETAIL_QUERIES = 30
+DETAIL_QUERIES = 27
 
 
 def test_the_progress_update_form_starts_with_todays_date(client, fellow, initiative):

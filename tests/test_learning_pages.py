@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from learning.models import LearningItem
-from taxonomy.models import SyllabusDomain, Theme
+from taxonomy.models import SyllabusTag, Theme
 from tests.conftest import AN_NHS_NUMBER, NOT_AN_NHS_NUMBER
 from tests.roles import person_with, sign_in
 from tests.work_factories import (
@@ -76,7 +76,7 @@ def test_the_list_shows_your_learning_in_progress(client, fellow):
 def test_a_fellow_adds_a_draft_as_its_author_in_their_region(client, fellow):
     investigation = InvestigationFactory()
     initiative = InitiativeFactory()
-    domain = SyllabusDomain.objects.first()
+    tag = SyllabusTag.objects.first()
     sign_in(client, fellow)
     form = client.get(reverse("learning:item-add")).context["form"]
     assert form["region"].initial == programme_region("north").pk
@@ -85,7 +85,7 @@ def test_a_fellow_adds_a_draft_as_its_author_in_their_region(client, fellow):
         item_data(
             investigations=[investigation.pk],
             initiatives=[initiative.pk],
-            syllabus_domains=[domain.pk],
+            syllabus=[tag.pk],
         ),
     )
     item = LearningItem.objects.get()
@@ -94,7 +94,7 @@ def test_a_fellow_adds_a_draft_as_its_author_in_their_region(client, fellow):
     assert list(item.authors.all()) == [fellow]
     assert item.created_by == fellow
     assert list(item.investigations.all()) == [investigation]
-    assert list(item.syllabus_domains.all()) == [domain]
+    assert list(item.syllabus.all()) == [tag]
 
 
 def test_the_form_offers_only_investigations_and_initiatives_in_scope(client, fellow):

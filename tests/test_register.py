@@ -50,8 +50,6 @@ def recommendation_data(**overrides):
         "due_on-day": "",
         "due_on-month": "",
         "due_on-year": "",
-        "syllabus_domain": "",
-        "syllabus_level": "",
         "new_organisation_name": "",
         "new_organisation_kind": "",
     }

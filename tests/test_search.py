@@ -8,7 +8,7 @@ from fellows.models import Initiative
 from learning.models import Investigation, LearningItem
 from search import selectors as search_module
 from search.selectors import SearchFilters, search
-from taxonomy.models import Theme
+from taxonomy.models import SyllabusTag, Theme
 from tests.conftest import require_service
 from tests.work_factories import (
     InitiativeFactory,
@@ -114,7 +114,7 @@ def test_filters_narrow_by_type_region_status_theme_domain_and_date(either_backe
         published_at=timezone.make_aware(datetime.datetime(2025, 5, 1)),
     )  # fmt: skip
     north_item.themes.add(falls)
-    north_item.syllabus_domains.add(domain_two)
+    north_item.syllabus.add(SyllabusTag.objects.get(domain=domain_two, level__number=3))
     LearningItemFactory(
         title="Falls review south", region=south, status=PUBLISHED,
         published_at=timezone.make_aware(datetime.datetime(2025, 11, 1)),

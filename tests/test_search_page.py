@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts.roles import Role
 from fellows.models import Initiative
 from learning.models import LearningItem
-from taxonomy.models import SyllabusDomain, Theme
+from taxonomy.models import SyllabusDomain, SyllabusTag, Theme
 from tests.roles import person_with, sign_in
 from tests.work_factories import (
     InitiativeFactory,
@@ -110,7 +110,7 @@ def test_filters_by_type_region_theme_and_domain(client, fellow):
     domain = SyllabusDomain.objects.get(number=2)
     match = published(title="Falls gap", kind=LearningItem.Kind.GAP)
     match.themes.add(theme)
-    match.syllabus_domains.add(domain)
+    match.syllabus.add(SyllabusTag.objects.get(domain=domain, level__number=1))
     published(title="Falls best practice").themes.add(theme)
     other = published(title="Falls gap south", kind=LearningItem.Kind.GAP)
     other.region = programme_region("south")

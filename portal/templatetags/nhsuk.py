@@ -9,7 +9,12 @@ from functools import cached_property
 from django import forms, template
 from django.forms.boundfield import BoundWidget
 
-from portal.forms import DATE_PART_NAMES, DATE_PARTS, DateInputWidget
+from portal.forms import (
+    DATE_PART_NAMES,
+    DATE_PARTS,
+    DateInputWidget,
+    GroupedCheckboxSelectMultiple,
+)
 
 register = template.Library()
 
@@ -22,8 +27,9 @@ CONTROL_CLASSES = {
     "checkbox": ("nhsuk-checkboxes__input", ""),
     "radios": ("nhsuk-radios__input", ""),
     "checkboxes": ("nhsuk-checkboxes__input", ""),
+    "grouped_checkboxes": ("nhsuk-checkboxes__input", ""),
 }
-FIELDSET_COMPONENTS = {"radios", "checkboxes", "date"}
+FIELDSET_COMPONENTS = {"radios", "checkboxes", "grouped_checkboxes", "date"}
 
 
 def _spaced(*words):
@@ -45,6 +51,7 @@ class FieldPresenter:
         # Order matters: CheckboxSelectMultiple is a kind of RadioSelect.
         for widget_class, component in (
             (DateInputWidget, "date"),
+            (GroupedCheckboxSelectMultiple, "grouped_checkboxes"),
             (forms.CheckboxSelectMultiple, "checkboxes"),
             (forms.RadioSelect, "radios"),
             (forms.CheckboxInput, "checkbox"),
@@ -60,6 +67,8 @@ class FieldPresenter:
     def template_name(self):
         if self.component in {"radios", "checkboxes", "checkbox"}:
             return "nhsuk/components/choices.html"
+        if self.component == "grouped_checkboxes":
+            return "nhsuk/components/grouped_choices.html"
         if self.component == "date":
             return "nhsuk/components/date_input.html"
         # Text-like inputs, textareas, selects and file uploads share one shape.
@@ -159,6 +168,36 @@ class FieldPresenter:
             )
         return items
 
+    @property
+    def groups(self):
+        """Grouped checkboxes as [{label, items}], each item as in `items`."""
+        widget = self.field.field.widget
+        id_ = widget.attrs.get("id") or self.field.auto_id
+        attrs = self.field.build_widget_attrs({"id": id_} if id_ else {})
+        value = widget.format_value(self.field.value())
+        own_class = CONTROL_CLASSES[self.component][0]
+        groups = []
+        for label, options, _index in widget.optgroups(self.field.html_name, value, attrs):
+            items = []
+            for option in options:
+                option_attrs = option["attrs"]
+                data = {
+                    **option,
+                    "attrs": {
+                        **option_attrs,
+                        "class": _spaced(own_class, option_attrs.get("class")),
+                    },
+                }
+                items.append(
+                    {
+                        "id": option_attrs.get("id", ""),
+                        "label": option["label"],
+                        "tag": BoundWidget(widget, data, self.field.form.renderer).tag(),
+                    }
+                )
+            groups.append({"label": label, "items": items})
+        return groups
+
     @cached_property
     def date_error_parts(self):
         """The day, month or year boxes to highlight: those the errors name, else all three."""
@@ -204,7 +243,7 @@ class FieldPresenter:
         """The id the error summary links to: the first box or option a person should fix."""
         if self.component == "date":
             return f"{self.id}-{self.date_error_parts[0] if self.field.errors else 'day'}"
-        if self.component in {"radios", "checkboxes"}:
+        if self.component in {"radios", "checkboxes", "grouped_checkboxes"}:
             items = self.field.subwidgets
             return items[0].id_for_label if items else self.id
         return self.field.id_for_label or self.id
