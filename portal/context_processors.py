@@ -10,6 +10,7 @@ NAV_PERMISSIONS = [
     ("Investigations", "learning:investigation-list", "learning.view_investigations"),
     ("Recommendations", "register:recommendation-list", "register.view_recommendations"),
     ("Spread", "register:spread", "register.view_spread"),
+    ("Curriculum", "curriculum:entry-list", "curriculum.view"),
     ("Review", "learning:review-queue", "learning.view_review_queue"),
     ("Search", "search:results", "search.search"),
     ("People", "accounts:people", "accounts.view_people"),

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "learning",
     "digests",
     "register",
+    "curriculum",
     "search",
     "demo",
 ]

@@ -19,6 +19,7 @@ urlpatterns = [
     path("digests/", include("digests.urls")),
     path("", include("register.urls")),
     path("search/", include("search.urls")),
+    path("curriculum/", include("curriculum.urls")),
     path("", include("accounts.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Count, F, Prefetch, Q
 from django.utils import timezone
 
+from curriculum.models import CurriculumEntry, TrainingSession
 from fellows.models import Initiative
 from learning.models import LearningItem
 from register.models import Adoption, AdoptionStage, Recommendation, ResponseStatus
@@ -200,6 +201,12 @@ class Thread:
     recommendations: list
     other_learning: list
     adoptions: list
+    curriculum_entries: list
+    training_sessions: list
+
+    @property
+    def people_trained(self):
+        return sum(session.people_trained for session in self.training_sessions)
 
     @property
     def answered_count(self):
@@ -234,7 +241,8 @@ class Thread:
 
 def investigation_thread(investigation, user):
     """The chain from an investigation: its recommendations with what answers them, the
-    learning from it, and where that learning and those initiatives were adopted. Five
+    learning from it, where that learning and those initiatives were adopted, and the
+    curriculum entries and training that carry the recommendations or the learning. Seven
     queries, however long the chain."""
     learning = (
         LearningItem.objects.for_user(user)
@@ -264,7 +272,23 @@ def investigation_thread(investigation, user):
         .select_related("organisation", "region", "learning_item", "initiative")
         .order_by("region__display_order", "organisation__name")
     )
-    return Thread(investigation, recommendations, other_learning, adoptions)
+    recommendation_ids = [recommendation.pk for recommendation in recommendations]
+    carries = Q(recommendations__in=recommendation_ids) | Q(learning_items__in=learning_ids)
+    entries = list(
+        CurriculumEntry.objects.for_user(user)
+        .filter(carries)
+        .distinct()
+        .select_related("organisation")
+        .order_by("programme")
+    )
+    sessions = list(
+        TrainingSession.objects.for_user(user)
+        .filter(carries)
+        .distinct()
+        .select_related("host")
+        .order_by("-held_on")
+    )
+    return Thread(investigation, recommendations, other_learning, adoptions, entries, sessions)
 
 
 # What the record pages of the apps below show of the register

@@ -16,6 +16,7 @@ from rules.contrib.views import permission_required
 
 from accounts.scope import user_scope
 from accounts.shortcuts import get_object_for_user_or_404, scoped_getter
+from curriculum.selectors import carried_by
 from fellows.models import Initiative
 from learning.models import Investigation, LearningItem
 from portal.concurrency import EditConflict
@@ -103,6 +104,7 @@ def recommendation_add(request):
 def recommendation_detail(request, pk):
     recommendation = recommendation_in_scope(request, pk=pk)
     learning, initiatives = selectors.answers_of(recommendation, request.user)
+    entries, sessions = carried_by(recommendation, request.user)
     return render(
         request,
         "register/recommendation_detail.html",
@@ -111,6 +113,8 @@ def recommendation_detail(request, pk):
             "responses": recommendation.responses.select_related("recorded_by"),
             "learning": learning,
             "initiatives": initiatives,
+            "curriculum_entries": entries,
+            "training_sessions": sessions,
             "changes": changes_of(recommendation),
             "today": timezone.localdate(),
         },

@@ -10,6 +10,9 @@ SEARCH_TYPES = [
     ("initiative", "Initiatives"),
     ("investigation", "Investigations"),
     ("recommendation", "Recommendations"),
+    ("curriculum", "Curriculum entries"),
+    ("training", "Training"),
+    ("support", "Support for staff affected by incidents"),
     *LearningItem.Kind.choices,
 ]
 

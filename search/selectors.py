@@ -25,6 +25,7 @@ SYNONYMS = {
     "second victim": "staff affected by incidents",
     "second victims": "staff affected by incidents",
 }
+STAFF_AFFECTED = "staff affected by incidents"
 # Highlight markers PostgreSQL puts around matches; the text is escaped before they become
 # <mark> tags, so nothing a user wrote can turn into markup.
 OPEN, CLOSE = "\u27e6", "\u27e7"
@@ -66,7 +67,16 @@ def expand(text):
 
 
 def search(
-    text, *, initiatives, investigations, learning_items, recommendations=None, filters=None
+    text,
+    *,
+    initiatives,
+    investigations,
+    learning_items,
+    recommendations=None,
+    curriculum_entries=None,
+    training_sessions=None,
+    staff_support=None,
+    filters=None,
 ):
     """Ranked results (best first) from the scoped querysets; learning items are limited to
     published ones here."""
@@ -82,15 +92,16 @@ def search(
         ),
         ("learning", None, _filter_learning(learning_items.published(), filters), "published_at"),
     ]
-    if recommendations is not None:
-        sources.append(
-            (
-                "recommendation",
-                "Recommendation",
-                _filter_recommendations(recommendations, filters),
-                "issued_on",
+    for kind, label, queryset, date_field in [
+        ("recommendation", "Recommendation", recommendations, "issued_on"),
+        ("curriculum", "Curriculum entry", curriculum_entries, "status_on"),
+        ("training", "Training", training_sessions, "held_on"),
+        ("support", "Support for staff affected by incidents", staff_support, "held_on"),
+    ]:
+        if queryset is not None:
+            sources.append(
+                (kind, label, _filter_other(queryset, filters, kind, date_field), date_field)
             )
-        )
     results = []
     for kind, label, queryset, date_field in sources:
         if queryset is None:
@@ -148,13 +159,20 @@ def _filter_investigations(queryset, filters):
     return _filter_common(queryset, filters, "published_on")
 
 
-def _filter_recommendations(queryset, filters):
-    # Recommendations have no initiative status.
-    if not _wanted(filters, ["recommendation"]) or filters.status:
+# The kinds of record with themes, and with syllabus tags, for the filters that need them.
+HAS_THEMES = {"recommendation"}
+HAS_SYLLABUS = {"recommendation", "curriculum", "training"}
+
+
+def _filter_other(queryset, filters, kind, date_field):
+    # None of these has an initiative status; a theme or a domain leaves out those without.
+    if not _wanted(filters, [kind]) or filters.status:
+        return None
+    if (filters.theme and kind not in HAS_THEMES) or (filters.domain and kind not in HAS_SYLLABUS):
         return None
     if filters.domain:
         queryset = queryset.filter(syllabus__domain__number=filters.domain).distinct()
-    return _filter_common(queryset, filters, "issued_on")
+    return _filter_common(queryset, filters, date_field)
 
 
 def _filter_learning(queryset, filters):
@@ -175,6 +193,9 @@ SHOWN = {
     "investigation": ("title", "summary"),
     "learning": ("title", "summary"),
     "recommendation": ("text", "text"),
+    "curriculum": ("programme", "change"),
+    "training": ("title", "title"),
+    "support": ("notes", "notes"),
 }
 
 
@@ -186,7 +207,8 @@ def _matches(queryset, text, kind):
             (record, 0.0, escape(record.title), escape(getattr(record, summary)))
             for record in queryset[:MAX_PER_KIND]
         ]
-    if connection.vendor == "postgresql":
+    # Support records have no search vector: they are few, and plain matching finds them.
+    if connection.vendor == "postgresql" and kind != "support":
         return _postgres_matches(queryset, text, kind)
     return _plain_matches(queryset, text, kind)
 
@@ -234,6 +256,9 @@ def _plain_matches(queryset, text, kind):
         "investigation": [("title", 2), ("summary", 2)],
         "learning": [("title", 2), ("summary", 2), ("body", 1)],
         "recommendation": [("reference", 2), ("text", 2)],
+        "curriculum": [("programme", 2), ("change", 2)],
+        "training": [("title", 2)],
+        "support": [("notes", 1)],
     }[kind]
     condition = Q(pk__in=[])
     for words in word_sets:
@@ -246,6 +271,8 @@ def _plain_matches(queryset, text, kind):
         condition |= every_word
     if kind == "learning" and len(alternatives) > 1:
         condition |= Q(kind=LearningItem.Kind.STAFF_SUPPORT)
+    if kind == "support" and any(STAFF_AFFECTED in a.lower() for a in alternatives):
+        condition |= Q(pk__isnull=False)  # every support record is about staff affected
     all_words = {word for words in word_sets for word in words}
     results = []
     for record in queryset.filter(condition)[:MAX_PER_KIND]:

@@ -2,6 +2,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from rules.contrib.views import permission_required
 
+from curriculum.models import CurriculumEntry, StaffSupport, TrainingSession
 from fellows.models import Initiative
 from learning.models import Investigation, LearningItem
 from portal.pagination import paginated
@@ -25,6 +26,9 @@ def results(request):
             investigations=Investigation.objects.for_user(user).select_related("organisation"),
             learning_items=LearningItem.objects.for_user(user),
             recommendations=Recommendation.objects.for_user(user),
+            curriculum_entries=CurriculumEntry.objects.for_user(user),
+            training_sessions=TrainingSession.objects.for_user(user),
+            staff_support=StaffSupport.objects.for_user(user).select_related("organisation"),
             filters=form.filters(),
         )
         context |= {"count": len(found), **paginated(request, found)}

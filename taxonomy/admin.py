@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from taxonomy.models import Theme
+from taxonomy.models import Profession, Theme
 
 
 # Themes are the programme's own list and change over time, so staff keep it up to date here;
@@ -9,4 +9,10 @@ from taxonomy.models import Theme
 class ThemeAdmin(admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Profession)
+class ProfessionAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "display_order"]
     prepopulated_fields = {"slug": ["name"]}

@@ -84,3 +84,18 @@ class SyllabusTag(models.Model):
 
     def __str__(self):
         return f"Domain {self.domain.number}, level {self.level.number}"
+
+
+class Profession(models.Model):
+    """A profession people are trained in or taught for: the programme's own list, editable
+    in the admin."""
+
+    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=100, unique=True)
+    display_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["display_order", "name"]
+
+    def __str__(self):
+        return self.name

@@ -120,10 +120,10 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 def reseed_migration_data():
-    """The rows the data migrations seed (the syllabus, themes and response deadlines), from the
+    """The rows the data migrations seed (the syllabus, themes, professions and deadlines), from the
     migrations' own lists: a test on a real transaction empties every table after it."""
     from register.models import ResponseDeadline
-    from taxonomy.models import SyllabusDomain, SyllabusLevel, SyllabusTag, Theme
+    from taxonomy.models import Profession, SyllabusDomain, SyllabusLevel, SyllabusTag, Theme
 
     taxonomy = importlib.import_module("learning.migrations.0002_syllabus_and_themes")
     for number, name in taxonomy.DOMAINS:
@@ -137,6 +137,11 @@ def reseed_migration_data():
     for domain in SyllabusDomain.objects.all():
         for level in SyllabusLevel.objects.all():
             SyllabusTag.objects.get_or_create(domain=domain, level=level)
+    professions = importlib.import_module("taxonomy.migrations.0003_professions")
+    for order, name in enumerate(professions.PROFESSIONS):
+        Profession.objects.get_or_create(
+            slug=slugify(name), defaults={"name": name, "display_order": order}
+        )
     register = importlib.import_module("register.migrations.0002_deadlines_and_search")
     for kind, days in register.DEADLINES.items():
         ResponseDeadline.objects.get_or_create(kind=kind, defaults={"days": days})

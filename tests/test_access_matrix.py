@@ -19,11 +19,18 @@ from django.utils import timezone
 from accounts.models import RoleAssignment
 from accounts.roles import Role
 from accounts.services import invitation_create, invitation_token
+from curriculum.services import (
+    curriculum_entry_create,
+    staff_support_create,
+    training_session_create,
+)
 from digests.tokens import unsubscribe_token
 from fellows.models import Milestone
 from learning.models import LearningItem
+from regions.models import Organisation
 from register.models import AdoptionStage, RecommendationKind
 from register.services import adoption_create, recommendation_create
+from taxonomy.models import Profession
 from tests.roles import host_psc, partner_organisation, person_with, region, sign_in
 from tests.work_factories import InitiativeFactory, InvestigationFactory, LearningItemFactory
 
@@ -131,6 +138,25 @@ EXPECTED = {
     "register:adoption-edit": FOLLOWERS_UP,
     "register:adoption-stage": FOLLOWERS_UP,
     "register:thread": NOT_READERS,
+    # Curriculum and training: working records of the regions, like the register; the
+    # records are in the north, recorded by the north fellow.
+    "curriculum:entry-list": NOT_READERS,
+    "curriculum:entry-add": RECORDERS,
+    "curriculum:entry-detail": NOT_READERS,
+    "curriculum:entry-edit": FOLLOWERS_UP,
+    "curriculum:entry-status": FOLLOWERS_UP,
+    "curriculum:training-list": NOT_READERS,
+    "curriculum:reach": NOT_READERS,
+    "curriculum:training-add": RECORDERS,
+    "curriculum:training-detail": NOT_READERS,
+    "curriculum:training-edit": FOLLOWERS_UP,
+    "curriculum:support-list": NOT_READERS,
+    "curriculum:support-add": RECORDERS,
+    "curriculum:support-detail": NOT_READERS,
+    "curriculum:support-edit": FOLLOWERS_UP,
+    # The grid of each person's own region (the national team's: every region).
+    "curriculum:coverage": NOT_READERS,
+    "curriculum:coverage-cell": NOT_READERS,
     # Sign-in and account pages. Signed-in people are sent on from the sign-in pages.
     "account_login": signed_in(302, anonymous=200),
     "account_logout": signed_in(200),
@@ -178,6 +204,10 @@ ADMIN_MODELS = [
     "register_recommendation",
     "register_responsedeadline",
     "register_adoption",
+    "taxonomy_profession",
+    "curriculum_curriculumentry",
+    "curriculum_trainingsession",
+    "curriculum_staffsupport",
 ]
 ADMIN_DEFAULT = everyone(302)
 EXPECTED |= {
@@ -281,7 +311,41 @@ def sample_records(people):
         region=region("north"),
         stage=AdoptionStage.PILOTING,
     )
+    entry = curriculum_entry_create(
+        by=people["fellow"],
+        organisation=Organisation.objects.create(
+            slug="test-university", kind=Organisation.Kind.HIGHER_EDUCATION, name="Test University"
+        ),
+        programme="Foundation doctors' teaching",
+        profession=Profession.objects.first(),
+        stage="postgraduate",
+        change="A session on human factors.",
+        academic_year="2026/27",
+        region=region("north"),
+    )
+    session = training_session_create(
+        by=people["fellow"],
+        held_on=datetime.date(2026, 10, 1),
+        title="Human factors simulation",
+        format="simulation",
+        professions=[Profession.objects.first()],
+        people_trained=12,
+        region=region("north"),
+        host=partner_organisation(),
+    )
+    support = staff_support_create(
+        by=people["fellow"],
+        kind="session",
+        held_on=datetime.date(2026, 10, 1),
+        organisation=partner_organisation(),
+        staff_reached=8,
+        support_model="debrief",
+        region=region("north"),
+    )
     return {
+        "entry": entry,
+        "session": session,
+        "support": support,
         "recommendation": recommendation,
         "adoption": adoption,
         "investigation": investigation,
@@ -355,6 +419,19 @@ def concrete_url(key, samples):
             for page in ("adoption-detail", "adoption-edit", "adoption-stage")
         },
         "register:thread": {"pk": samples["investigation"].pk},
+        **{
+            f"curriculum:{page}": {"pk": samples[sample].pk}
+            for page, sample in [
+                ("entry-detail", "entry"),
+                ("entry-edit", "entry"),
+                ("entry-status", "entry"),
+                ("training-detail", "session"),
+                ("training-edit", "session"),
+                ("support-detail", "support"),
+                ("support-edit", "support"),
+            ]
+        },
+        "curriculum:coverage-cell": {"domain": 1, "level": 1},
         "account_confirm_email": {"key": "not-a-real-key"},
         "account_reset_password_from_key": {"uidb36": "1", "key": "not-a-real-key"},
         "admin:view_on_site": {

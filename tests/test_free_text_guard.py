@@ -32,6 +32,9 @@ EXEMPT = {
     "taxonomy.SyllabusLevel.name",
     "taxonomy.SyllabusLevel.audience",
     "taxonomy.Theme.name",
+    "taxonomy.Profession.name",
+    # "2025/26" and nothing else: its own validator allows no other text.
+    "curriculum.CurriculumEntry.academic_year",
     "digests.DigestDelivery.detail",
 }
 

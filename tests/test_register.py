@@ -604,7 +604,8 @@ def test_the_thread_counts_each_step_of_the_chain(client, fellow):
     summary = response.text.split('id="thread-summary"')[1].split("</div>")[0]
     assert (
         "2 recommendations, 1 answered; 2 learning items; 1 initiative; adopted by 3 "
-        "organisations in 3 regions." in summary
+        "organisations in 3 regions; 0 curriculum entries and 0 training sessions (0 people "
+        "trained)." in summary
     )
 
 

@@ -101,7 +101,7 @@ def test_a_fellow_follows_a_recommendation_from_an_investigation_to_where_it_spr
     page.get_by_role("link", name="See the whole thread").click()
     expect(page.locator("#thread-summary")).to_contain_text(
         "2 recommendations, 1 answered; 2 learning items; 0 initiatives; adopted by 4 "
-        "organisations in 3 regions."
+        "organisations in 3 regions;"
     )
     expect(page.locator("#recommendation-thread")).to_contain_text("PFD-N-2026-11")
     expect(page.locator("#adoption-thread")).to_contain_text("Southern Demo Children's Hospital")

@@ -1,0 +1,229 @@
+"""Reads for curriculum and training: lists, the reach of training, and the syllabus
+coverage grid, each aggregated in the database in a fixed number of queries."""
+
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Sum
+
+from curriculum.models import CurriculumEntry, StaffSupport, TrainingSession
+from learning.models import LearningItem
+from portal.quarters import Quarter
+from regions.models import Region
+from taxonomy.models import SyllabusTag
+
+_TAGS = Prefetch("syllabus", queryset=SyllabusTag.objects.with_names())
+
+
+def entries_for(user):
+    return CurriculumEntry.objects.for_user(user).select_related(
+        "organisation", "profession", "region"
+    )
+
+
+def entry_detail_for(user):
+    return entries_for(user).select_related("fellow", "created_by").prefetch_related(_TAGS)
+
+
+def sessions_for(user):
+    return (
+        TrainingSession.objects.for_user(user)
+        .select_related("region", "host")
+        .prefetch_related("professions")
+    )
+
+
+def session_detail_for(user):
+    return sessions_for(user).select_related("created_by").prefetch_related(_TAGS)
+
+
+def support_for(user):
+    return StaffSupport.objects.for_user(user).select_related("organisation", "region")
+
+
+def carried_by(record, user):
+    """(curriculum entries, training sessions) that carry a recommendation or a learning item,
+    that the person may see."""
+    return (
+        record.curriculum_entries.for_user(user).select_related("organisation"),
+        record.training_sessions.for_user(user).select_related("host"),
+    )
+
+
+# Reach
+
+
+@dataclass
+class Reach:
+    """People trained by training sessions, counted four ways. A session for several
+    professions counts its people under each of them, so the professions add up to more
+    than the total."""
+
+    total: int
+    sessions: int
+    by_region: list
+    by_profession: list
+    by_syllabus: list
+    by_quarter: list
+
+
+def training_reach(sessions):
+    """Reach of `sessions` (a scoped queryset): four queries however many sessions."""
+    sessions = sessions.order_by()
+    by_region = list(
+        sessions.values("region__name")
+        .annotate(people=Sum("people_trained"), count=Count("pk"))
+        .order_by("region__name")
+    )
+    by_profession = list(
+        sessions.filter(professions__isnull=False)
+        .values("professions__name", "professions__display_order")
+        .annotate(people=Sum("people_trained"), count=Count("pk"))
+        .order_by("professions__display_order")
+    )
+    by_syllabus = list(
+        sessions.filter(syllabus__isnull=False)
+        .values("syllabus__domain__number", "syllabus__level__number")
+        .annotate(people=Sum("people_trained"), count=Count("pk"))
+        .order_by("syllabus__domain__number", "syllabus__level__number")
+    )
+    quarters = defaultdict(lambda: [0, 0])
+    for held_on, people in sessions.values_list("held_on", "people_trained"):
+        quarter = quarters[Quarter.of(held_on)]
+        quarter[0] += people
+        quarter[1] += 1
+    return Reach(
+        total=sum(row["people"] for row in by_region),
+        sessions=sum(row["count"] for row in by_region),
+        by_region=by_region,
+        by_profession=by_profession,
+        by_syllabus=by_syllabus,
+        by_quarter=[
+            {"quarter": quarter, "people": people, "count": count}
+            for quarter, (people, count) in sorted(quarters.items())
+        ],
+    )
+
+
+# The coverage grid
+
+# A cell is a gap in a region when nothing there is tagged to it, or when the region has
+# less than this share of the median the programme's regions have in it (ADR 13).
+FAR_BELOW_MEDIAN = 0.25
+
+
+@dataclass
+class Cell:
+    tag: SyllabusTag
+    learning: int = 0
+    curriculum: int = 0
+    training: int = 0
+    people: int = 0
+    median: float | None = None  # of the regions' records in the cell (nation: None)
+    gap: str = ""  # why it is a gap, or empty
+
+    @property
+    def records(self):
+        return self.learning + self.curriculum + self.training
+
+    @property
+    def band(self):
+        """0 to 4, for the shading: none, 1 to 2, 3 to 5, 6 to 10, more than 10 records."""
+        records = self.records
+        return (
+            0
+            if records == 0
+            else 1
+            if records <= 2
+            else 2
+            if records <= 5
+            else 3
+            if records <= 10
+            else 4
+        )
+
+
+@dataclass
+class Grid:
+    region: Region | None
+    domains: list
+    levels: list
+    rows: list = field(default_factory=list)  # [(domain, [Cell for each level])]
+
+    @property
+    def gaps(self):
+        return [cell for _domain, cells in self.rows for cell in cells if cell.gap]
+
+
+def coverage_grid(*, region=None):
+    """The Patient Safety Syllabus as a grid of domains and levels for a region (or the nation
+    when None): what is tagged to each cell, and which cells are gaps. Counts published
+    learning, curriculum entries and training sessions; the figures of the other regions are
+    used only as the median a region's is compared with. Five queries."""
+    tags = list(SyllabusTag.objects.with_names())
+    region_ids = list(Region.objects.in_programme_scheme().values_list("pk", flat=True))
+    counts = defaultdict(lambda: defaultdict(lambda: [0, 0, 0, 0]))  # tag: region: figures
+    sources = [
+        (0, LearningItem.objects.published().filter(region__in=region_ids)),
+        (1, CurriculumEntry.objects.filter(region__in=region_ids)),
+        (2, TrainingSession.objects.filter(region__in=region_ids)),
+    ]
+    for index, queryset in sources:
+        rows = (
+            queryset.order_by()
+            .filter(syllabus__isnull=False)
+            .values("syllabus", "region_id")
+            .annotate(
+                count=Count("pk"), **({"people": Sum("people_trained")} if index == 2 else {})
+            )
+        )
+        for row in rows:
+            figures = counts[row["syllabus"]][row["region_id"]]
+            figures[index] += row["count"]
+            if index == 2:
+                figures[3] += row["people"] or 0
+    grid = Grid(
+        region=region,
+        domains=sorted({tag.domain for tag in tags}, key=lambda d: d.number),
+        levels=sorted({tag.level for tag in tags}, key=lambda lv: lv.number),
+    )
+    cells = {}
+    for tag in tags:
+        by_region = counts[tag.pk]
+        if region is None:
+            figures = [sum(f[i] for f in by_region.values()) for i in range(4)]
+        else:
+            figures = by_region[region.pk]
+        cell = Cell(tag, *figures)
+        if region is not None:
+            cell.median = statistics.median(
+                sum(by_region[rid][:3]) if rid in by_region else 0 for rid in region_ids
+            )
+        cell.gap = _gap(cell, region)
+        cells[tag.pk] = cell
+    for domain in grid.domains:
+        grid.rows.append((domain, [cells[tag.pk] for tag in tags if tag.domain_id == domain.pk]))
+    return grid
+
+
+def _gap(cell, region):
+    where = "in the region" if region is not None else "anywhere in the programme"
+    if cell.records == 0:
+        return f"Nothing is tagged to it {where}"
+    if cell.median and cell.records < FAR_BELOW_MEDIAN * cell.median:
+        return f"Far below the median of the regions ({cell.median:g})"
+    return ""
+
+
+def cell_records(tag, *, region, user):
+    """What is tagged to one cell in a region (or the nation): published learning, and the
+    curriculum entries and sessions the person may see."""
+    learning = LearningItem.objects.published().filter(syllabus=tag).select_related("region")
+    entries = entries_for(user).filter(syllabus=tag)
+    sessions = sessions_for(user).filter(syllabus=tag)
+    if region is not None:
+        learning = learning.filter(region=region)
+        entries = entries.filter(region=region)
+        sessions = sessions.filter(region=region)
+    return learning.order_by("-published_at"), entries, sessions

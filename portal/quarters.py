@@ -1,0 +1,71 @@
+"""NHS financial years and quarters: the year runs from 1 April to 31 March, Q1 April to June,
+Q2 July to September, Q3 October to December, Q4 January to March, written "2025/26 Q3"
+(October to December 2025). A moment belongs to the quarter of its date in London, so
+00:30 on 1 April British Summer Time is in Q1 of the new year."""
+
+import datetime
+import re
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+
+LONDON = ZoneInfo("Europe/London")
+LABEL = re.compile(r"^(\d{4})/(\d{2}) Q([1-4])$")
+
+
+@dataclass(frozen=True, order=True)
+class Quarter:
+    year: int  # the calendar year the financial year starts in: 2025 for 2025/26
+    number: int  # 1 to 4
+
+    @classmethod
+    def of(cls, value):
+        """The quarter of a date, or of a moment in London time."""
+        if isinstance(value, datetime.datetime):
+            value = timezone.localtime(value, LONDON).date()
+        year = value.year if value.month >= 4 else value.year - 1
+        return cls(year, (value.month - 4) % 12 // 3 + 1)
+
+    @classmethod
+    def current(cls):
+        return cls.of(timezone.now())
+
+    @classmethod
+    def parse(cls, label):
+        """ "2025/26 Q3" to a Quarter; ValueError for anything else."""
+        match = LABEL.match(label.strip())
+        if not match:
+            raise ValueError(f"{label!r} is not a quarter like 2025/26 Q3")
+        year, next_year, number = (int(part) for part in match.groups())
+        if (year + 1) % 100 != next_year:
+            raise ValueError(f"{label!r}: the second year must follow the first")
+        return cls(year, number)
+
+    @property
+    def starts_on(self):
+        month = 4 + 3 * (self.number - 1)
+        return datetime.date(self.year + (month > 12), (month - 1) % 12 + 1, 1)
+
+    @property
+    def ends_on(self):
+        """The last day of the quarter."""
+        return self.next().starts_on - datetime.timedelta(days=1)
+
+    @property
+    def label(self):
+        return f"{financial_year_label(self.year)} Q{self.number}"
+
+    def next(self):
+        return Quarter(self.year + self.number // 4, self.number % 4 + 1)
+
+    def previous(self):
+        return Quarter(self.year - (self.number == 1), (self.number - 2) % 4 + 1)
+
+    def __str__(self):
+        return self.label
+
+
+def financial_year_label(year):
+    """2025 -> "2025/26"."""
+    return f"{year}/{(year + 1) % 100:02d}"
