@@ -146,6 +146,13 @@ class VersionedForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["version"].initial = self.instance.version
+        for field in self.fields.values():
+            # A model's choices come with a blank "---------" first, which as a radio would
+            # be an answer of its own: a question asked with radios has none.
+            if isinstance(field.widget, forms.RadioSelect) and not isinstance(
+                field.widget, forms.CheckboxSelectMultiple
+            ):
+                field.choices = [(value, label) for value, label in field.choices if value != ""]
 
     @property
     def expected_version(self):

@@ -4,6 +4,7 @@ from django.db import transaction
 
 from demo.accounts import DEMO_PASSWORD, demo_accounts_seed
 from demo.content import demo_content_seed
+from demo.curriculum import curriculum_seed
 from demo.register import register_seed
 
 
@@ -17,6 +18,7 @@ class Command(BaseCommand):
             created, accounts = demo_accounts_seed()
             records = demo_content_seed()
             records += register_seed()
+            records += curriculum_seed()
         self.stdout.write(
             f"Demo data: {created} accounts created, {len(accounts)} in all; "
             f"{records} sample records created."
