@@ -37,6 +37,15 @@ class UserQuerySet(models.QuerySet):
             )
         )
 
+    def fellows_hosted_by(self, pscs):
+        """Active accounts with an active safety fellow role hosted by one of `pscs`."""
+        return self.filter(
+            is_active=True,
+            pk__in=RoleAssignment.objects.active()
+            .filter(role=Role.FELLOW, psc__in=pscs)
+            .values("user"),
+        )
+
     def working_in(self, regions):
         """Active accounts with an active safety fellow or regional lead role in one of
         `regions`: those who may follow up the region's recommendations."""

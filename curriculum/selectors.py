@@ -5,7 +5,7 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Sum
+from django.db.models import Count, F, IntegerField, Prefetch, Sum, Value
 
 from curriculum.models import CurriculumEntry, StaffSupport, TrainingSession
 from learning.models import LearningItem
@@ -156,59 +156,92 @@ class Grid:
         return [cell for _domain, cells in self.rows for cell in cells if cell.gap]
 
 
+def coverage_counts(region_ids):
+    """{tag id: {region id: [learning, curriculum, training, people trained]}} for every cell
+    of the syllabus and the programme's regions: one query, the cells and the three kinds'
+    counts joined by UNION ALL."""
+    counts = defaultdict(lambda: defaultdict(lambda: [0, 0, 0, 0]))
+
+    def grouped(queryset, kind, people):
+        return (
+            queryset.order_by()
+            .filter(region__in=region_ids, syllabus__isnull=False)
+            .annotate(counted=Value(kind, output_field=IntegerField()))
+            .values("counted", "syllabus", "region_id")
+            .annotate(count=Count("pk"), people=people)
+        )
+
+    zero = Value(0, output_field=IntegerField())
+    # Every cell, with nothing counted: so a cell nothing is tagged to is there too.
+    cells = SyllabusTag.objects.order_by().values(
+        counted=Value(-1, output_field=IntegerField()),
+        syllabus=F("pk"),
+        region_id=Value(None, output_field=IntegerField()),
+        count=zero,
+        people=zero,
+    )
+    union = cells.union(
+        grouped(LearningItem.objects.published(), 0, zero),
+        grouped(CurriculumEntry.objects.all(), 1, zero),
+        grouped(TrainingSession.objects.all(), 2, Sum("people_trained")),
+        all=True,
+    )
+    for row in union:
+        by_region = counts[row["syllabus"]]
+        if row["counted"] < 0:
+            continue
+        figures = by_region[row["region_id"]]
+        figures[row["counted"]] += row["count"]
+        figures[3] += row["people"] or 0
+    return counts
+
+
 def coverage_grid(*, region=None):
     """The Patient Safety Syllabus as a grid of domains and levels for a region (or the nation
     when None): what is tagged to each cell, and which cells are gaps. Counts published
     learning, curriculum entries and training sessions; the figures of the other regions are
-    used only as the median a region's is compared with. Five queries."""
+    used only as the median a region's is compared with. Three queries."""
     tags = list(SyllabusTag.objects.with_names())
     region_ids = list(Region.objects.in_programme_scheme().values_list("pk", flat=True))
-    counts = defaultdict(lambda: defaultdict(lambda: [0, 0, 0, 0]))  # tag: region: figures
-    sources = [
-        (0, LearningItem.objects.published().filter(region__in=region_ids)),
-        (1, CurriculumEntry.objects.filter(region__in=region_ids)),
-        (2, TrainingSession.objects.filter(region__in=region_ids)),
-    ]
-    for index, queryset in sources:
-        rows = (
-            queryset.order_by()
-            .filter(syllabus__isnull=False)
-            .values("syllabus", "region_id")
-            .annotate(
-                count=Count("pk"), **({"people": Sum("people_trained")} if index == 2 else {})
-            )
-        )
-        for row in rows:
-            figures = counts[row["syllabus"]][row["region_id"]]
-            figures[index] += row["count"]
-            if index == 2:
-                figures[3] += row["people"] or 0
+    counts = coverage_counts(region_ids)
     grid = Grid(
         region=region,
         domains=sorted({tag.domain for tag in tags}, key=lambda d: d.number),
         levels=sorted({tag.level for tag in tags}, key=lambda lv: lv.number),
     )
-    cells = {}
-    for tag in tags:
-        by_region = counts[tag.pk]
-        if region is None:
-            figures = [sum(f[i] for f in by_region.values()) for i in range(4)]
-        else:
-            figures = by_region[region.pk]
-        cell = Cell(tag, *figures)
-        if region is not None:
-            cell.median = statistics.median(
-                sum(by_region[rid][:3]) if rid in by_region else 0 for rid in region_ids
-            )
-        cell.gap = _gap(cell, region)
-        cells[tag.pk] = cell
+    cells = {tag.pk: _cell(tag, counts[tag.pk], region and region.pk, region_ids) for tag in tags}
     for domain in grid.domains:
         grid.rows.append((domain, [cells[tag.pk] for tag in tags if tag.domain_id == domain.pk]))
     return grid
 
 
-def _gap(cell, region):
-    where = "in the region" if region is not None else "anywhere in the programme"
+def _cell(tag, by_region, region_id, region_ids):
+    if region_id is None:
+        figures = [sum(f[i] for f in by_region.values()) for i in range(4)]
+    else:
+        figures = by_region.get(region_id, [0, 0, 0, 0])
+    cell = Cell(tag, *figures)
+    if region_id is not None:
+        cell.median = statistics.median(
+            sum(by_region[rid][:3]) if rid in by_region else 0 for rid in region_ids
+        )
+    cell.gap = _gap(cell, region_id)
+    return cell
+
+
+def coverage_gaps(counts, region_ids):
+    """{region id: how many of the syllabus's cells are gaps there, None: nationally},
+    from coverage_counts: no further query."""
+    gaps = defaultdict(int)
+    for by_region in counts.values():
+        for region_id in [*region_ids, None]:
+            if _cell(None, by_region, region_id, region_ids).gap:
+                gaps[region_id] += 1
+    return gaps
+
+
+def _gap(cell, region_id):
+    where = "in the region" if region_id is not None else "anywhere in the programme"
     if cell.records == 0:
         return f"Nothing is tagged to it {where}"
     if cell.median and cell.records < FAR_BELOW_MEDIAN * cell.median:

@@ -104,6 +104,10 @@ def demo_content_seed():
                     initiative.themes.set([themes[slug] for slug in theme_slugs if slug in themes])
                     initiative.syllabus.set(_tags(tags, domains[:2], levels[:1]))
                     initiative.partners.set([organisations[TRUST_OF_REGION[region.slug]]])
+                # Recorded when it started, so the dashboards count it in the quarters since.
+                began = timezone.make_aware(datetime.datetime.combine(starts_on, datetime.time(9)))
+                Initiative.objects.filter(pk=initiative.pk).update(created_at=began)
+                initiative.history.update(history_date=began)
                 step = max(1, (today - starts_on).days // max(1, len(scores)))
                 for index, score in enumerate(scores):
                     ProgressUpdate.objects.create(
@@ -168,7 +172,13 @@ def demo_content_seed():
                 item.initiatives.set(
                     initiatives[index % len(initiatives) : index % len(initiatives) + 1]
                 )
-            _walk_to(item, status, fellow=fellow, lead=lead, days_ago=30 - index * 4)
+            # Published learning is spread over the last quarters, so the dashboards' earlier
+            # quarters and trends have something to show; what waits for review is recent.
+            if status == Status.PUBLISHED:
+                days_ago = 20 + index * 100 + region.display_order * 9
+            else:
+                days_ago = 30 - index * 4
+            _walk_to(item, status, fellow=fellow, lead=lead, days_ago=days_ago)
     return created
 
 
@@ -218,6 +228,7 @@ def _walk_to(item, status, *, fellow, lead, days_ago):
             fields["submitted_at"] = at
         if to_status == Status.PUBLISHED:
             fields["published_at"] = at
+            fields["days_to_publish"] = LearningItem.days_between(fields.get("submitted_at"), at)
     LearningItem.objects.filter(pk=item.pk).update(**fields)
 
 

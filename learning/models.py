@@ -176,6 +176,10 @@ class LearningItem(Versioned):
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # Kept by the publish step, so dashboards count the median in the database.
+    days_to_publish = models.PositiveIntegerField(
+        "days from submission to publication", null=True, blank=True
+    )
 
     # Kept up to date by a database trigger on PostgreSQL (see the search migration); unused on
     # SQLite, where search falls back to plain matching.
@@ -183,7 +187,7 @@ class LearningItem(Versioned):
 
     history = HistoricalRecords(
         m2m_fields=[authors, themes, syllabus, investigations],
-        excluded_fields=UNTRACKED,
+        excluded_fields=[*UNTRACKED, "days_to_publish"],
     )
     objects = LearningItemQuerySet.as_manager()
 
@@ -196,6 +200,13 @@ class LearningItem(Versioned):
 
     def get_absolute_url(self):
         return reverse("learning:item-detail", args=[self.pk])
+
+    @staticmethod
+    def days_between(submitted_at, published_at):
+        """Whole days from submission to publication, on the London calendar."""
+        if submitted_at is None or published_at is None:
+            return None
+        return (timezone.localdate(published_at) - timezone.localdate(submitted_at)).days
 
     @property
     def is_editable(self):

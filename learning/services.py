@@ -72,7 +72,14 @@ def learning_item_submit(*, item, by):
 
 
 def learning_item_publish(*, item, by):
-    return _step(item, step="publish", by=by, published_at=timezone.now())
+    now = timezone.now()
+    return _step(
+        item,
+        step="publish",
+        by=by,
+        published_at=now,
+        days_to_publish=LearningItem.days_between(item.submitted_at, now),
+    )
 
 
 def learning_item_return(*, item, by, feedback):

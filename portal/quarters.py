@@ -53,6 +53,23 @@ class Quarter:
         return self.next().starts_on - datetime.timedelta(days=1)
 
     @property
+    def starts_at(self):
+        """Midnight at the start of its first day, London time."""
+        return datetime.datetime.combine(self.starts_on, datetime.time.min, tzinfo=LONDON)
+
+    @property
+    def ends_at(self):
+        """Midnight at the end of its last day, London time: the next quarter's start."""
+        return self.next().starts_at
+
+    def last(self, count):
+        """The `count` quarters up to and including this one, oldest first."""
+        quarters = [self]
+        while len(quarters) < count:
+            quarters.insert(0, quarters[0].previous())
+        return quarters
+
+    @property
     def label(self):
         return f"{financial_year_label(self.year)} Q{self.number}"
 

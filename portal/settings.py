@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "register",
     "curriculum",
     "search",
+    "dashboards",
     "demo",
 ]
 

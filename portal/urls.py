@@ -9,7 +9,6 @@ from portal import views
 admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("health/live", views.health_live, name="health-live"),
     path("health/ready", views.health_ready, name="health-ready"),
     path("accounts/", include("allauth.urls")),
@@ -20,6 +19,7 @@ urlpatterns = [
     path("", include("register.urls")),
     path("search/", include("search.urls")),
     path("curriculum/", include("curriculum.urls")),
+    path("", include("dashboards.urls")),
     path("", include("accounts.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -157,6 +157,11 @@ EXPECTED = {
     # The grid of each person's own region (the national team's: every region).
     "curriculum:coverage": NOT_READERS,
     "curriculum:coverage-cell": NOT_READERS,
+    # Dashboards: a region's figures for everyone working in it (the north's, here); the
+    # national dashboard for the national team. A partner reader works in no region.
+    "dashboard": Expect(anonymous=302, fellow=200, lead=200, chair=200, national=200, reader=403),
+    "dashboard-figure": Expect(302, 200, 200, 200, 200, 403),
+    "dashboard-national": Expect(302, 403, 403, 403, 200, 403),
     # Sign-in and account pages. Signed-in people are sent on from the sign-in pages.
     "account_login": signed_in(302, anonymous=200),
     "account_logout": signed_in(200),
@@ -432,6 +437,8 @@ def concrete_url(key, samples):
             ]
         },
         "curriculum:coverage-cell": {"domain": 1, "level": 1},
+        "dashboard": {"slug": "north"},
+        "dashboard-figure": {"slug": "north", "key": "learning.best_practice"},
         "account_confirm_email": {"key": "not-a-real-key"},
         "account_reset_password_from_key": {"uidb36": "1", "key": "not-a-real-key"},
         "admin:view_on_site": {

@@ -367,8 +367,8 @@ def _rows(fellow, rows):
         ("curriculum:reach", 12),
         ("curriculum:support-list", 8),
         # The regions to choose from and the person's first; the tags, the programme's
-        # regions, and a count for each of the three kinds.
-        ("curriculum:coverage", 13),
+        # regions, and the three kinds counted in one query.
+        ("curriculum:coverage", 11),
     ],
 )
 def test_the_curriculum_pages_take_the_same_queries_for_few_and_many_rows(

@@ -32,7 +32,8 @@ def get(client, url, django_assert_num_queries, queries):
 # Every signed-in page: the session, the user, the person's scope (for the menu), and the
 # session written back in a savepoint (three).
 SIGNED_IN = 6
-HOME_QUERIES = SIGNED_IN
+# A fellow's home: each of its blocks (tests/test_dashboards.py has every role's).
+HOME_QUERIES = SIGNED_IN + 9
 
 
 @pytest.mark.parametrize("rows", [FEW, MANY])

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class DashboardsConfig(AppConfig):
+    """Each person's home and the regional and national dashboards: counts of what every
+    other app records, so it stands above them all."""
+
+    name = "dashboards"
+    verbose_name = "Dashboards"

@@ -1,0 +1,269 @@
+"""What each figure of a dashboard counts, for one NHS financial quarter, named once.
+
+Every figure is a queryset of the records it counts (`records(key, quarter)`), so the
+dashboard's number and the list its link opens are the same records. The dashboard counts
+them grouped by region in the database (dashboards/selectors.py); the list filters them to
+one region and the person's scope. Quarters follow London dates (portal/quarters.py).
+
+A figure "at the end of the quarter" (an initiative's status, an adoption's stage) reads
+the record's history up to then; for the quarter under way "the end" is today.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
+from django.utils import timezone
+
+from curriculum.models import (
+    CurriculumEntry,
+    CurriculumStatusChange,
+    StaffSupport,
+    TrainingSession,
+)
+from fellows.models import Initiative, ProgressUpdate
+from learning.models import Investigation, LearningItem
+from register.models import Adoption, AdoptionStage, AdoptionStageChange, Recommendation
+
+# The IHI scale in four bands, for the distribution of the latest scores.
+IHI_BANDS = [
+    ("0.5 to 1.5", Decimal("0.5"), Decimal("1.5")),
+    ("2.0 to 2.5", Decimal("2.0"), Decimal("2.5")),
+    ("3.0 to 3.5", Decimal("3.0"), Decimal("3.5")),
+    ("4.0 to 5.0", Decimal("4.0"), Decimal("5.0")),
+]
+
+
+def band_of(score):
+    if score is None:
+        return None
+    for index, (_label, low, high) in enumerate(IHI_BANDS):
+        if low <= score <= high:
+            return index
+    return None
+
+
+def as_of(quarter):
+    """The last day counted: the quarter's last, or today while it is under way."""
+    return min(quarter.ends_on, timezone.localdate())
+
+
+def cut_off(quarter):
+    """The moment "the end of the quarter" is: its end, or now while it is under way."""
+    return min(quarter.ends_at, timezone.now())
+
+
+# Initiatives
+
+
+def initiatives_at_end(quarter):
+    """Initiatives that existed by the end of the quarter, each with its status then
+    (`status_at`) and its latest IHI score by then (`score_at`)."""
+    moment = cut_off(quarter)
+    status = (
+        Initiative.history.model.objects.filter(id=OuterRef("pk"), history_date__lt=moment)
+        .order_by("-history_date", "-history_id")
+        .values("status")[:1]
+    )
+    score = (
+        ProgressUpdate.objects.filter(initiative=OuterRef("pk"), written_on__lte=as_of(quarter))
+        .order_by("-written_on", "-created_at")
+        .values("ihi_score")[:1]
+    )
+    return Initiative.objects.filter(created_at__lt=moment).annotate(
+        status_at=Subquery(status), score_at=Subquery(score)
+    )
+
+
+# Learning and investigations
+
+
+def learning_published(quarter):
+    return LearningItem.objects.published().filter(
+        published_at__gte=quarter.starts_at, published_at__lt=quarter.ends_at
+    )
+
+
+def investigations_logged(quarter):
+    return Investigation.objects.filter(
+        created_at__gte=quarter.starts_at, created_at__lt=quarter.ends_at
+    )
+
+
+# Recommendations: each one made by the quarter's end is in one of four groups
+
+ON_TIME, LATE, OVERDUE, OPEN = "on_time", "late", "overdue", "open"
+RECOMMENDATION_GROUPS = {
+    ON_TIME: "Answered on time in the quarter",
+    LATE: "Answered late in the quarter",
+    OVERDUE: "Overdue at the quarter's end",
+    OPEN: "Open, not yet due",
+}
+
+
+def recommendations_grouped(quarter):
+    """Recommendations made by the end of the quarter, each with its `group`: answered in
+    the quarter on time or late, or (unanswered at the end) overdue or open; None for those
+    answered before the quarter."""
+    end = as_of(quarter)
+    answered_in = Q(answered_on__gte=quarter.starts_on, answered_on__lte=end)
+    unanswered = Q(answered_on__isnull=True) | Q(answered_on__gt=end)
+    group = Case(
+        When(answered_in & Q(answered_on__lte=F("due_on")), then=Value(ON_TIME)),
+        When(answered_in & Q(due_on__isnull=True), then=Value(ON_TIME)),
+        When(answered_in, then=Value(LATE)),
+        When(unanswered & Q(due_on__lt=end), then=Value(OVERDUE)),
+        When(unanswered, then=Value(OPEN)),
+        default=Value(None),
+    )
+    return Recommendation.objects.filter(issued_on__lte=end).annotate(group=group)
+
+
+# Adoption and spread
+
+
+def adoptions_at_end(quarter):
+    """Adoptions begun by the end of the quarter, each with its stage then (`stage_at`)."""
+    end = as_of(quarter)
+    stage = (
+        AdoptionStageChange.objects.filter(adoption=OuterRef("pk"), on__lte=end)
+        .order_by("-on", "-at", "-pk")
+        .values("to_stage")[:1]
+    )
+    return Adoption.objects.annotate(stage_at=Subquery(stage)).filter(stage_at__isnull=False)
+
+
+def spread_beyond(quarter):
+    """Adoptions, begun by the end of the quarter, of an initiative by an organisation in
+    another region than the initiative's: the initiatives that spread beyond their region."""
+    return (
+        adoptions_at_end(quarter)
+        .filter(initiative__isnull=False)
+        .exclude(region=F("initiative__region"))
+    )
+
+
+# Curriculum and training
+
+
+def curriculum_at_end(quarter):
+    end = as_of(quarter)
+    status = (
+        CurriculumStatusChange.objects.filter(entry=OuterRef("pk"), on__lte=end)
+        .order_by("-on", "-at", "-pk")
+        .values("to_status")[:1]
+    )
+    return CurriculumEntry.objects.annotate(status_at=Subquery(status)).filter(
+        status_at__isnull=False
+    )
+
+
+def training_held(quarter):
+    return TrainingSession.objects.filter(
+        held_on__gte=quarter.starts_on, held_on__lte=quarter.ends_on
+    )
+
+
+def support_held(quarter):
+    return StaffSupport.objects.filter(held_on__gte=quarter.starts_on, held_on__lte=quarter.ends_on)
+
+
+# The figures a list can be opened for: key -> (label, records, the region field)
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str
+    label: str
+    region_field: str = "region"
+
+
+def figure(key):
+    """The Figure named by `key`, or None: "initiatives.active", "learning.best_practice",
+    "recommendations.overdue", "adoptions.piloting", "spread", "curriculum.agreed",
+    "training", "support"."""
+    kind = key.partition(".")[0]
+    labels = _labels()
+    if key in labels:
+        region_field = "initiative__region" if kind == "spread" else "region"
+        return Figure(key, labels[key], region_field)
+    return None
+
+
+def records(key, quarter):
+    """The records figure `key` counts in `quarter`, in every region."""
+    kind, _, value = key.partition(".")
+    if kind == "initiatives":
+        return initiatives_at_end(quarter).filter(status_at=value)
+    if kind == "ihi":
+        _label, low, high = IHI_BANDS[int(value)]
+        return initiatives_at_end(quarter).filter(score_at__gte=low, score_at__lte=high)
+    if kind == "learning":
+        return learning_published(quarter).filter(kind=value)
+    if kind == "investigations":
+        return investigations_logged(quarter).filter(source=value)
+    if kind == "recommendations":
+        return recommendations_grouped(quarter).filter(group=value)
+    if kind == "adoptions":
+        return adoptions_at_end(quarter).filter(stage_at=value)
+    if kind == "spread":
+        return spread_beyond(quarter)
+    if kind == "curriculum":
+        return curriculum_at_end(quarter).filter(status_at=value)
+    if kind == "training":
+        return training_held(quarter)
+    if kind == "support":
+        return support_held(quarter)
+    raise KeyError(key)
+
+
+def _labels():
+    Entry = CurriculumEntry
+    labels = {}
+    labels |= {
+        f"initiatives.{v}": f"Initiatives {lab.lower()}" for v, lab in Initiative.Status.choices
+    }
+    labels |= {
+        f"ihi.{i}": f"Initiatives with a latest IHI score of {b[0]}"
+        for i, b in enumerate(IHI_BANDS)
+    }
+    labels |= {
+        f"learning.{v}": f"Learning published: {lab.lower()}"
+        for v, lab in LearningItem.Kind.choices
+    }
+    labels |= {
+        f"investigations.{v}": f"Investigations logged: {lab}"
+        for v, lab in Investigation.Source.choices
+    }
+    labels |= {
+        f"recommendations.{k}": f"Recommendations {lab[0].lower()}{lab[1:]}"
+        for k, lab in RECOMMENDATION_GROUPS.items()
+    }
+    labels |= {
+        f"adoptions.{v}": f"Adoptions at the stage {lab.lower()}"
+        for v, lab in AdoptionStage.choices
+    }
+    labels |= {
+        f"curriculum.{v}": f"Curriculum entries {lab.lower()}" for v, lab in Entry.Status.choices
+    }
+    labels |= {
+        "spread": "Adoptions of the region's initiatives in other regions",
+        "training": "Training sessions held",
+        "support": "Sessions of support for staff affected by incidents",
+    }
+    return labels
+
+
+# For the trend charts: which of a run of quarters a date or a moment falls in
+
+
+def bucket(field, quarters, *, moments):
+    """A CASE giving the index in `quarters` of the quarter `field` falls in."""
+    whens = []
+    for index, quarter in enumerate(quarters):
+        if moments:
+            bounds = {f"{field}__gte": quarter.starts_at, f"{field}__lt": quarter.ends_at}
+        else:
+            bounds = {f"{field}__gte": quarter.starts_on, f"{field}__lte": quarter.ends_on}
+        whens.append(When(**bounds, then=Value(index)))
+    return Case(*whens, default=Value(None))

@@ -1,0 +1,228 @@
+"""How the dashboard's figures are shown: each section as rows of a table (the region's
+figure, the national one, and the list the figure opens), and each trend as a bar chart with
+its summary in words. Display only: the counting is in selectors.py."""
+
+from dataclasses import dataclass, field
+
+from curriculum.models import CurriculumEntry
+from dashboards import figures
+from dashboards.selectors import TRENDS
+from fellows.models import Initiative
+from learning.models import Investigation, LearningItem
+from register.models import AdoptionStage
+
+
+@dataclass
+class Row:
+    label: str
+    value: object
+    national: object
+    key: str = ""  # the figure whose list the value links to
+    change: int | None = None  # since the previous quarter
+
+
+@dataclass
+class Section:
+    title: str
+    slug: str
+    rows: list = field(default_factory=list)
+    national_is: str = "total of the regions"
+    note: str = ""
+
+
+def _days(value):
+    return "None yet" if value is None else f"{value:g} days"
+
+
+def sections(mine, nation):
+    """The dashboard's sections for one region's figures (`mine`) beside the nation's."""
+    statuses = Section("Initiatives by status at the end of the quarter", "initiatives")
+    for status, label in Initiative.Status.choices:
+        statuses.rows.append(
+            Row(
+                label,
+                mine.initiatives[status],
+                nation.initiatives[status],
+                f"initiatives.{status}",
+                mine.initiatives[status] - mine.initiatives_before[status],
+            )
+        )
+    ihi = Section("Latest IHI scores at the end of the quarter", "ihi")
+    for index, (label, _low, _high) in enumerate(figures.IHI_BANDS):
+        ihi.rows.append(
+            Row(
+                label,
+                mine.ihi[index],
+                nation.ihi[index],
+                f"ihi.{index}",
+                mine.ihi[index] - mine.ihi_before[index],
+            )
+        )
+    learning = Section("Learning published in the quarter", "learning")
+    for kind, label in LearningItem.Kind.choices:
+        learning.rows.append(
+            Row(label, mine.learning[kind], nation.learning[kind], f"learning.{kind}")
+        )
+    learning.rows.append(
+        Row(
+            "Median days from submission to publication",
+            _days(mine.median_days_to_publish),
+            _days(nation.median_days_to_publish),
+        )
+    )
+    learning.note = "The national median is over every region's learning, not a median of medians."
+    investigations = Section("Investigations logged in the quarter", "investigations")
+    for source, label in Investigation.Source.choices:
+        investigations.rows.append(
+            Row(
+                label,
+                mine.investigations[source],
+                nation.investigations[source],
+                f"investigations.{source}",
+            )
+        )
+    recommendations = Section("Recommendations", "recommendations")
+    for group, label in figures.RECOMMENDATION_GROUPS.items():
+        recommendations.rows.append(
+            Row(
+                label,
+                mine.recommendations[group],
+                nation.recommendations[group],
+                f"recommendations.{group}",
+            )
+        )
+    recommendations.rows.append(
+        Row(
+            "Median days to respond (those answered in the quarter)",
+            _days(mine.median_days_to_respond),
+            _days(nation.median_days_to_respond),
+        )
+    )
+    adoption = Section("Adoption by stage at the end of the quarter", "adoption")
+    for stage, label in AdoptionStage.choices:
+        adoption.rows.append(
+            Row(label, mine.adoptions[stage], nation.adoptions[stage], f"adoptions.{stage}")
+        )
+    adoption.rows.append(
+        Row(
+            "Adoptions of the region's initiatives in other regions",
+            mine.spread_beyond,
+            nation.spread_beyond,
+            "spread",
+        )
+    )
+    curriculum = Section("Curriculum and training", "curriculum")
+    for status, label in CurriculumEntry.Status.choices:
+        curriculum.rows.append(
+            Row(
+                f"Curriculum entries {label.lower()}",
+                mine.curriculum[status],
+                nation.curriculum[status],
+                f"curriculum.{status}",
+            )
+        )
+    curriculum.rows += [
+        # A sum is no count of rows, so the link is on the number of sessions beside it.
+        Row("Training sessions held", mine.training_sessions, nation.training_sessions, "training"),
+        Row("People trained in the quarter", mine.people_trained, nation.people_trained),
+        Row(
+            "Sessions of support for staff affected by incidents",
+            mine.support_sessions,
+            nation.support_sessions,
+            "support",
+        ),
+        Row(
+            "Staff affected by incidents reached in the quarter",
+            mine.staff_reached,
+            nation.staff_reached,
+        ),
+        Row("Gaps in the syllabus coverage grid (of 25 cells)", mine.gaps, nation.gaps),
+    ]
+    return [statuses, ihi, learning, investigations, recommendations, adoption, curriculum]
+
+
+# Charts, drawn as SVG by the template; the numbers are in the table below each.
+
+WIDTH, HEIGHT = 640, 240
+LEFT, RIGHT, TOP, BOTTOM = 48, 12, 16, 44
+
+
+@dataclass
+class Bar:
+    x: float
+    y: float
+    width: float
+    height: float
+    value: int
+    label: str
+
+
+def trend_charts(mine, nation, quarters):
+    return [
+        _chart(series, title, mine.trends[series], nation.trends[series], quarters)
+        for series, title in TRENDS.items()
+    ]
+
+
+def _chart(series, title, values, national, quarters):
+    top = max(values) or 1
+    inner_w, inner_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    slot = inner_w / len(values)
+    bars = []
+    for index, (value, quarter) in enumerate(zip(values, quarters, strict=True)):
+        height = inner_h * value / top
+        bars.append(
+            Bar(
+                x=round(LEFT + slot * index + slot * 0.15, 1),
+                y=round(TOP + inner_h - height, 1),
+                width=round(slot * 0.7, 1),
+                height=round(height, 1),
+                value=value,
+                label=f"Q{quarter.number} {quarter.year % 100:02d}/{(quarter.year + 1) % 100:02d}",
+            )
+        )
+    return {
+        "series": series,
+        "title": title,
+        "width": WIDTH,
+        "height": HEIGHT,
+        "left": LEFT,
+        "right": WIDTH - RIGHT,
+        "baseline": TOP + inner_h,
+        "top_value": top,
+        "top_y": TOP,
+        "label_y": HEIGHT - BOTTOM + 18,
+        "bars": bars,
+        "rows": list(zip(quarters, values, national, strict=True)),
+        "summary": _summary(title, values, quarters),
+    }
+
+
+def _summary(title, values, quarters):
+    first, last = values[0], values[-1]
+    peak = max(values)
+    peak_at = quarters[values.index(peak)]
+    trend = "up from" if last > first else "down from" if last < first else "the same as"
+    return (
+        f"{title}: {last} in {quarters[-1]}, {trend} {first} in {quarters[0]}; "
+        f"the most in one quarter was {peak}, in {peak_at}."
+    )
+
+
+def national_table(dash):
+    """[(section, [(the nation's row, [(region, its row)])])]: every region side by side."""
+    per_region = [sections(dash.of(region), dash.nation) for region in dash.regions]
+    table = []
+    for index, section in enumerate(sections(dash.nation, dash.nation)):
+        rows = [
+            (
+                row,
+                [
+                    (region, region_sections[index].rows[number])
+                    for region, region_sections in zip(dash.regions, per_region, strict=True)
+                ],
+            )
+            for number, row in enumerate(section.rows)
+        ]
+        table.append((section, rows))
+    return table
