@@ -8,3 +8,9 @@ class CurriculumConfig(AppConfig):
 
     name = "curriculum"
     verbose_name = "Curriculum and training"
+
+    def ready(self):
+        from portal.counts import watch
+
+        # The syllabus coverage counts published learning, curriculum and training.
+        watch("learning", "curriculum")

@@ -9,6 +9,7 @@ from django.db.models import Count, F, IntegerField, Prefetch, Sum, Value
 
 from curriculum.models import CurriculumEntry, StaffSupport, TrainingSession
 from learning.models import LearningItem
+from portal.counts import counted
 from portal.quarters import Quarter
 from regions.models import Region
 from taxonomy.models import SyllabusTag
@@ -186,7 +187,9 @@ def coverage_counts(region_ids):
         grouped(TrainingSession.objects.all(), 2, Sum("people_trained")),
         all=True,
     )
-    for row in union:
+    # The rows are kept between writes (portal/counts.py): they count every record ever tagged.
+    rows = counted("coverage-" + "-".join(map(str, sorted(region_ids))), lambda: list(union))
+    for row in rows:
         by_region = counts[row["syllabus"]]
         if row["counted"] < 0:
             continue

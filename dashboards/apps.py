@@ -7,3 +7,9 @@ class DashboardsConfig(AppConfig):
 
     name = "dashboards"
     verbose_name = "Dashboards"
+
+    def ready(self):
+        from portal.counts import watch
+
+        # The dashboards count what these apps record.
+        watch("fellows", "learning", "register", "curriculum")

@@ -12,7 +12,7 @@ the record's history up to then; for the quarter under way "the end" is today.
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.utils import timezone
 
 from curriculum.models import (
@@ -34,15 +34,6 @@ IHI_BANDS = [
 ]
 
 
-def band_of(score):
-    if score is None:
-        return None
-    for index, (_label, low, high) in enumerate(IHI_BANDS):
-        if low <= score <= high:
-            return index
-    return None
-
-
 def as_of(quarter):
     """The last day counted: the quarter's last, or today while it is under way."""
     return min(quarter.ends_on, timezone.localdate())
@@ -53,26 +44,40 @@ def cut_off(quarter):
     return min(quarter.ends_at, timezone.now())
 
 
+def last_of(rows, parent, order):
+    """The last of `rows` for each `parent`, by the fields in `order` (the last of them
+    breaks ties): the rows for which no later row of the same parent exists. Counted over
+    many parents, the database answers this with one anti-join rather than a subquery for
+    each parent."""
+    later, same = Q(), {}
+    for name in order:
+        later |= Q(**same, **{f"{name}__gt": OuterRef(name)})
+        same[name] = OuterRef(name)
+    return rows.filter(~Exists(rows.filter(later, **{parent: OuterRef(parent)})))
+
+
 # Initiatives
 
 
-def initiatives_at_end(quarter):
-    """Initiatives that existed by the end of the quarter, each with its status then
-    (`status_at`) and its latest IHI score by then (`score_at`)."""
-    moment = cut_off(quarter)
-    status = (
-        Initiative.history.model.objects.filter(id=OuterRef("pk"), history_date__lt=moment)
-        .order_by("-history_date", "-history_id")
-        .values("status")[:1]
+def initiative_statuses(quarter):
+    """Each initiative's entry in its history as it stood at the end of the quarter: its
+    status and region then."""
+    history = Initiative.history.model.objects.filter(history_date__lt=cut_off(quarter))
+    return last_of(history, "id", ["history_date", "history_id"]).exclude(history_type="-")
+
+
+def initiative_scores(quarter):
+    """Each initiative's latest progress update by the end of the quarter, with its IHI
+    score's band (`band`)."""
+    updates = ProgressUpdate.objects.filter(written_on__lte=as_of(quarter))
+    band = Case(
+        *[
+            When(ihi_score__gte=low, ihi_score__lte=high, then=Value(index))
+            for index, (_label, low, high) in enumerate(IHI_BANDS)
+        ],
+        default=Value(None),
     )
-    score = (
-        ProgressUpdate.objects.filter(initiative=OuterRef("pk"), written_on__lte=as_of(quarter))
-        .order_by("-written_on", "-created_at")
-        .values("ihi_score")[:1]
-    )
-    return Initiative.objects.filter(created_at__lt=moment).annotate(
-        status_at=Subquery(status), score_at=Subquery(score)
-    )
+    return last_of(updates, "initiative", ["written_on", "created_at", "id"]).annotate(band=band)
 
 
 # Learning and investigations
@@ -122,40 +127,29 @@ def recommendations_grouped(quarter):
 # Adoption and spread
 
 
-def adoptions_at_end(quarter):
-    """Adoptions begun by the end of the quarter, each with its stage then (`stage_at`)."""
-    end = as_of(quarter)
-    stage = (
-        AdoptionStageChange.objects.filter(adoption=OuterRef("pk"), on__lte=end)
-        .order_by("-on", "-at", "-pk")
-        .values("to_stage")[:1]
-    )
-    return Adoption.objects.annotate(stage_at=Subquery(stage)).filter(stage_at__isnull=False)
+def adoption_stages(quarter):
+    """Each adoption's last change of stage by the end of the quarter."""
+    changes = AdoptionStageChange.objects.filter(on__lte=as_of(quarter))
+    return last_of(changes, "adoption", ["on", "at", "id"])
 
 
 def spread_beyond(quarter):
     """Adoptions, begun by the end of the quarter, of an initiative by an organisation in
     another region than the initiative's: the initiatives that spread beyond their region."""
     return (
-        adoptions_at_end(quarter)
-        .filter(initiative__isnull=False)
-        .exclude(region=F("initiative__region"))
+        adoption_stages(quarter)
+        .filter(adoption__initiative__isnull=False)
+        .exclude(adoption__region=F("adoption__initiative__region"))
     )
 
 
 # Curriculum and training
 
 
-def curriculum_at_end(quarter):
-    end = as_of(quarter)
-    status = (
-        CurriculumStatusChange.objects.filter(entry=OuterRef("pk"), on__lte=end)
-        .order_by("-on", "-at", "-pk")
-        .values("to_status")[:1]
-    )
-    return CurriculumEntry.objects.annotate(status_at=Subquery(status)).filter(
-        status_at__isnull=False
-    )
+def curriculum_statuses(quarter):
+    """Each curriculum entry's last change of status by the end of the quarter."""
+    changes = CurriculumStatusChange.objects.filter(on__lte=as_of(quarter))
+    return last_of(changes, "entry", ["on", "at", "id"])
 
 
 def training_held(quarter):
@@ -168,52 +162,52 @@ def support_held(quarter):
     return StaffSupport.objects.filter(held_on__gte=quarter.starts_on, held_on__lte=quarter.ends_on)
 
 
-# The figures a list can be opened for: key -> (label, records, the region field)
+# The figures a list can be opened for
 
 
 @dataclass(frozen=True)
 class Figure:
     key: str
     label: str
-    region_field: str = "region"
 
 
 def figure(key):
-    """The Figure named by `key`, or None: "initiatives.active", "learning.best_practice",
-    "recommendations.overdue", "adoptions.piloting", "spread", "curriculum.agreed",
-    "training", "support"."""
-    kind = key.partition(".")[0]
+    """The Figure named by `key`, or None: "initiatives.active", "ihi.2",
+    "learning.best_practice", "recommendations.overdue", "adoptions.piloting", "spread",
+    "curriculum.agreed", "training", "support"."""
     labels = _labels()
-    if key in labels:
-        region_field = "initiative__region" if kind == "spread" else "region"
-        return Figure(key, labels[key], region_field)
-    return None
+    return Figure(key, labels[key]) if key in labels else None
 
 
-def records(key, quarter):
-    """The records figure `key` counts in `quarter`, in every region."""
+def records(key, quarter, region):
+    """The records figure `key` counts in `quarter` in `region`: what the dashboard counts
+    there, as a queryset of the records themselves."""
     kind, _, value = key.partition(".")
     if kind == "initiatives":
-        return initiatives_at_end(quarter).filter(status_at=value)
+        rows = initiative_statuses(quarter).filter(status=value, region=region)
+        return Initiative.objects.filter(pk__in=rows.values("id"))
     if kind == "ihi":
-        _label, low, high = IHI_BANDS[int(value)]
-        return initiatives_at_end(quarter).filter(score_at__gte=low, score_at__lte=high)
+        rows = initiative_scores(quarter).filter(band=int(value))
+        return Initiative.objects.filter(region=region, pk__in=rows.values("initiative"))
     if kind == "learning":
-        return learning_published(quarter).filter(kind=value)
+        return learning_published(quarter).filter(kind=value, region=region)
     if kind == "investigations":
-        return investigations_logged(quarter).filter(source=value)
+        return investigations_logged(quarter).filter(source=value, region=region)
     if kind == "recommendations":
-        return recommendations_grouped(quarter).filter(group=value)
+        return recommendations_grouped(quarter).filter(group=value, region=region)
     if kind == "adoptions":
-        return adoptions_at_end(quarter).filter(stage_at=value)
+        rows = adoption_stages(quarter).filter(to_stage=value)
+        return Adoption.objects.filter(region=region, pk__in=rows.values("adoption"))
     if kind == "spread":
-        return spread_beyond(quarter)
+        rows = spread_beyond(quarter).filter(adoption__initiative__region=region)
+        return Adoption.objects.filter(pk__in=rows.values("adoption"))
     if kind == "curriculum":
-        return curriculum_at_end(quarter).filter(status_at=value)
+        rows = curriculum_statuses(quarter).filter(to_status=value)
+        return CurriculumEntry.objects.filter(region=region, pk__in=rows.values("entry"))
     if kind == "training":
-        return training_held(quarter)
+        return training_held(quarter).filter(region=region)
     if kind == "support":
-        return support_held(quarter)
+        return support_held(quarter).filter(region=region)
     raise KeyError(key)
 
 

@@ -10,11 +10,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import CharField, Count, F, IntegerField, Sum, Value
+from django.db.models.functions import Cast
+from django.utils import timezone
 
 from curriculum.models import TrainingSession
 from curriculum.selectors import coverage_counts, coverage_gaps
 from dashboards import figures
 from learning.models import LearningItem
+from portal.counts import counted
 from regions.models import Region
 from register.models import AdoptionStageChange, Recommendation
 
@@ -48,6 +51,10 @@ def _dict():
     return defaultdict(int)
 
 
+def _no_trend():
+    return [0] * TREND_QUARTERS
+
+
 @dataclass
 class Figures:
     """One region's figures for a quarter (the nation's, when `region` is None)."""
@@ -70,7 +77,7 @@ class Figures:
     support_sessions: int = 0
     staff_reached: int = 0
     gaps: int = 0
-    trends: dict = field(default_factory=lambda: defaultdict(lambda: [0] * TREND_QUARTERS))
+    trends: dict = field(default_factory=lambda: defaultdict(_no_trend))
 
     @property
     def learning_total(self):
@@ -118,10 +125,17 @@ def programme_regions():
 
 
 def dashboard(quarter, regions=None):
-    """Every programme region's figures for `quarter`, and the nation's. `regions` is
-    `programme_regions()`, when the caller has read them already."""
+    """Every programme region's figures for `quarter`, and the nation's, as counted since the
+    last write to what they count (portal/counts.py). `regions` is `programme_regions()`,
+    when the caller has read them already."""
     if regions is None:
         regions = programme_regions()
+    # The figures of the quarter under way end today, so a new day counts again.
+    name = f"dashboard-{quarter.year}-{quarter.number}-{timezone.localdate().isoformat()}"
+    return counted(name, lambda: _count(quarter, regions))
+
+
+def _count(quarter, regions):
     by_region = {region.pk: Figures(region) for region in regions}
     region_ids = list(by_region)
 
@@ -157,24 +171,42 @@ def dashboard(quarter, regions=None):
 
 
 def _initiatives(quarter, rows_of):
-    def grouped(which, at):
+    def statuses(which, at):
         return (
-            figures.initiatives_at_end(at)
+            figures.initiative_statuses(at)
             .order_by()
-            .annotate(which=_text(which))
-            .values("which", "region_id", "status_at", "score_at")
+            .annotate(which=_text(which), counted=_text("status"), key=F("status"))
+            .values("which", "counted", "region_id", "key")
             .annotate(count=Count("pk"))
         )
 
-    union = grouped("now", quarter).union(grouped("before", quarter.previous()), all=True)
+    def bands(which, at):
+        return (
+            figures.initiative_scores(at)
+            .order_by()
+            .annotate(
+                which=_text(which),
+                counted=_text("band"),
+                key=Cast("band", CharField()),
+                region_id=F("initiative__region"),
+            )
+            .values("which", "counted", "region_id", "key")
+            .annotate(count=Count("pk"))
+        )
+
+    before = quarter.previous()
+    union = statuses("now", quarter).union(
+        statuses("before", before), bands("now", quarter), bands("before", before), all=True
+    )
     for found, row in rows_of(union):
-        statuses = found.initiatives if row["which"] == "now" else found.initiatives_before
-        bands = found.ihi if row["which"] == "now" else found.ihi_before
-        if row["status_at"]:
-            statuses[row["status_at"]] += row["count"]
-        band = figures.band_of(row["score_at"])
-        if band is not None:
-            bands[band] += row["count"]
+        if row["key"] is None:
+            continue
+        if row["counted"] == "status":
+            counts = found.initiatives if row["which"] == "now" else found.initiatives_before
+            counts[row["key"]] += row["count"]
+        else:
+            counts = found.ihi if row["which"] == "now" else found.ihi_before
+            counts[int(row["key"])] += row["count"]
 
 
 def _learning_and_investigations(quarter, rows_of):
@@ -207,16 +239,16 @@ def _learning_and_investigations(quarter, rows_of):
 
 def _adoptions(quarter, rows_of):
     stages = (
-        figures.adoptions_at_end(quarter)
+        figures.adoption_stages(quarter)
         .order_by()
-        .annotate(counted=_text("stage"), key=F("stage_at"), place=F("region_id"))
+        .annotate(counted=_text("stage"), key=F("to_stage"), place=F("adoption__region"))
         .values("counted", "place", "key")
         .annotate(count=Count("pk"))
     )
     beyond = (
         figures.spread_beyond(quarter)
         .order_by()
-        .annotate(counted=_text("beyond"), key=_text(""), place=F("initiative__region"))
+        .annotate(counted=_text("beyond"), key=_text(""), place=F("adoption__initiative__region"))
         .values("counted", "place", "key")
         .annotate(count=Count("pk"))
     )
@@ -229,9 +261,9 @@ def _adoptions(quarter, rows_of):
 
 def _curriculum(quarter, rows_of):
     statuses = (
-        figures.curriculum_at_end(quarter)
+        figures.curriculum_statuses(quarter)
         .order_by()
-        .annotate(counted=_text("status"), key=F("status_at"))
+        .annotate(counted=_text("status"), key=F("to_status"), region_id=F("entry__region"))
         .values("counted", "region_id", "key")
         .annotate(count=Count("pk"))
     )

@@ -121,7 +121,7 @@ def figure_list(request, slug, key):
     figure = figures.figure(key)
     if figure is None:
         raise Http404("No such figure.")
-    rows = figures.records(key, quarter).filter(**{figure.region_field: region})
+    rows = figures.records(key, quarter, region)
     model = rows.model
     rows = rows.filter(pk__in=model.objects.for_user(request.user).values("pk")).order_by("pk")
     return render(

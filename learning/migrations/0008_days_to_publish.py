@@ -1,5 +1,5 @@
 """Learning items keep the days from submission to publication, worked out here for those
-already published."""
+already published, and an index of what the dashboards count of published learning."""
 
 from django.db import migrations, models
 
@@ -28,4 +28,12 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(backfill, migrations.RunPython.noop),
+        migrations.AddIndex(
+            model_name="learningitem",
+            index=models.Index(
+                condition=models.Q(("status", "published")),
+                fields=["published_at", "region", "kind", "days_to_publish"],
+                name="learning_published_counts",
+            ),
+        ),
     ]

@@ -1,0 +1,70 @@
+"""Counts over many records (the dashboards' figures, the syllabus coverage) are kept in the
+cache between writes. Every write to a record of an app they count moves a generation number
+on, once the write has committed, and a count is kept under the generation it was read in: so
+the next read after a write counts afresh, and nobody sees a count older than their own last
+change.
+
+A write is any save, delete or change of links of a model of a watched app, its history
+included: every change the portal makes writes a history entry through the post-save signal,
+even a conditional UPDATE (portal/history.py), so none is missed.
+
+The generation lives in the default cache, which is Redis, shared by every process, wherever
+REDIS_URL is set. When the cache cannot be reached, the count is made from the database."""
+
+import logging
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+logger = logging.getLogger(__name__)
+
+GENERATION = "counts:generation"
+KEPT_FOR = 60 * 60  # seconds; a count is read again after a write in any case
+
+
+WATCHED = set()
+
+
+def watch(*app_labels):
+    """Count again after any write to a model of these apps."""
+    WATCHED.update(app_labels)
+    for signal in (post_save, post_delete, m2m_changed):
+        signal.connect(_written, dispatch_uid=f"counts-{signal}")
+
+
+def _written(sender, **kwargs):
+    if sender._meta.app_label in WATCHED:
+        counts_changed()
+
+
+def counts_changed():
+    """Call inside the transaction that writes a counted record."""
+    transaction.on_commit(_next_generation)
+
+
+def _next_generation():
+    try:
+        try:
+            cache.incr(GENERATION)
+        except ValueError:  # not set yet, or evicted: any new number will do
+            cache.add(GENERATION, 1, timeout=None) or cache.incr(GENERATION)
+    except Exception:  # noqa: BLE001 - the write has committed; a cache outage must not undo it
+        logger.warning("The cache could not be told that counts changed.", exc_info=True)
+
+
+def counted(name, count):
+    """`count()`, or what it returned since the last write to a counted record."""
+    try:
+        key = f"counts:{cache.get_or_set(GENERATION, 0, timeout=None)}:{name}"
+        found = cache.get(key)
+    except Exception:  # noqa: BLE001
+        logger.warning("The cache could not be read; counting from the database.", exc_info=True)
+        return count()
+    if found is None:
+        found = count()
+        try:
+            cache.set(key, found, KEPT_FOR)
+        except Exception:  # noqa: BLE001
+            logger.warning("The cache could not keep a count.", exc_info=True)
+    return found
