@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "curriculum",
     "search",
     "dashboards",
+    "reports",
     "demo",
 ]
 
