@@ -258,6 +258,7 @@ class SecurityEvent(models.Model):
         USER_DEACTIVATED = "user_deactivated", "Account deactivated"
         SESSION_ENDED = "session_ended", "Session ended"
         ACCESS_DENIED = "access_denied", "Access denied"
+        REPORT_EXPORTED = "report_exported", "Report downloaded"
 
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     kind = models.CharField(max_length=32, choices=Kind.choices, db_index=True)

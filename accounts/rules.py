@@ -26,6 +26,11 @@ def is_regional_lead(user):
 
 
 @rules.predicate
+def is_psc_chair(user):
+    return user_scope(user).has_role(Role.PSC_CHAIR)
+
+
+@rules.predicate
 def reads_published_only(user):
     """A partner reader and nothing more: sees published learning, nothing in progress."""
     return user_scope(user).reads_published_only

@@ -100,6 +100,13 @@ class UserScope:
         """The host PSCs of the person's fellow assignments."""
         return frozenset(a.psc_id for a in self.assignments if a.role == Role.FELLOW and a.psc_id)
 
+    @cached_property
+    def chaired_psc_ids(self):
+        """The PSCs the person chairs."""
+        return frozenset(
+            a.psc_id for a in self.assignments if a.role == Role.PSC_CHAIR and a.psc_id
+        )
+
     @property
     def default_region_id(self):
         """The region a new record of theirs is in unless they choose: their fellow region,

@@ -37,4 +37,9 @@ app.conf.beat_schedule = {
         "task": "digests.tasks.sweep_digests",
         "schedule": crontab(minute="*/5"),
     },
+    # Marks failed a report whose worker died while making it; deletes files after 7 days.
+    "sweep-reports": {
+        "task": "reports.tasks.sweep_reports",
+        "schedule": crontab(minute="*/5"),
+    },
 }

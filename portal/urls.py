@@ -20,6 +20,7 @@ urlpatterns = [
     path("search/", include("search.urls")),
     path("curriculum/", include("curriculum.urls")),
     path("", include("dashboards.urls")),
+    path("reports/", include("reports.urls")),
     path("", include("accounts.urls")),
     path("admin/", admin.site.urls),
 ]

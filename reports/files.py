@@ -1,5 +1,7 @@
 """A report as files: an XLSX workbook (a summary sheet and one sheet per section) and a ZIP
-of one CSV per section, each written row by row in constant memory.
+of one CSV per section, each written row by row in constant memory; and a board-ready A4 PDF,
+rendered from a Django template by WeasyPrint (tagged for screen readers, with a title and a
+language).
 
 A text cell that begins with `=`, `+`, `-`, `@`, a tab or a carriage return would be run as a
 formula by Excel or LibreOffice: such cells are written as text in the workbook and with a
@@ -10,9 +12,12 @@ import csv
 import datetime
 import io
 import zipfile
+from dataclasses import dataclass
 from decimal import Decimal
 
 import xlsxwriter
+from django.conf import settings
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from reports.sections import DATE, NUMBER
@@ -158,3 +163,57 @@ def csv_zip_chunks(report, *, progress=None):
             if progress:
                 progress(done, total)
     yield pipe.take()
+
+
+# PDF
+
+
+@dataclass
+class _Cell:
+    text: str
+    number: bool
+
+
+def _pdf_cell(spec, value):
+    if value is None:
+        return _Cell("", False)
+    if isinstance(value, datetime.datetime):
+        return _Cell(f"{timezone.localtime(value):%-d %b %Y %H:%M}", False)
+    if isinstance(value, datetime.date):
+        return _Cell(f"{value:%-d %b %Y}", False)
+    if isinstance(value, Decimal):
+        return _Cell(f"{value:g}", True)
+    return _Cell(str(value), spec.kind == NUMBER)
+
+
+def write_pdf(report, target, *, progress=None):
+    """Render the report to `target` (a path or a binary file) as A4 pages, the summary with
+    the dashboard's trend charts."""
+    import weasyprint  # imported here: it loads Pango, which only PDF exports need
+
+    total = len(report.sections)
+    sections = []
+    for done, section in enumerate(report.sections, start=1):
+        rows = [
+            [_pdf_cell(spec, value) for spec, value in zip(section.columns, row, strict=True)]
+            for row in section.rows()
+        ]
+        sections.append(
+            {"title": section.title, "note": section.note, "columns": section.columns, "rows": rows}
+        )
+        if progress and done < total:  # the last is done when the pages are
+            progress(done, total)
+    html = render_to_string(
+        "reports/report_pdf.html",
+        {
+            "report": report,
+            "title": title_of(report),
+            "period": period_of(report),
+            "sections": sections,
+            "charts": report.charts(),
+            "made": timezone.localdate(),
+        },
+    )
+    weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(target, pdf_tags=True)
+    if progress:
+        progress(total, total)

@@ -72,6 +72,12 @@ class Report:
     quarter: object
     sections: list = field(default_factory=list)
 
+    def charts(self):
+        """The dashboard's trend charts for the scope's region (the nation's)."""
+        now = dashboard(self.quarter)
+        mine = now.nation if self.scope.region is None else now.of(self.scope.region)
+        return presenters.trend_charts(mine, now.nation, now.quarters)
+
 
 def report(scope, quarter):
     """The report's sections, in order, the summary first."""

@@ -30,6 +30,7 @@ from learning.models import LearningItem
 from regions.models import Organisation
 from register.models import AdoptionStage, RecommendationKind
 from register.services import adoption_create, recommendation_create
+from reports.models import Report
 from taxonomy.models import Profession
 from tests.roles import host_psc, partner_organisation, person_with, region, sign_in
 from tests.work_factories import InitiativeFactory, InvestigationFactory, LearningItemFactory
@@ -162,6 +163,11 @@ EXPECTED = {
     "dashboard": Expect(anonymous=302, fellow=200, lead=200, chair=200, national=200, reader=403),
     "dashboard-figure": Expect(302, 200, 200, 200, 200, 403),
     "dashboard-national": Expect(302, 403, 403, 403, 200, 403),
+    # Quarterly reports: leads, chairs and the national team. The sample is the north host
+    # PSC's, asked for by its chair and not made yet, so it cannot be downloaded.
+    "reports:request": Expect(302, 403, 200, 200, 200, 403),
+    "reports:detail": Expect(302, 403, 200, 200, 200, 403),
+    "reports:download": Expect(302, 403, 404, 404, 404, 403),
     # Sign-in and account pages. Signed-in people are sent on from the sign-in pages.
     "account_login": signed_in(302, anonymous=200),
     "account_logout": signed_in(200),
@@ -347,7 +353,16 @@ def sample_records(people):
         support_model="debrief",
         region=region("north"),
     )
+    report = Report.objects.create(
+        requested_by=people["chair"],
+        psc=host_psc("north"),
+        region=region("north"),
+        year=2025,
+        quarter_number=3,
+        format=Report.Format.PDF,
+    )
     return {
+        "report": report,
         "entry": entry,
         "session": session,
         "support": support,
@@ -438,6 +453,8 @@ def concrete_url(key, samples):
         },
         "curriculum:coverage-cell": {"domain": 1, "level": 1},
         "dashboard": {"slug": "north"},
+        "reports:detail": {"pk": samples["report"].pk},
+        "reports:download": {"pk": samples["report"].pk},
         "dashboard-figure": {"slug": "north", "key": "learning.best_practice"},
         "account_confirm_email": {"key": "not-a-real-key"},
         "account_reset_password_from_key": {"uidb36": "1", "key": "not-a-real-key"},

@@ -5,7 +5,10 @@ written as text in both, and queries that do not grow with the rows."""
 import csv
 import datetime
 import io
+import shutil
+import subprocess
 import zipfile
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -14,13 +17,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from dashboards.selectors import dashboard
-from reports.files import BOM, csv_zip_chunks, write_xlsx
+from reports.files import BOM, csv_zip_chunks, write_pdf, write_xlsx
 from reports.sections import Scope, report
 from tests.quarter_data import Q1, build, published
 from tests.roles import host_psc, region
 from tests.work_factories import InitiativeFactory
 
 INJECTIONS = ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "\tTab", "\rReturn"]
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-results" / "screenshots"
 AWKWARD = 'Falls after a move, "the ward" said\non two lines'
 
 
@@ -155,3 +159,34 @@ def test_a_report_takes_the_same_queries_for_few_and_many_rows(fellow):
     few = _report_queries(1)
     _rows(fellow, 10)
     assert _report_queries(10) == few
+
+
+def test_the_pdf_has_a_cover_the_section_headings_a_known_figure_and_page_numbers(
+    hand_built, fellow, tmp_path
+):
+    pypdf = pytest.importorskip("pypdf")
+    path = tmp_path / "report.pdf"
+    write_pdf(report(Scope.of_psc(host_psc("north")), Q1), str(path))
+
+    document = pypdf.PdfReader(path)
+    text = "\n".join(page.extract_text() for page in document.pages)
+    assert "Quarterly report" in text
+    assert host_psc("north").name in text
+    assert "2026/27 Q1" in text and "1 April 2026 to 30 June 2026" in text
+    for heading in ("Summary", "Initiatives", "Learning published", "Recommendations",
+                    "Training delivered", "Support for staff affected by incidents"):  # fmt: skip
+        assert heading in text
+    assert "Median days to respond" in text or "105.5 days" in text
+    assert f"Page 1 of {len(document.pages)}" in text.replace("\n", " ") or "Page 2 of" in text
+    assert document.metadata.title == "Quarterly report: North Region PSC, North, 2026/27 Q1" or (
+        document.metadata.title.startswith("Quarterly report: ")
+    )
+    root = document.trailer["/Root"]
+    assert root.get("/Lang") == "en-GB"
+    assert "/StructTreeRoot" in root  # tagged for screen readers
+    # Once, to look at: the pages as images (pdftoppm), when the machine has it.
+    if shutil.which("pdftoppm"):
+        subprocess.run(  # noqa: S603
+            ["pdftoppm", "-png", "-r", "50", str(path), str(SCREENSHOTS / "report")],  # noqa: S607
+            check=True,
+        )

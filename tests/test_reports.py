@@ -1,0 +1,166 @@
+"""Asking for a quarterly report, its task, its page and its download: scope, reuse of a
+report under way, progress, the email, the security log, failure and the sweep."""
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.core.files.base import ContentFile
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import SecurityEvent
+from accounts.roles import Role
+from reports import files, services
+from reports.models import Report
+from tests.roles import host_psc, person_with, region, sign_in
+
+pytestmark = pytest.mark.usefixtures("no_mfa_required")
+
+
+@pytest.fixture
+def chair(db):
+    return person_with(Role.PSC_CHAIR, "north")
+
+
+def ask(client, psc, *, format="xlsx", quarter="2025/26 Q3"):
+    return client.post(
+        reverse("reports:request"),
+        {"scope": f"psc-{psc.pk}", "quarter": quarter, "format": format},
+    )
+
+
+def test_a_chair_asks_for_the_pscs_report_and_downloads_it_when_it_is_ready(
+    client, chair, django_capture_on_commit_callbacks
+):
+    sign_in(client, chair)
+    psc = host_psc("north")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = ask(client, psc)
+    made = Report.objects.get()
+    assert response.url == made.get_absolute_url()
+    assert (made.status, made.sections_done, made.sections_total) == ("ready", 9, 9)
+    assert made.quarter.label == "2025/26 Q3"
+
+    page = client.get(made.get_absolute_url()).content.decode()
+    assert "Download the report" in page
+    assert 'http-equiv="refresh"' not in page
+    assert len(mail.outbox) == 1
+    assert made.get_absolute_url() in mail.outbox[0].body
+
+    download = client.get(reverse("reports:download", args=[made.pk]))
+    assert download.status_code == 200
+    assert download["Content-Disposition"].startswith("attachment")
+    assert made.filename in download["Content-Disposition"]
+    assert b"".join(download.streaming_content)[:2] == b"PK"  # a ZIP: the XLSX format
+    event = SecurityEvent.objects.get(kind=SecurityEvent.Kind.REPORT_EXPORTED)
+    assert event.user == chair
+
+
+def test_a_report_under_way_refreshes_itself_and_shows_its_progress(client, chair):
+    sign_in(client, chair)
+    ask(client, host_psc("north"))  # queued on commit, which a test's transaction never does
+    made = Report.objects.get()
+    Report.objects.filter(pk=made.pk).update(status="running", sections_done=3, sections_total=9)
+    page = client.get(made.get_absolute_url()).content.decode()
+    assert '<meta http-equiv="refresh" content="3">' in page
+    assert "3 of 9 sections done." in page
+    assert '<progress class="portal-progress" id="report-progress" max="9" value="3"' in page
+    assert client.get(reverse("reports:download", args=[made.pk])).status_code == 404
+
+
+def test_asking_twice_while_the_first_is_under_way_reuses_it(client, chair):
+    sign_in(client, chair)
+    first = ask(client, host_psc("north"))
+    second = ask(client, host_psc("north"))
+    assert first.url == second.url
+    assert Report.objects.count() == 1
+    ask(client, host_psc("north"), format="csv")
+    assert Report.objects.count() == 2
+
+
+def test_another_pscs_chair_gets_404_for_the_report_and_its_download(client, chair):
+    made, _new = services.report_request(
+        by=chair, quarter=Report(year=2025, quarter_number=3).quarter, format="pdf",
+        psc=host_psc("north"),
+    )  # fmt: skip
+    sign_in(client, person_with(Role.PSC_CHAIR, "south"))
+    assert client.get(made.get_absolute_url()).status_code == 404
+    assert client.get(reverse("reports:download", args=[made.pk])).status_code == 404
+    client.logout()
+    sign_in(client, person_with(Role.REGIONAL_LEAD, "north"))
+    assert client.get(made.get_absolute_url()).status_code == 200
+
+
+def test_a_chair_cannot_ask_for_another_pscs_or_a_regions_report(client, chair):
+    sign_in(client, chair)
+    response = ask(client, host_psc("south"))
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    response = client.post(
+        reverse("reports:request"),
+        {"scope": f"region-{region('north').pk}", "quarter": "2025/26 Q3", "format": "pdf"},
+    )
+    assert response.status_code == 200
+    assert not Report.objects.exists()
+
+
+def test_missing_answers_are_named_next_to_their_fields(client, chair):
+    sign_in(client, chair)
+    response = client.post(reverse("reports:request"), {})
+    text = response.content.decode()
+    for message in ("Choose a quarter", "Choose a format"):
+        assert message in text
+    assert "Error:" in text
+
+
+def test_a_fellow_may_not_ask_for_reports(client, fellow):
+    sign_in(client, fellow)
+    assert client.get(reverse("reports:request")).status_code == 403
+
+
+def test_a_report_that_fails_says_so_and_is_never_left_running(
+    client, chair, monkeypatch, django_capture_on_commit_callbacks
+):
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(files, "write_xlsx", broken)
+    sign_in(client, chair)
+    with django_capture_on_commit_callbacks(execute=True):
+        ask(client, host_psc("north"))
+    made = Report.objects.get()
+    assert made.status == "failed"
+    page = client.get(made.get_absolute_url()).content.decode()
+    assert "The report was not made" in page
+    assert "Please ask for it again." in page
+    assert not mail.outbox
+
+
+def test_the_sweep_fails_what_a_dead_worker_left_and_deletes_files_after_seven_days(chair):
+    now = timezone.now()
+    quarter = {"year": 2025, "quarter_number": 3, "psc": host_psc("north"), "format": "pdf"}
+    stuck = Report.objects.create(
+        requested_by=chair, status="running", started_at=now - datetime.timedelta(hours=1),
+        **quarter,
+    )  # fmt: skip
+    working = Report.objects.create(
+        requested_by=chair, status="running", started_at=now - datetime.timedelta(minutes=2),
+        **quarter,
+    )  # fmt: skip
+    old = Report.objects.create(
+        requested_by=chair, status="ready", finished_at=now - datetime.timedelta(days=8),
+        **quarter,
+    )  # fmt: skip
+    old.file.save("old.pdf", ContentFile(b"%PDF-1.7"))
+    path = old.file.path
+
+    assert services.reports_sweep(now=now) == (1, 1)
+    stuck.refresh_from_db()
+    working.refresh_from_db()
+    old.refresh_from_db()
+    assert stuck.status == "failed" and "stopped before it was finished" in stuck.message
+    assert working.status == "running"
+    assert not old.file
+    assert not __import__("os").path.exists(path)
+    assert not old.is_downloadable
