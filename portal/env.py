@@ -219,9 +219,15 @@ def settings_from_environment(environ, base_dir):
         "version": 1,
         "disable_existing_loggers": False,
         "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+        "filters": {"drop_permission_denied": {"()": "portal.logging.DropPermissionDenied"}},
         "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
         "root": {"handlers": ["console"], "level": env_str(environ, "LOG_LEVEL", "INFO")},
-        "loggers": {"django.db.backends": {"level": "INFO"}},
+        "loggers": {
+            # Django's own console handler (DEBUG only) would write every line a second time.
+            "django": {"handlers": [], "level": "INFO"},
+            "django.request": {"filters": ["drop_permission_denied"]},
+            "django.db.backends": {"level": "INFO"},
+        },
     }
 
     return {name: value for name, value in locals().items() if name.isupper()}
