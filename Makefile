@@ -3,12 +3,13 @@
 
 PYTHON ?= python3
 PORT ?= 8000
+VAR_DIR ?= var
 UV := $(shell command -v uv 2>/dev/null || echo var/tools/bin/uv)
 MANAGE := $(UV) run --frozen python manage.py
 NHSUK := node_modules/nhsuk-frontend/dist/nhsuk
 VENDOR := static/vendor/nhsuk
 
-.PHONY: install run test test-fast lint format migrations-check compose-check clean
+.PHONY: install site-url run test test-fast lint format migrations-check compose-check clean
 
 install: .venv/.synced $(VENDOR)/.built
 
@@ -37,8 +38,14 @@ $(VENDOR)/.built: node_modules/.installed
 		$(VENDOR)/root/assets/images/
 	@touch $@
 
-run: install
-	@mkdir -p var/mail
+# The address make run serves at, for the links in email that commands run later send
+# (portal/env.py reads it when neither SITE_URL nor PORT is set).
+site-url:
+	@mkdir -p $(VAR_DIR)
+	@printf 'http://127.0.0.1:%s\n' '$(PORT)' > $(VAR_DIR)/site_url
+
+run: install site-url
+	@mkdir -p $(VAR_DIR)/mail
 	$(MANAGE) migrate --no-input
 	$(MANAGE) load_reference_data
 	$(MANAGE) seed_demo
