@@ -141,3 +141,13 @@ class InitiativeFilterForm(FilterForm):
         label="Status", required=False, choices=[("", "Any status"), *Initiative.Status.choices]
     )
     region = region_filter()
+    milestones = forms.ChoiceField(
+        label="Milestones",
+        required=False,
+        choices=[("", "Any milestones"), ("overdue", "An overdue milestone")],
+    )
+
+    def narrow(self, rows, data):
+        if data["milestones"] == "overdue":
+            rows = rows.filter(next_milestone_overdue=True)
+        return super().narrow(rows, {**data, "milestones": ""})

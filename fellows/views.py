@@ -37,7 +37,11 @@ def initiative_list(request):
     return render(
         request,
         "fellows/initiative_list.html",
-        {"filter_form": form, **paginated(request, initiatives)},
+        {
+            "filter_form": form,
+            "overdue_count": initiatives.filter(next_milestone_overdue=True).count(),
+            **paginated(request, initiatives),
+        },
     )
 
 

@@ -503,6 +503,39 @@ def test_the_list_shows_the_latest_score_and_next_milestone(client, fellow, init
     )
 
 
+def test_the_list_tags_an_overdue_next_milestone_filters_and_counts_them(client, fellow):
+    today = timezone.localdate()
+    late = InitiativeFactory(title="Late audit", region=region("north"))
+    Milestone.objects.create(
+        initiative=late, title="Audit", due_on=today - datetime.timedelta(days=16)
+    )
+    on_time = InitiativeFactory(title="On time", region=region("north"))
+    Milestone.objects.create(initiative=on_time, title="Due today", due_on=today)
+    done = InitiativeFactory(title="Done late", region=region("north"))
+    Milestone.objects.create(
+        initiative=done,
+        title="Finished",
+        due_on=today - datetime.timedelta(days=30),
+        completed_on=today - datetime.timedelta(days=20),
+    )
+    sign_in(client, fellow)
+
+    everything = client.get(reverse("fellows:list"))
+    only_overdue = client.get(reverse("fellows:list"), {"milestones": "overdue"})
+
+    page = everything.content.decode()
+    rows = {row.title: row for row in everything.context["page"]}
+    assert rows["Late audit"].next_milestone_overdue
+    assert not rows["On time"].next_milestone_overdue
+    assert rows["Done late"].next_milestone_title is None
+    assert page.count('nhsuk-tag--red">Overdue</strong>') == 1
+    late_row = page[page.index("Late audit") :]
+    assert late_row.index("Overdue") < late_row.index("</tr>")
+    assert "1 with an overdue milestone" in page
+    assert list(only_overdue.context["page"]) == [late]
+    assert "1 initiative." in only_overdue.content.decode()
+
+
 def test_only_learning_items_the_person_may_see_are_linked(client, initiative):
     published = LearningItemFactory(title="Published item", status=LearningItem.Status.PUBLISHED)
     draft = LearningItemFactory(title="Someone's draft")
@@ -541,8 +574,9 @@ def test_the_list_takes_the_same_number_of_queries_however_many_rows(
     sign_in(client, fellow)
 
     # Session, user, scope, two for the model permissions behind the add button, the filter's
-    # regions, the count and the page of rows with its latest score and next milestone.
-    with django_assert_num_queries(9):
+    # regions, the count, the count of overdue ones and the page of rows with its latest score
+    # and next milestone.
+    with django_assert_num_queries(10):
         response = client.get(reverse("fellows:list"))
     assert len(response.context["page"]) == rows
 
