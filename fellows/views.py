@@ -56,6 +56,17 @@ def initiative_create(request):
     return render(request, "fellows/initiative_form.html", {"form": form})
 
 
+# An initiative's history includes its milestones and progress updates, which have no page.
+INITIATIVE_PARTS = [
+    ("milestones", "Milestone", lambda entry: entry.title),
+    (
+        "progress_updates",
+        "Progress update",
+        lambda entry: f"IHI score {entry.ihi_score}, {entry.written_on:%-d %B %Y}",
+    ),
+]
+
+
 @require_GET
 @permission_required("fellows.view_initiatives", raise_exception=True)
 def initiative_detail(request, pk):
@@ -82,7 +93,7 @@ def initiative_detail(request, pk):
             "answers": recommendations_answered_by(initiative, request.user),
             "adoptions": adoptions,
             "spread": spread,
-            "history": changes_of(initiative),
+            "history": changes_of(initiative, parts=INITIATIVE_PARTS),
             "can_change": request.user.has_perm("fellows.change_initiative", initiative),
         },
     )

@@ -443,6 +443,37 @@ def test_a_milestone_is_added_changed_and_marked_complete(client, fellow, initia
     assert milestone.completed_on is not None
 
 
+def test_milestones_and_progress_updates_are_on_the_initiatives_history(client, fellow, initiative):
+    sign_in(client, fellow)
+    client.post(
+        reverse("fellows:milestone-add", args=[initiative.pk]),
+        {"title": "Baseline audit", **date_parts("due_on", datetime.date(2026, 6, 30))},
+    )
+    milestone = initiative.milestones.get()
+    client.post(
+        reverse("fellows:milestone-edit", args=[initiative.pk, milestone.pk]),
+        {"title": "Baseline audit", **date_parts("due_on", datetime.date(2026, 7, 31))},
+    )
+    client.post(
+        reverse("fellows:progress-add", args=[initiative.pk]),
+        {**date_parts("written_on", datetime.date(2026, 5, 15)), "ihi_score": "2.0", "text": "Go"},
+    )
+
+    response = client.get(reverse("fellows:detail", args=[initiative.pk]))
+
+    history = response.context["history"]
+    assert [(entry["kind"], entry["subject"]) for entry in history[:3]] == [
+        ("Progress update added", "IHI score 2.0, 15 May 2026"),
+        ("Milestone changed", "Baseline audit"),
+        ("Milestone added", "Baseline audit"),
+    ]
+    assert history[-1]["kind"] == "Created"
+    assert all(entry["who"] == fellow for entry in history[:3])
+    assert history[1]["changes"] == [("Due date", "30 June 2026", "31 July 2026")]
+    page = response.content.decode()
+    assert "<strong>Milestone added</strong>: Baseline audit by North Fellow" in page
+
+
 def test_progress_scores_are_shown_in_date_order(client, fellow, initiative):
     sign_in(client, fellow)
     for day, score in ((datetime.date(2026, 9, 1), "3.0"), (datetime.date(2026, 5, 1), "1.5")):
@@ -610,9 +641,10 @@ def test_the_detail_page_takes_the_same_number_of_queries_however_many_rows(
 
 
 # Session, user and scope; the initiative and 6 prefetches; the learning items; the history
-# (whose size depends on the edits made, not on the rows here); the recommendations it
-# answers, its adoptions and their counts by region and stage; and the base template's.
-DETAIL_QUERIES = 27
+# (whose size depends on the edits made, not on the rows here) with one query each for the
+# history of its milestones and its progress updates; the recommendations it answers, its
+# adoptions and their counts by region and stage; and the base template's.
+DETAIL_QUERIES = 29
 
 
 def test_the_progress_update_form_starts_with_todays_date(client, fellow, initiative):
