@@ -205,6 +205,7 @@ ADMIN_MODELS = [
     "register_responsedeadline",
     "register_adoption",
     "taxonomy_profession",
+    "taxonomy_searchsynonym",
     "curriculum_curriculumentry",
     "curriculum_trainingsession",
     "curriculum_staffsupport",
