@@ -70,8 +70,14 @@ format: .venv/.synced
 migrations-check: .venv/.synced
 	$(MANAGE) makemigrations --check --dry-run
 
+# Needs docker-compose (Debian's package of that name; .ci/run installs it when missing).
+DOCKER_COMPOSE ?= docker-compose
 compose-check:
-	docker-compose --env-file .env.example -f docker-compose.yml config --quiet
+	@command -v $(DOCKER_COMPOSE) >/dev/null 2>&1 || { \
+		echo "make compose-check needs $(DOCKER_COMPOSE), which is not installed:" \
+			"apt-get install docker-compose (Debian), or see https://docs.docker.com/compose/install/" >&2; \
+		exit 1; }
+	$(DOCKER_COMPOSE) --env-file .env.example -f docker-compose.yml config --quiet
 
 clean:
 	rm -rf .venv node_modules static/vendor staticfiles var/tools
