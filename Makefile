@@ -9,7 +9,7 @@ MANAGE := $(UV) run --frozen python manage.py
 NHSUK := node_modules/nhsuk-frontend/dist/nhsuk
 VENDOR := static/vendor/nhsuk
 
-.PHONY: install site-url run test test-fast lint format migrations-check compose-check clean
+.PHONY: install site-url prepare run test test-fast lint format migrations-check compose-check clean
 
 install: .venv/.synced $(VENDOR)/.built
 
@@ -44,12 +44,14 @@ site-url:
 	@mkdir -p $(VAR_DIR)
 	@printf 'http://127.0.0.1:%s\n' '$(PORT)' > $(VAR_DIR)/site_url
 
-run: install site-url
+# Migrations, reference data and the demo in one process (demo/management/commands/
+# prepare_demo.py), whose migrate runs the system checks: the server need not run them again.
+prepare: install site-url
 	@mkdir -p $(VAR_DIR)/mail
-	$(MANAGE) migrate --no-input
-	$(MANAGE) load_reference_data
-	$(MANAGE) seed_demo
-	MFA_REQUIRED=false $(MANAGE) runserver 127.0.0.1:$(PORT)
+	$(MANAGE) prepare_demo
+
+run: prepare
+	MFA_REQUIRED=false $(MANAGE) runserver 127.0.0.1:$(PORT) --skip-checks
 
 test: install
 	$(UV) run --frozen pytest $(PYTEST_ARGS)

@@ -165,3 +165,8 @@ def test_sample_initiatives_and_learning_differ_between_regions_in_topic(seeded)
         for slug in REGIONS
     }
     assert len({frozenset(themes) for themes in themes_by_region.values()}) == len(REGIONS)
+
+
+def test_the_demo_password_is_hashed_once_for_every_account(seeded):
+    # The hasher is slow on purpose: hashing once, not thirteen times, shortens `make run`.
+    assert User.objects.values_list("password", flat=True).distinct().count() == 1
