@@ -3,12 +3,13 @@
 
 PYTHON ?= python3
 PORT ?= 8000
+VAR_DIR ?= var
 UV := $(shell command -v uv 2>/dev/null || echo var/tools/bin/uv)
 MANAGE := $(UV) run --frozen python manage.py
 NHSUK := node_modules/nhsuk-frontend/dist/nhsuk
 VENDOR := static/vendor/nhsuk
 
-.PHONY: install run test test-fast lint format migrations-check compose-check clean
+.PHONY: install site-url prepare run test test-fast lint format migrations-check compose-check clean
 
 install: .venv/.synced $(VENDOR)/.built
 
@@ -37,12 +38,20 @@ $(VENDOR)/.built: node_modules/.installed
 		$(VENDOR)/root/assets/images/
 	@touch $@
 
-run: install
-	@mkdir -p var/mail
-	$(MANAGE) migrate --no-input
-	$(MANAGE) load_reference_data
-	$(MANAGE) seed_demo
-	MFA_REQUIRED=false $(MANAGE) runserver 127.0.0.1:$(PORT)
+# The address make run serves at, for the links in email that commands run later send
+# (portal/env.py reads it when neither SITE_URL nor PORT is set).
+site-url:
+	@mkdir -p $(VAR_DIR)
+	@printf 'http://127.0.0.1:%s\n' '$(PORT)' > $(VAR_DIR)/site_url
+
+# Migrations, reference data and the demo in one process (demo/management/commands/
+# prepare_demo.py), whose migrate runs the system checks: the server need not run them again.
+prepare: install site-url
+	@mkdir -p $(VAR_DIR)/mail
+	$(MANAGE) prepare_demo
+
+run: prepare
+	MFA_REQUIRED=false $(MANAGE) runserver 127.0.0.1:$(PORT) --skip-checks
 
 test: install
 	$(UV) run --frozen pytest $(PYTEST_ARGS)
@@ -63,8 +72,14 @@ format: .venv/.synced
 migrations-check: .venv/.synced
 	$(MANAGE) makemigrations --check --dry-run
 
+# Needs docker-compose (Debian's package of that name; .ci/run installs it when missing).
+DOCKER_COMPOSE ?= docker-compose
 compose-check:
-	docker-compose --env-file .env.example -f docker-compose.yml config --quiet
+	@command -v $(DOCKER_COMPOSE) >/dev/null 2>&1 || { \
+		echo "make compose-check needs $(DOCKER_COMPOSE), which is not installed:" \
+			"apt-get install docker-compose (Debian), or see https://docs.docker.com/compose/install/" >&2; \
+		exit 1; }
+	$(DOCKER_COMPOSE) --env-file .env.example -f docker-compose.yml config --quiet
 
 clean:
 	rm -rf .venv node_modules static/vendor staticfiles var/tools

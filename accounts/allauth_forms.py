@@ -54,6 +54,19 @@ class CodeReauthenticateForm(ReauthenticateForm):
         code_field_shape(self.fields["code"], label="Security code", hint="")
 
 
+class PlainLoginForm(account_forms.LoginForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field_shape(
+            self.fields["login"],
+            label="Email address",
+            required_message="Enter the email address you sign in with",
+        )
+        field_shape(
+            self.fields["password"], label="Password", required_message="Enter your password"
+        )
+
+
 class PlainResetPasswordForm(account_forms.ResetPasswordForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -32,9 +32,10 @@ def security_event_record(*, kind, request=None, user=None, email="", **detail):
         detail=safe_detail,
     )
     logger.info(
-        "security %s user=%s ip=%s request=%s",
+        "security %s user=%s path=%s ip=%s request=%s",
         kind,
         user.pk if user else "-",
+        event.path or "-",
         event.ip_address or "-",
         event.request_id or "-",
     )

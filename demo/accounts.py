@@ -1,5 +1,7 @@
 """Demo data for `make run`: every account signs in with DEMO_PASSWORD. Never used in production."""
 
+from django.contrib.auth.hashers import make_password
+
 from accounts.models import RoleAssignment, User
 from accounts.roles import Role
 from regions.models import PatientSafetyCollaborative, Region
@@ -49,12 +51,16 @@ def demo_accounts_seed():
 
     created = 0
     accounts = []
+    # Hashed once for every account: the hasher is slow on purpose (about a second each on a
+    # busy machine), and these accounts share a published password anyway.
+    password = None
     for email, full_name, scope in wanted:
         user = User.objects.filter(email=email).first()
         if user is None:
-            user = User.objects.create_user(
-                email,
-                DEMO_PASSWORD,
+            password = password or make_password(DEMO_PASSWORD)
+            user = User.objects.create(
+                email=email,
+                password=password,
                 full_name=full_name,
                 is_staff=email in staff,
                 is_superuser=email in staff,

@@ -85,12 +85,12 @@ ADOPTIONS = [
     ("north", "A structured handover tool cut missed escalations", "midlands-east", "demo-trust-midlands", [AdoptionStage.CONSIDERING, AdoptionStage.PILOTING, AdoptionStage.ADOPTED]),
     ("north", "A structured handover tool cut missed escalations", "south", "demo-trust-south", [AdoptionStage.PILOTING]),
     ("north", "Safer handover at shift change", "north", "demo-ambulance-north", [AdoptionStage.PILOTING, AdoptionStage.ADOPTED, AdoptionStage.EMBEDDED]),
-    ("midlands-east", "Peer support within a day of a serious incident", "london-south-east", "demo-community-london", [AdoptionStage.CONSIDERING]),
-    ("midlands-east", "Recognising deterioration with early warning scores", "midlands-east", "demo-mental-health-midlands", [AdoptionStage.PILOTING, AdoptionStage.STOPPED]),
-    ("london-south-east", "Peer support within a day of a serious incident", "north", "demo-trust-north", [AdoptionStage.PILOTING, AdoptionStage.ADOPTED]),
-    ("london-south-east", "Reducing insulin errors on surgical wards", "south", "demo-children-south", [AdoptionStage.CONSIDERING]),
-    ("south", "A structured handover tool cut missed escalations", "london-south-east", "demo-trust-london", [AdoptionStage.ADOPTED, AdoptionStage.EMBEDDED]),
-    ("south", "Recognising deterioration with early warning scores", "north", "demo-trust-north", [AdoptionStage.CONSIDERING, AdoptionStage.PILOTING]),
+    ("midlands-east", "Timing antibiotics from the sepsis screen", "london-south-east", "demo-community-london", [AdoptionStage.CONSIDERING]),
+    ("midlands-east", "Sepsis screening in the emergency department", "midlands-east", "demo-mental-health-midlands", [AdoptionStage.PILOTING, AdoptionStage.STOPPED]),
+    ("london-south-east", "A team brief before the first patient on day-case lists", "north", "demo-trust-north", [AdoptionStage.PILOTING, AdoptionStage.ADOPTED]),
+    ("london-south-east", "Safer surgery checklists in day-case theatres", "south", "demo-children-south", [AdoptionStage.CONSIDERING]),
+    ("south", "Lying and standing blood pressure for every older inpatient", "london-south-east", "demo-trust-london", [AdoptionStage.ADOPTED, AdoptionStage.EMBEDDED]),
+    ("south", "Falls prevention on older people's wards", "north", "demo-trust-north", [AdoptionStage.CONSIDERING, AdoptionStage.PILOTING]),
 ]  # fmt: skip
 
 STOP_NOTE = "The trust paused the pilot while its wards were reorganised."

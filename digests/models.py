@@ -18,12 +18,14 @@ class DigestFrequency(models.TextChoices):
 
 
 def default_digest_kinds():
-    return [LearningItem.Kind.BEST_PRACTICE.value]
+    """Every type of learning: a person narrows the list on their preferences page. Saved
+    preferences keep the types they hold."""
+    return list(LearningItem.Kind.values)
 
 
 class DigestPreference(models.Model):
     """What one person wants in their digest. Created with the defaults the first time it is
-    needed; until then the person gets the defaults (weekly, best practice, their regions)."""
+    needed; until then the person gets the defaults (weekly, every type, their regions)."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digest_preference"

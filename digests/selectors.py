@@ -9,7 +9,13 @@ from django.db.models import Count, Prefetch, Q
 from accounts.models import User
 from accounts.scope import user_scope
 from digests.emails import digest_context
-from digests.models import DigestDelivery, DigestFrequency, DigestRun, default_digest_kinds
+from digests.models import (
+    DigestDelivery,
+    DigestFrequency,
+    DigestPreference,
+    DigestRun,
+    default_digest_kinds,
+)
 from digests.periods import period_end_for
 from learning.models import LearningItem
 from regions.models import Region
@@ -91,14 +97,21 @@ def digest_failures_by_run(runs):
 
 
 def digest_preview(*, user, region_ids, now=None):
-    """The entries of the next weekly digest for `region_ids`, as far as it is known now."""
+    """The entries of the next weekly digest for `region_ids`, as far as it is known now, of
+    the types of learning the person's own digest lists (`kinds`, their labels)."""
     start = period_end_for(DigestFrequency.WEEKLY, now)
     end = start + datetime.timedelta(days=8)  # anything published before the next send
-    items = digest_items(region_ids=region_ids, kinds=default_digest_kinds(), start=start, end=end)
-    return digest_context(
+    saved = DigestPreference.objects.filter(user=user).values_list("kinds", flat=True).first()
+    kinds = tuple(saved if saved is not None else default_digest_kinds())
+    items = digest_items(region_ids=region_ids, kinds=kinds, start=start, end=end)
+    context = digest_context(
         user=user,
         groups=group_by_region(items),
         start=start,
         end=end,
         frequency=DigestFrequency.WEEKLY,
     )
+    labels = dict(LearningItem.Kind.choices)
+    context["kind_labels"] = [labels[kind] for kind in LearningItem.Kind.values if kind in kinds]
+    context["every_kind"] = set(kinds) >= set(LearningItem.Kind.values)
+    return context

@@ -1,12 +1,19 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.db.models import Case, Value, When
 from django.utils import timezone
 
 from accounts.models import User
 from accounts.scope import user_scope
 from fellows.models import Initiative, Milestone, ProgressUpdate
-from portal.forms import DateField, FilterForm, VersionedForm, region_filter
+from portal.forms import (
+    DateField,
+    FilterForm,
+    GroupedCheckboxSelectMultiple,
+    VersionedForm,
+    region_filter,
+)
 from regions.models import Organisation, PatientSafetyCollaborative, Region
 from taxonomy.forms import syllabus_field
 
@@ -44,7 +51,8 @@ class InitiativeForm(VersionedForm):
             "summary": forms.Textarea(attrs={"rows": 4}),
             "aims": forms.Textarea(attrs={"rows": 4}),
             "status": forms.RadioSelect,
-            "partners": forms.CheckboxSelectMultiple,
+            # Twenty and more organisations: in a fieldset for each kind, trusts together.
+            "partners": GroupedCheckboxSelectMultiple(group_by=lambda org: org.get_kind_display()),
             "themes": forms.CheckboxSelectMultiple,
             "fellows": forms.CheckboxSelectMultiple,
         }
@@ -73,9 +81,13 @@ class InitiativeForm(VersionedForm):
         self.fields["host_psc"].queryset = pscs.distinct().order_by("host__name")
         self.fields["region"].empty_label = "Choose a region"
         self.fields["host_psc"].empty_label = "Choose a host PSC"
+        kind_order = Case(
+            *(When(kind=kind, then=Value(order)) for order, kind in enumerate(Organisation.Kind)),
+            default=Value(len(Organisation.Kind)),
+        )
         self.fields["partners"].queryset = Organisation.objects.filter(
             closed_on__isnull=True
-        ).order_by("name")
+        ).order_by(kind_order, "name")
 
         fellows = User.objects.fellows_in(self.fields["region"].queryset)
         if self.instance.pk:
@@ -141,3 +153,13 @@ class InitiativeFilterForm(FilterForm):
         label="Status", required=False, choices=[("", "Any status"), *Initiative.Status.choices]
     )
     region = region_filter()
+    milestones = forms.ChoiceField(
+        label="Milestones",
+        required=False,
+        choices=[("", "Any milestones"), ("overdue", "An overdue milestone")],
+    )
+
+    def narrow(self, rows, data):
+        if data["milestones"] == "overdue":
+            rows = rows.filter(next_milestone_overdue=True)
+        return super().narrow(rows, {**data, "milestones": ""})

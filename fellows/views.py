@@ -37,7 +37,11 @@ def initiative_list(request):
     return render(
         request,
         "fellows/initiative_list.html",
-        {"filter_form": form, **paginated(request, initiatives)},
+        {
+            "filter_form": form,
+            "overdue_count": initiatives.filter(next_milestone_overdue=True).count(),
+            **paginated(request, initiatives),
+        },
     )
 
 
@@ -50,6 +54,17 @@ def initiative_create(request):
         messages.success(request, f"Initiative added: {initiative}.")
         return redirect("fellows:detail", pk=initiative.pk)
     return render(request, "fellows/initiative_form.html", {"form": form})
+
+
+# An initiative's history includes its milestones and progress updates, which have no page.
+INITIATIVE_PARTS = [
+    ("milestones", "Milestone", lambda entry: entry.title),
+    (
+        "progress_updates",
+        "Progress update",
+        lambda entry: f"IHI score {entry.ihi_score}, {entry.written_on:%-d %B %Y}",
+    ),
+]
 
 
 @require_GET
@@ -78,7 +93,7 @@ def initiative_detail(request, pk):
             "answers": recommendations_answered_by(initiative, request.user),
             "adoptions": adoptions,
             "spread": spread,
-            "history": changes_of(initiative),
+            "history": changes_of(initiative, parts=INITIATIVE_PARTS),
             "can_change": request.user.has_perm("fellows.change_initiative", initiative),
         },
     )

@@ -14,6 +14,7 @@ NAV_PERMISSIONS = [
     ("Review", "learning:review-queue", "learning.view_review_queue"),
     ("Search", "search:results", "search.search"),
     ("People", "accounts:people", "accounts.view_people"),
+    ("Digest runs", "digests:runs", "digests.view_runs"),
 ]
 
 

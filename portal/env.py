@@ -95,10 +95,27 @@ def site_url(environ, name, default):
     return url
 
 
+# `make run` writes the address it serves at here, so a command run later from another shell
+# (send_digests, without PORT) puts the same address in its links.
+SITE_URL_FILE = "site_url"
+
+
+def local_site_url(environ, var_dir):
+    """The address of the local server: PORT when set, else what `make run` last recorded."""
+    if environ.get("PORT", "").strip():
+        return f"http://127.0.0.1:{env_int(environ, 'PORT', 8000)}"
+    try:
+        recorded = (var_dir / SITE_URL_FILE).read_text().strip()
+    except OSError:
+        recorded = ""
+    return recorded or "http://127.0.0.1:8000"
+
+
 def settings_from_environment(environ, base_dir):
     """Every setting the environment decides, by name, as portal/settings.py takes them.
 
-    Reads only `environ` and touches nothing else; raises ImproperlyConfigured naming the
+    Reads only `environ` (and the local address `make run` records under VAR_DIR) and touches
+    nothing else; raises ImproperlyConfigured naming the
     variable. As in a settings module, every upper-case name assigned here is a setting.
     """
     VAR_DIR = Path(env_str(environ, "VAR_DIR", str(base_dir / "var")))
@@ -129,7 +146,7 @@ def settings_from_environment(environ, base_dir):
         # Only ever used on a developer's machine: production refuses to start without its own.
         SECRET_KEY = "local-development-only-not-secret-" + "x" * 32  # noqa: S105
 
-    SITE_URL = site_url(environ, "SITE_URL", f"http://127.0.0.1:{env_int(environ, 'PORT', 8000)}")
+    SITE_URL = site_url(environ, "SITE_URL", local_site_url(environ, VAR_DIR))
     CSRF_TRUSTED_ORIGINS = [SITE_URL]
 
     DATABASES = {
@@ -219,9 +236,15 @@ def settings_from_environment(environ, base_dir):
         "version": 1,
         "disable_existing_loggers": False,
         "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+        "filters": {"drop_permission_denied": {"()": "portal.logging.DropPermissionDenied"}},
         "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
         "root": {"handlers": ["console"], "level": env_str(environ, "LOG_LEVEL", "INFO")},
-        "loggers": {"django.db.backends": {"level": "INFO"}},
+        "loggers": {
+            # Django's own console handler (DEBUG only) would write every line a second time.
+            "django": {"handlers": [], "level": "INFO"},
+            "django.request": {"filters": ["drop_permission_denied"]},
+            "django.db.backends": {"level": "INFO"},
+        },
     }
 
     return {name: value for name, value in locals().items() if name.isupper()}

@@ -63,31 +63,49 @@ def one_history_entry(instance, *, created):
 HISTORY_SHOWN = 20
 
 
-def changes_of(record, limit=HISTORY_SHOWN):
+KINDS = {"+": "Created", "~": "Changed", "-": "Deleted"}
+PART_KINDS = {"+": "added", "~": "changed", "-": "deleted"}
+
+
+def changes_of(record, limit=HISTORY_SHOWN, parts=()):
     """The record's latest history, newest first, in words: who changed what, and when.
 
-    Returns dicts with `when`, `who`, `kind` ("Created", "Changed", "Deleted"), `reason` and
-    `changes`: a list of (field label, old value, new value), where links to other records
-    are shown by their names and choices by their labels, not as stored ids and codes.
+    Returns dicts with `when`, `who`, `kind` ("Created", "Changed", "Deleted"), `subject`,
+    `reason` and `changes`: a list of (field label, old value, new value), where links to
+    other records are shown by their names and choices by their labels, not as stored ids
+    and codes.
+
+    `parts` names the records that belong to this one and have no page of their own, as
+    (related name, label, describe): an initiative's milestones and progress updates. Their
+    history is merged in ("Milestone added", with `subject` from describe(history entry)),
+    one query each however many there are.
     """
     # One entry more than shown, to say what the oldest shown entry changed.
-    history = list(
-        record.history.select_related("history_user").order_by("-history_date")[: limit + 1]
-    )
-    raw = []
-    for newer, older in zip(history[:limit], history[1:] + [None], strict=False):
-        changes = []
-        if older is not None:
-            for change in newer.diff_against(older).changes:
-                field = record._meta.get_field(change.field)
-                changes.append((field, change.old, change.new))
-        raw.append((newer, changes))
-    names = _names_of_linked_records(changes for _entry, changes in raw)
+    own = list(record.history.select_related("history_user").order_by("-history_date")[: limit + 1])
+    raw = [(entry, changes, KINDS[entry.history_type], "") for entry, changes in _diffed(own)]
+    raw = raw[:limit]
+    for related_name, label, describe in parts:
+        relation = record._meta.get_field(related_name)
+        history = list(
+            relation.related_model.history.filter(**{relation.field.attname: record.pk})
+            .select_related("history_user")
+            .order_by("-history_date")[: limit + 1]
+        )
+        raw += [
+            (entry, changes, f"{label} {PART_KINDS[entry.history_type]}", describe(entry))
+            for entry, changes in _diffed(history)
+        ]
+    # Names are looked up before the merge is cut to `limit`, so the number of queries does
+    # not depend on which entries the parts push out.
+    names = _names_of_linked_records(changes for _entry, changes, _kind, _subject in raw)
+    raw.sort(key=lambda row: row[0].history_date, reverse=True)
+    raw = raw[:limit]
     return [
         {
             "when": entry.history_date,
             "who": entry.history_user,
-            "kind": {"+": "Created", "~": "Changed", "-": "Deleted"}[entry.history_type],
+            "kind": kind,
+            "subject": subject,
             "reason": entry.history_change_reason or "",
             "changes": [
                 (
@@ -98,8 +116,30 @@ def changes_of(record, limit=HISTORY_SHOWN):
                 for field, old, new in changes
             ],
         }
-        for entry, changes in raw
+        for entry, changes, kind, subject in raw
     ]
+
+
+def _diffed(history):
+    """(entry, changes) for each history entry (newest first) but an oldest one that is
+    there only to be compared with: each is compared with the next older entry of the same
+    record, if the list has it."""
+    if not history:
+        return []
+    model = history[0].instance_type
+    key = model._meta.pk.attname
+    previous = {}
+    diffed = []
+    for entry in reversed(history):
+        older = previous.get(getattr(entry, key))
+        changes = []
+        if older is not None:
+            for change in entry.diff_against(older).changes:
+                changes.append((model._meta.get_field(change.field), change.old, change.new))
+        previous[getattr(entry, key)] = entry
+        diffed.append((entry, changes))
+    diffed.reverse()
+    return diffed
 
 
 def _linked_ids(field, value):

@@ -121,6 +121,7 @@ ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Safety fellows] "
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_FORMS = {
+    "login": "accounts.allauth_forms.PlainLoginForm",
     "reset_password": "accounts.allauth_forms.PlainResetPasswordForm",
     "reset_password_from_key": "accounts.allauth_forms.PlainResetPasswordKeyForm",
     "reauthenticate": "accounts.allauth_forms.PlainReauthenticateForm",

@@ -18,13 +18,9 @@ from django.db.models import F, Q
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from learning.models import LearningItem
+from learning.models import Investigation, LearningItem
+from taxonomy.models import PsirfResponse, SearchSynonym
 
-# Phrases people search for, and the programme's own words for the same thing.
-SYNONYMS = {
-    "second victim": "staff affected by incidents",
-    "second victims": "staff affected by incidents",
-}
 STAFF_AFFECTED = "staff affected by incidents"
 # Highlight markers PostgreSQL puts around matches; the text is escaped before they become
 # <mark> tags, so nothing a user wrote can turn into markup.
@@ -56,14 +52,58 @@ class SearchResult:
     when: date | None
 
 
-def expand(text):
-    """The query's alternatives: what was typed, plus the programme's words for it."""
+def _words(text):
+    return re.findall(r"\w+", text.lower())
+
+
+def _says(words, phrase_words):
+    """Whether the words contain the phrase's words together, in order."""
+    size = len(phrase_words)
+    return any(words[start : start + size] == phrase_words for start in range(len(words)))
+
+
+def expand(text, synonyms=None):
+    """The query's alternatives: what was typed, plus, for each synonym (taxonomy's
+    SearchSynonym: "PFD" and "Prevention of Future Deaths") whose one side it says, the other.
+    One query for the synonyms unless they are passed in as (term, meaning) pairs."""
+    if synonyms is None:
+        synonyms = SearchSynonym.objects.values_list("term", "meaning")
     alternatives = [text]
-    lowered = text.lower()
-    for phrase, meaning in SYNONYMS.items():
-        if phrase in lowered:
-            alternatives.append(meaning)
+    words = _words(text)
+    for term, meaning in synonyms:
+        for said, other in ((term, meaning), (meaning, term)):
+            if _says(words, _words(said)) and other not in alternatives:
+                alternatives.append(other)
     return alternatives
+
+
+# Labels of choices that are records' fields rather than their text, searched as if they were
+# written on the record: "learning from deaths" finds every Learning from Deaths review.
+LABELLED = {
+    "investigation": [
+        ("source", Investigation.Source.choices),
+        ("psirf_response_type", PsirfResponse.choices),
+    ],
+    "learning": [("psirf_response_type", PsirfResponse.choices)],
+}
+
+
+def _labels_matching(kind, alternatives):
+    """Q for the records of `kind` whose choices' labels say every word of an alternative."""
+    condition = Q(pk__in=[])
+    for name, choices in LABELLED.get(kind, []):
+        codes = [
+            code
+            for code, label in choices
+            if any(
+                set(words) <= set(_words(label))
+                for words in (_words(alternative) for alternative in alternatives)
+                if words
+            )
+        ]
+        if codes:
+            condition |= Q(**{f"{name}__in": codes})
+    return condition
 
 
 def search(
@@ -102,11 +142,13 @@ def search(
             sources.append(
                 (kind, label, _filter_other(queryset, filters, kind, date_field), date_field)
             )
+    # The synonyms are read once for every kind searched.
+    alternatives = expand(text) if text else [text]
     results = []
     for kind, label, queryset, date_field in sources:
         if queryset is None:
             continue
-        for record, rank, title, summary in _matches(queryset, text, kind):
+        for record, rank, title, summary in _matches(queryset, text, kind, alternatives):
             when = getattr(record, date_field)
             if isinstance(when, datetime):
                 when = when.date()
@@ -199,7 +241,7 @@ SHOWN = {
 }
 
 
-def _matches(queryset, text, kind):
+def _matches(queryset, text, kind, alternatives):
     queryset = queryset.select_related("region")
     if not text:
         summary = SHOWN[kind][1]
@@ -209,17 +251,16 @@ def _matches(queryset, text, kind):
         ]
     # Support records have no search vector: they are few, and plain matching finds them.
     if connection.vendor == "postgresql" and kind != "support":
-        return _postgres_matches(queryset, text, kind)
-    return _plain_matches(queryset, text, kind)
+        return _postgres_matches(queryset, kind, alternatives)
+    return _plain_matches(queryset, kind, alternatives)
 
 
-def _postgres_matches(queryset, text, kind):
-    alternatives = expand(text)
+def _postgres_matches(queryset, kind, alternatives):
     query = SearchQuery(alternatives[0], search_type="websearch", config=CONFIG)
     for alternative in alternatives[1:]:
         query |= SearchQuery(alternative, search_type="phrase", config=CONFIG)
-    matched = Q(search_vector=query)
-    if kind == "learning" and len(alternatives) > 1:
+    matched = Q(search_vector=query) | _labels_matching(kind, alternatives)
+    if kind == "learning" and STAFF_AFFECTED in (a.lower() for a in alternatives[1:]):
         matched |= Q(kind=LearningItem.Kind.STAFF_SUPPORT)
     title, summary = SHOWN[kind]
     title_words = {"max_words": 15, "min_words": 8} if title == summary else {"highlight_all": True}
@@ -248,8 +289,7 @@ def _marked(text):
     )
 
 
-def _plain_matches(queryset, text, kind):
-    alternatives = expand(text)
+def _plain_matches(queryset, kind, alternatives):
     word_sets = [re.findall(r"\w+", alternative.lower()) for alternative in alternatives]
     weighted_fields = {
         "initiative": [("title", 2), ("summary", 2), ("aims", 1)],
@@ -269,7 +309,8 @@ def _plain_matches(queryset, text, kind):
                 any_field |= Q(**{f"{name}__icontains": word})
             every_word &= any_field
         condition |= every_word
-    if kind == "learning" and len(alternatives) > 1:
+    condition |= _labels_matching(kind, alternatives)
+    if kind == "learning" and STAFF_AFFECTED in (a.lower() for a in alternatives[1:]):
         condition |= Q(kind=LearningItem.Kind.STAFF_SUPPORT)
     if kind == "support" and any(STAFF_AFFECTED in a.lower() for a in alternatives):
         condition |= Q(pk__isnull=False)  # every support record is about staff affected

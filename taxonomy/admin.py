@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from taxonomy.models import Profession, Theme
+from taxonomy.models import Profession, SearchSynonym, Theme
 
 
 # Themes are the programme's own list and change over time, so staff keep it up to date here;
@@ -16,3 +16,9 @@ class ThemeAdmin(admin.ModelAdmin):
 class ProfessionAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "display_order"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(SearchSynonym)
+class SearchSynonymAdmin(admin.ModelAdmin):
+    list_display = ["term", "meaning"]
+    search_fields = ["term", "meaning"]

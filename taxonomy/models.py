@@ -99,3 +99,24 @@ class Profession(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class SearchSynonym(models.Model):
+    """Words people type into search and the programme's words for the same thing: a search
+    for either finds what the other finds. Staff keep the list in the admin; the migration
+    seeds it with the acronyms of the programme."""
+
+    term = models.CharField(max_length=60, help_text="An acronym or phrase, such as PFD.")
+    meaning = models.CharField(
+        max_length=200,
+        help_text="What it stands for, such as Prevention of Future Deaths.",
+    )
+
+    class Meta:
+        ordering = ["term", "meaning"]
+        constraints = [
+            models.UniqueConstraint(fields=["term", "meaning"], name="one_synonym_of_each_pair")
+        ]
+
+    def __str__(self):
+        return f"{self.term}: {self.meaning}"

@@ -120,10 +120,18 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 def reseed_migration_data():
-    """The rows the data migrations seed (the syllabus, themes, professions and deadlines), from the
-    migrations' own lists: a test on a real transaction empties every table after it."""
+    """The rows the data migrations seed (the syllabus, themes, professions, search synonyms and
+    deadlines), from the migrations' own lists: a test on a real transaction empties every
+    table after it."""
     from register.models import ResponseDeadline
-    from taxonomy.models import Profession, SyllabusDomain, SyllabusLevel, SyllabusTag, Theme
+    from taxonomy.models import (
+        Profession,
+        SearchSynonym,
+        SyllabusDomain,
+        SyllabusLevel,
+        SyllabusTag,
+        Theme,
+    )
 
     taxonomy = importlib.import_module("learning.migrations.0002_syllabus_and_themes")
     for number, name in taxonomy.DOMAINS:
@@ -142,6 +150,9 @@ def reseed_migration_data():
         Profession.objects.get_or_create(
             slug=slugify(name), defaults={"name": name, "display_order": order}
         )
+    synonyms = importlib.import_module("taxonomy.migrations.0004_search_synonyms")
+    for term, meaning in synonyms.SYNONYMS:
+        SearchSynonym.objects.get_or_create(term=term, meaning=meaning)
     register = importlib.import_module("register.migrations.0002_deadlines_and_search")
     for kind, days in register.DEADLINES.items():
         ResponseDeadline.objects.get_or_create(kind=kind, defaults={"days": days})

@@ -216,6 +216,7 @@ ADMIN_MODELS = [
     "register_responsedeadline",
     "register_adoption",
     "taxonomy_profession",
+    "taxonomy_searchsynonym",
     "curriculum_curriculumentry",
     "curriculum_trainingsession",
     "curriculum_staffsupport",

@@ -119,3 +119,54 @@ def test_sample_initiatives_are_hosted_by_the_regions_demo_psc(seeded):
     for initiative in Initiative.objects.select_related("host_psc", "created_by"):
         fellow = RoleAssignment.objects.get(user=initiative.created_by)
         assert initiative.host_psc == fellow.psc
+
+
+def test_no_sample_title_is_repeated_across_regions(seeded):
+    from fellows.models import Initiative
+    from learning.models import Investigation, LearningItem
+
+    for model in (Initiative, Investigation, LearningItem):
+        titles = list(model.objects.values_list("title", flat=True))
+        assert len(titles) == len(set(titles)), model.__name__
+        assert len(titles) >= 16
+
+
+def test_sample_milestones_agree_with_their_initiatives_status_and_dates(seeded):
+    from django.utils import timezone
+
+    from fellows.models import Initiative, Milestone
+
+    today = timezone.localdate()
+    finished = [Initiative.Status.COMPLETED, Initiative.Status.STOPPED]
+    assert not Milestone.objects.filter(completed_on__gt=today).exists()
+    assert not Milestone.objects.filter(
+        initiative__status__in=finished, completed_on__isnull=True
+    ).exists()
+    assert not Initiative.objects.filter(status__in=finished, ends_on__gte=today).exists()
+    assert Initiative.objects.filter(status__in=finished).exists()
+    overdue = Milestone.objects.filter(completed_on__isnull=True, due_on__lt=today)
+    assert set(overdue.values_list("initiative__status", flat=True)) == {Initiative.Status.ACTIVE}
+
+
+def test_every_sample_adoption_finds_what_it_adopts(seeded):
+    from demo.register import ADOPTIONS
+    from register.models import Adoption
+
+    assert Adoption.objects.count() == len(ADOPTIONS)
+
+
+def test_sample_initiatives_and_learning_differ_between_regions_in_topic(seeded):
+    from fellows.models import Initiative
+
+    themes_by_region = {
+        slug: set(
+            Initiative.objects.filter(region__slug=slug).values_list("themes__slug", flat=True)
+        )
+        for slug in REGIONS
+    }
+    assert len({frozenset(themes) for themes in themes_by_region.values()}) == len(REGIONS)
+
+
+def test_the_demo_password_is_hashed_once_for_every_account(seeded):
+    # The hasher is slow on purpose: hashing once, not thirteen times, shortens `make run`.
+    assert User.objects.values_list("password", flat=True).distinct().count() == 1

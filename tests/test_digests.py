@@ -155,6 +155,7 @@ def test_planning_queues_the_sending_once_the_plan_has_committed(
 @pytest.mark.django_db
 def test_a_digest_lists_new_learning_of_the_persons_regions_grouped_by_region():
     person = person_with(Role.NATIONAL, full_name="Sam National")
+    DigestPreference.objects.create(user=person, kinds=[LearningItem.Kind.BEST_PRACTICE])
     author = person_with(Role.FELLOW, "north", full_name="Alex Author")
     north = published("Safer handover", authors=[author], created_by=author)
     south = published("Falls huddles", region_slug="south")
@@ -497,7 +498,7 @@ def test_the_preferences_page_starts_from_the_defaults(client):
     assert response.status_code == 200
     preference = DigestPreference.objects.get(user=person)
     assert preference.frequency == WEEKLY
-    assert preference.kinds == [LearningItem.Kind.BEST_PRACTICE]
+    assert preference.kinds == LearningItem.Kind.values
     assert list(preference.regions.all()) == [region("south")]
     assert 'type="radio"' in response.text and 'type="checkbox"' in response.text
     assert 'class="nhsuk-checkboxes__input"' in response.text
@@ -549,6 +550,42 @@ def test_a_lead_previews_the_next_digest_of_their_region(client):
 
     assert response.status_code == 200
     assert "North news" in response.text and "South news" not in response.text
+
+
+@pytest.mark.django_db
+def test_by_default_the_preview_and_the_digest_list_every_type_of_learning(client):
+    lead = person_with(Role.REGIONAL_LEAD, "north")
+    fellow = person_with(Role.FELLOW, "north")
+    published(
+        "From an investigation", when=timezone.now(), kind=LearningItem.Kind.FROM_INVESTIGATION
+    )
+    published("A gap", when=MID_PERIOD, kind=LearningItem.Kind.GAP)
+    sign_in(client, lead)
+
+    response = client.get(reverse("digests:preview"))
+
+    assert "From an investigation" in response.text
+    assert "It includes every type of learning." in response.text
+    assert f'href="{reverse("digests:preferences")}"' in response.text
+    send_all(plan())
+    message = next(m for m in mail.outbox if m.to == [fellow.email])
+    assert "A gap" in message.body
+
+
+@pytest.mark.django_db
+def test_a_saved_choice_of_types_is_kept_and_the_preview_names_the_types(client):
+    lead = person_with(Role.REGIONAL_LEAD, "north")
+    DigestPreference.objects.create(user=lead, kinds=[LearningItem.Kind.BEST_PRACTICE])
+    published(
+        "From an investigation", when=timezone.now(), kind=LearningItem.Kind.FROM_INVESTIGATION
+    )
+    sign_in(client, lead)
+
+    response = client.get(reverse("digests:preview"))
+
+    assert "From an investigation" not in response.text
+    assert "only the types of learning your digest lists: Best practice." in response.text
+    assert "Nothing of these types has been published yet" in response.text
 
 
 @pytest.mark.django_db

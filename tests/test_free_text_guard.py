@@ -33,6 +33,8 @@ EXEMPT = {
     "taxonomy.SyllabusLevel.audience",
     "taxonomy.Theme.name",
     "taxonomy.Profession.name",
+    "taxonomy.SearchSynonym.term",
+    "taxonomy.SearchSynonym.meaning",
     # "2025/26" and nothing else: its own validator allows no other text.
     "curriculum.CurriculumEntry.academic_year",
     "digests.DigestDelivery.detail",

@@ -443,6 +443,37 @@ def test_a_milestone_is_added_changed_and_marked_complete(client, fellow, initia
     assert milestone.completed_on is not None
 
 
+def test_milestones_and_progress_updates_are_on_the_initiatives_history(client, fellow, initiative):
+    sign_in(client, fellow)
+    client.post(
+        reverse("fellows:milestone-add", args=[initiative.pk]),
+        {"title": "Baseline audit", **date_parts("due_on", datetime.date(2026, 6, 30))},
+    )
+    milestone = initiative.milestones.get()
+    client.post(
+        reverse("fellows:milestone-edit", args=[initiative.pk, milestone.pk]),
+        {"title": "Baseline audit", **date_parts("due_on", datetime.date(2026, 7, 31))},
+    )
+    client.post(
+        reverse("fellows:progress-add", args=[initiative.pk]),
+        {**date_parts("written_on", datetime.date(2026, 5, 15)), "ihi_score": "2.0", "text": "Go"},
+    )
+
+    response = client.get(reverse("fellows:detail", args=[initiative.pk]))
+
+    history = response.context["history"]
+    assert [(entry["kind"], entry["subject"]) for entry in history[:3]] == [
+        ("Progress update added", "IHI score 2.0, 15 May 2026"),
+        ("Milestone changed", "Baseline audit"),
+        ("Milestone added", "Baseline audit"),
+    ]
+    assert history[-1]["kind"] == "Created"
+    assert all(entry["who"] == fellow for entry in history[:3])
+    assert history[1]["changes"] == [("Due date", "30 June 2026", "31 July 2026")]
+    page = response.content.decode()
+    assert "<strong>Milestone added</strong>: Baseline audit by North Fellow" in page
+
+
 def test_progress_scores_are_shown_in_date_order(client, fellow, initiative):
     sign_in(client, fellow)
     for day, score in ((datetime.date(2026, 9, 1), "3.0"), (datetime.date(2026, 5, 1), "1.5")):
@@ -503,6 +534,39 @@ def test_the_list_shows_the_latest_score_and_next_milestone(client, fellow, init
     )
 
 
+def test_the_list_tags_an_overdue_next_milestone_filters_and_counts_them(client, fellow):
+    today = timezone.localdate()
+    late = InitiativeFactory(title="Late audit", region=region("north"))
+    Milestone.objects.create(
+        initiative=late, title="Audit", due_on=today - datetime.timedelta(days=16)
+    )
+    on_time = InitiativeFactory(title="On time", region=region("north"))
+    Milestone.objects.create(initiative=on_time, title="Due today", due_on=today)
+    done = InitiativeFactory(title="Done late", region=region("north"))
+    Milestone.objects.create(
+        initiative=done,
+        title="Finished",
+        due_on=today - datetime.timedelta(days=30),
+        completed_on=today - datetime.timedelta(days=20),
+    )
+    sign_in(client, fellow)
+
+    everything = client.get(reverse("fellows:list"))
+    only_overdue = client.get(reverse("fellows:list"), {"milestones": "overdue"})
+
+    page = everything.content.decode()
+    rows = {row.title: row for row in everything.context["page"]}
+    assert rows["Late audit"].next_milestone_overdue
+    assert not rows["On time"].next_milestone_overdue
+    assert rows["Done late"].next_milestone_title is None
+    assert page.count('nhsuk-tag--red">Overdue</strong>') == 1
+    late_row = page[page.index("Late audit") :]
+    assert late_row.index("Overdue") < late_row.index("</tr>")
+    assert "1 with an overdue milestone" in page
+    assert list(only_overdue.context["page"]) == [late]
+    assert "1 initiative." in only_overdue.content.decode()
+
+
 def test_only_learning_items_the_person_may_see_are_linked(client, initiative):
     published = LearningItemFactory(title="Published item", status=LearningItem.Status.PUBLISHED)
     draft = LearningItemFactory(title="Someone's draft")
@@ -541,8 +605,9 @@ def test_the_list_takes_the_same_number_of_queries_however_many_rows(
     sign_in(client, fellow)
 
     # Session, user, scope, two for the model permissions behind the add button, the filter's
-    # regions, the count and the page of rows with its latest score and next milestone.
-    with django_assert_num_queries(9):
+    # regions, the count, the count of overdue ones and the page of rows with its latest score
+    # and next milestone.
+    with django_assert_num_queries(10):
         response = client.get(reverse("fellows:list"))
     assert len(response.context["page"]) == rows
 
@@ -576,9 +641,10 @@ def test_the_detail_page_takes_the_same_number_of_queries_however_many_rows(
 
 
 # Session, user and scope; the initiative and 6 prefetches; the learning items; the history
-# (whose size depends on the edits made, not on the rows here); the recommendations it
-# answers, its adoptions and their counts by region and stage; and the base template's.
-DETAIL_QUERIES = 27
+# (whose size depends on the edits made, not on the rows here) with one query each for the
+# history of its milestones and its progress updates; the recommendations it answers, its
+# adoptions and their counts by region and stage; and the base template's.
+DETAIL_QUERIES = 29
 
 
 def test_the_progress_update_form_starts_with_todays_date(client, fellow, initiative):

@@ -95,8 +95,8 @@ def test_an_invitation_page_takes_the_same_queries_for_few_and_many_invitations(
     )
 
 
-# The entries, and their authors.
-PREVIEW_QUERIES = SIGNED_IN + 2
+# The types of learning the person's digest lists, the entries, and their authors.
+PREVIEW_QUERIES = SIGNED_IN + 3
 
 
 @pytest.mark.parametrize("rows", [FEW, MANY])

@@ -903,7 +903,7 @@ def test_the_sign_in_page_draws_its_email_and_password_boxes_through_the_pack(cl
     email = by_id(main, "id_login")
     assert attrs(email)["type"] == "email"
     assert classes(email) == {"nhsuk-input"}
-    assert text(find(form_group_of(main, "id_login"), "label", "nhsuk-label")) == "Email"
+    assert text(find(form_group_of(main, "id_login"), "label", "nhsuk-label")) == "Email address"
     password = by_id(main, "id_password")
     assert attrs(password)["type"] == "password"
     assert classes(password) == {"nhsuk-input"}

@@ -130,3 +130,12 @@ def screenshot(page, name):
     path = SCREENSHOTS / f"{re.sub(r'[^A-Za-z0-9_.-]+', '-', name)}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def check_landmarks(page):
+    """Fail if axe finds content outside every landmark (its best-practice "region" rule,
+    which the WCAG tags leave out): a back link outside <main>, for example."""
+    page.add_script_tag(path=str(AXE_SCRIPT))
+    results = page.evaluate("axe.run(document, {runOnly: {type: 'rule', values: ['region']}})")
+    if results["violations"]:
+        pytest.fail(_describe_violations(page.url, results["violations"]))
