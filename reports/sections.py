@@ -161,7 +161,7 @@ def _initiatives(scope, quarter):
                     distinct=True,
                 ),
             )
-            .select_related("region", "host_psc")
+            .select_related("region", "host_psc__host")
             .order_by("region__display_order", "title", "pk")
         )
         labels = dict(Initiative.Status.choices)
