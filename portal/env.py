@@ -214,6 +214,9 @@ def settings_from_environment(environ, base_dir):
         SECURE_REDIRECT_EXEMPT = [r"^health/"]
         SECURE_HSTS_SECONDS = env_int(environ, "SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
         SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+        # Says the site may go on the browsers' preload list; only submitting it there puts it
+        # on (docs/adr/0020). `check --deploy` warns without it.
+        SECURE_HSTS_PRELOAD = env_bool(environ, "SECURE_HSTS_PRELOAD", default=True)
 
     LOGGING = {
         "version": 1,
