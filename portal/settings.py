@@ -11,6 +11,7 @@ from pathlib import Path
 from csp.constants import NONE, SELF
 
 from portal.env import settings_from_environment
+from portal.structured_logs import REQUEST_STARTED_LEVEL, configure_structlog
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Every setting an environment variable decides (the database, Redis and the cache, email,
@@ -52,6 +53,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "portal.middleware.RequestIdMiddleware",
+    # One log line per request, with the id given just above (portal/structured_logs.py).
+    "django_structlog.middlewares.RequestMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "portal.middleware.PermissionsPolicyMiddleware",
@@ -246,3 +249,10 @@ PERMISSIONS_POLICY = (
 )
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 CSRF_FAILURE_VIEW = "portal.views.csrf_failure"
+
+# Structured logs (portal/structured_logs.py, docs/adr/0021): request and task lines from
+# django-structlog, the request id carried into the tasks a request queues.
+configure_structlog()
+DJANGO_STRUCTLOG_CELERY_ENABLED = True
+DJANGO_STRUCTLOG_IP_LOGGING_ENABLED = False
+DJANGO_STRUCTLOG_STATUS_START_LOG_LEVEL = REQUEST_STARTED_LEVEL
