@@ -90,6 +90,9 @@ class Lead(HttpUser):
         self.client.headers["Referer"] = self.host.replace("http://", "https://") + "/"
         account = ACCOUNTS[len(TAKEN) % len(ACCOUNTS)]
         TAKEN.append(account)
+        # Each simulated person from an address of their own, as the proxy would pass it on:
+        # the sign-in rate limits count per address.
+        self.client.headers["X-Forwarded-For"] = f"10.0.{len(TAKEN) // 250}.{len(TAKEN) % 250}"
         page = self.go("/accounts/login/", "sign in")
         page = self.go("/accounts/login/", "sign in", {
             "csrfmiddlewaretoken": TOKEN.search(page.text).group(1),

@@ -27,6 +27,7 @@ class Browser:
         parts = urlsplit(base_url)
         self.host, self.port = parts.hostname, parts.port
         self.cookies = {}
+        self.set_cookie_headers = []
         self.page = None
 
     def request(self, method, path, data=None, headers=None, follow=True):
@@ -49,6 +50,7 @@ class Browser:
             content = response.read()
             for name, value in response.getheaders():
                 if name.lower() == "set-cookie":
+                    self.set_cookie_headers.append(value)
                     cookie, _, _ = value.partition(";")
                     key, _, val = cookie.partition("=")
                     if val in ("", '""'):

@@ -115,8 +115,17 @@ class Rehearsal:
 
     def lead_signs_in(self):
         self.sign_in(self.lead, LEAD, self.lead_secret)
-        # Secure cookies only: the session would never travel over plain HTTP.
         check("Sign out" in self.lead.page.text, "not signed in")
+        # Secure cookies only, so the session never travels over plain HTTP, and a request
+        # the proxy did not mark as HTTPS is sent to HTTPS.
+        session = [h for h in self.lead.set_cookie_headers if h.startswith("sessionid=")]
+        check(session and all("Secure" in h and "HttpOnly" in h for h in session), session)
+        plain = Browser(self.stack.url)
+        response = plain.get(
+            "/accounts/login/", headers={"X-Forwarded-Proto": "http"}, follow=False
+        )
+        check(response.status == 301, f"plain HTTP was not redirected: {response}")
+        check(response.headers.get("Location", "").startswith("https://"), response.headers)
 
     def lead_invites(self):
         page = self.lead.get("/people/invitations/new/")
@@ -232,12 +241,12 @@ class Rehearsal:
         parsed = [json.loads(line) for line in lines]
         finished = [line for line in parsed if line.get("event") == "request_finished"]
         check(finished, "no request_finished line")
-        for field in ("time", "level", "request_id", "user_id", "path", "status", "duration_ms"):
+        for field in ("time", "level", "request_id", "path", "status", "duration_ms"):
             check(all(field in line for line in finished), f"a request line lacks {field}")
-        check(
-            any(line["request_id"] == self.submit_request_id for line in finished),
-            "the submit request's line is missing",
-        )
+        submitted = [line for line in finished if line["request_id"] == self.submit_request_id]
+        check(submitted, "the submit request's line is missing")
+        # The person by their id (a request turned away before sign-in has none).
+        check(isinstance(submitted[0].get("user_id"), int), f"no user id: {submitted[0]}")
         check(not any("@" in str(line.get("user_id")) for line in finished), "an email logged")
         self.facts["request log lines"] = len(finished)
 

@@ -7,6 +7,7 @@ every process it started and drops the scratch database.
 """
 
 import os
+import random
 import secrets
 import shlex
 import signal
@@ -26,8 +27,11 @@ VENV_BIN = Path(sys.executable).parent
 
 
 def free_port(start):
-    """The first port from `start` that nothing listens on or binds."""
-    for port in range(start, 19000):
+    """A port from `start` up that nothing binds now, from a random point on, so two
+    rehearsals started together rarely pick the same one (and each checks that its own
+    process is the one that got it)."""
+    offset = random.randrange(0, 900)
+    for port in [*range(start + offset, 19000), *range(start, start + offset)]:
         with socket.socket() as probe:
             try:
                 probe.bind(("127.0.0.1", port))
@@ -104,9 +108,9 @@ class Stack:
         self.database = f"portal_rehearsal_{os.getpid()}_{secrets.token_hex(3)}"
         parts = urlsplit(self.base_database)
         self.database_url = parts._replace(path=f"/{self.database}").geturl()
-        self.redis_port = free_port(18379)
-        self.smtp_port = free_port(18025)
-        self.web_port = free_port(18080)
+        self.redis_port = free_port(18000)
+        self.smtp_port = free_port(18000)
+        self.web_port = free_port(18000)
         self.url = f"http://127.0.0.1:{self.web_port}"
         self.smtp = None
         self.database_made = False
@@ -166,6 +170,12 @@ class Stack:
         )
         return log
 
+    def alive(self, name):
+        process = self.processes.get(name)
+        if process is None or process.poll() is not None:
+            raise RuntimeError(f"{name} exited:\n{self.log_of(name)[-2000:]}")
+        return True
+
     def log_of(self, name):
         path = self.dir / f"{name}.log"
         return path.read_text(errors="replace") if path.exists() else ""
@@ -189,7 +199,15 @@ class Stack:
             "redis",
             f"redis-server --bind 127.0.0.1 --port {self.redis_port} --save '' --appendonly no",
         )
-        wait_until(self.redis_answers, 20, "the rehearsal's Redis")
+        wait_until(
+            lambda: (
+                self.alive("redis")
+                and "Ready to accept" in self.log_of("redis")
+                and self.redis_answers()
+            ),
+            20,
+            "the rehearsal's Redis",
+        )
 
     def stop_redis(self):
         self.end("redis")
@@ -211,6 +229,10 @@ class Stack:
 
     def start_web(self):
         self.spawn("web", procfile()["web"])
+        listening = f"Listening at: http://127.0.0.1:{self.web_port}"
+        wait_until(
+            lambda: self.alive("web") and listening in self.log_of("web"), 60, "gunicorn to bind"
+        )
         wait_until(lambda: self.get("/health/live") == 200, 60, "gunicorn to answer")
 
     def start_workers(self):
