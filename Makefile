@@ -9,7 +9,8 @@ MANAGE := $(UV) run --frozen python manage.py
 NHSUK := node_modules/nhsuk-frontend/dist/nhsuk
 VENDOR := static/vendor/nhsuk
 
-.PHONY: install site-url prepare run test test-fast lint format migrations-check compose-check clean
+.PHONY: install site-url prepare run test test-fast lint format migrations-check compose-check clean \
+	prod-check backup restore backup-drill load
 
 install: .venv/.synced $(VENDOR)/.built
 
@@ -80,6 +81,31 @@ compose-check:
 			"apt-get install docker-compose (Debian), or see https://docs.docker.com/compose/install/" >&2; \
 		exit 1; }
 	$(DOCKER_COMPOSE) --env-file .env.example -f docker-compose.yml config --quiet
+
+# The production stack rehearsed natively (no Docker): gunicorn, two Celery workers and one
+# beat in production mode on a scratch PostgreSQL database, a Redis of its own and an SMTP
+# sink, with a person's journey over HTTP through it (ops/prod_check.py). Needs DATABASE_URL
+# to reach PostgreSQL (a postgres:// URL; the scratch database is made beside it).
+prod-check: install
+	$(UV) run --frozen python ops/prod_check.py
+
+# A compressed dump of DATABASE_URL under var/backups/, with its checksum.
+backup: .venv/.synced
+	$(UV) run --frozen python ops/backup.py backup
+
+# Restore a backup into DATABASE (default: DATABASE_URL's database), after a confirmation.
+restore: .venv/.synced
+	@test -n "$(FILE)" || { echo "Say which backup: make restore FILE=var/backups/...dump"; exit 2; }
+	$(UV) run --frozen python ops/backup.py restore "$(FILE)" \
+		--database "$${DATABASE:-$$(echo "$$DATABASE_URL" | sed 's|.*/||')}" $(RESTORE_ARGS)
+
+# Back up a database with the demo and some edits, restore it elsewhere, compare.
+backup-drill: .venv/.synced
+	$(UV) run --frozen python ops/backup.py drill
+
+# Load on the rehearsal's stack (bench/load.py); prints figures, asserts nothing.
+load: install
+	$(UV) run --frozen python bench/load.py $(LOAD_ARGS)
 
 clean:
 	rm -rf .venv node_modules static/vendor staticfiles var/tools

@@ -12,6 +12,8 @@ from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
+from portal.structured_logs import FORMATS, logging_config
+
 TRUE_WORDS = {"1", "true", "yes", "on"}
 FALSE_WORDS = {"0", "false", "no", "off", ""}
 
@@ -231,20 +233,14 @@ def settings_from_environment(environ, base_dir):
         SECURE_REDIRECT_EXEMPT = [r"^health/"]
         SECURE_HSTS_SECONDS = env_int(environ, "SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
         SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+        # Says the site may go on the browsers' preload list; only submitting it there puts it
+        # on (docs/adr/0020). `check --deploy` warns without it.
+        SECURE_HSTS_PRELOAD = env_bool(environ, "SECURE_HSTS_PRELOAD", default=True)
 
-    LOGGING = {
-        "version": 1,
-        "disable_existing_loggers": False,
-        "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-        "filters": {"drop_permission_denied": {"()": "portal.logging.DropPermissionDenied"}},
-        "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-        "root": {"handlers": ["console"], "level": env_str(environ, "LOG_LEVEL", "INFO")},
-        "loggers": {
-            # Django's own console handler (DEBUG only) would write every line a second time.
-            "django": {"handlers": [], "level": "INFO"},
-            "django.request": {"filters": ["drop_permission_denied"]},
-            "django.db.backends": {"level": "INFO"},
-        },
-    }
+    # JSON lines in production (for the log service), readable text on a developer's machine.
+    LOG_FORMAT = env_str(environ, "LOG_FORMAT", "json" if PRODUCTION else "text").lower()
+    if LOG_FORMAT not in FORMATS:
+        raise ImproperlyConfigured(f"LOG_FORMAT must be json or text (got {LOG_FORMAT!r}).")
+    LOGGING = logging_config(env_str(environ, "LOG_LEVEL", "INFO"), LOG_FORMAT)
 
     return {name: value for name, value in locals().items() if name.isupper()}

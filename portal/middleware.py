@@ -1,6 +1,8 @@
 import re
 import uuid
 
+from django.conf import settings
+
 REQUEST_ID_HEADER = "X-Request-ID"
 # A request id from the proxy is kept only if it is short and plain, so logs cannot be forged.
 SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -18,4 +20,16 @@ class RequestIdMiddleware:
         request.request_id = incoming if SAFE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
         response = self.get_response(request)
         response[REQUEST_ID_HEADER] = request.request_id
+        return response
+
+
+class PermissionsPolicyMiddleware:
+    """Send the Permissions-Policy header (settings.PERMISSIONS_POLICY) with every response."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return response

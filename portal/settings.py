@@ -8,7 +8,10 @@ and cookie rules a real deployment needs; see README.md for every variable.
 import os
 from pathlib import Path
 
+from csp.constants import NONE, SELF
+
 from portal.env import settings_from_environment
+from portal.structured_logs import REQUEST_STARTED_LEVEL, configure_structlog
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Every setting an environment variable decides (the database, Redis and the cache, email,
@@ -33,6 +36,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "rules.apps.AutodiscoverRulesConfig",
     "simple_history",
+    "csp",
+    "django_structlog",
     "portal",
     "accounts",
     "regions",
@@ -50,7 +55,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "portal.middleware.RequestIdMiddleware",
+    # One log line per request, with the id given just above (portal/structured_logs.py).
+    "django_structlog.middlewares.RequestMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "portal.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -216,3 +225,37 @@ CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Content Security Policy (django-csp, docs/adr/0020): only our own scripts, styles and
+# images, nothing inline, never framed, forms posting only to us. The design system's
+# stylesheet loads its Frutiger fonts from the NHS's asset host.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        # The authenticator set-up page draws its QR code as a data: image (allauth's own).
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "https://assets.nhs.uk"],
+        "connect-src": [SELF],
+        "manifest-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
+# Browser features the portal never uses are switched off for it and anything it embeds.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), "
+    "magnetometer=(), microphone=(), payment=(), usb=()"
+)
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+CSRF_FAILURE_VIEW = "portal.views.csrf_failure"
+
+# Structured logs (portal/structured_logs.py, docs/adr/0021): request and task lines from
+# django-structlog, the request id carried into the tasks a request queues.
+configure_structlog()
+DJANGO_STRUCTLOG_CELERY_ENABLED = True
+DJANGO_STRUCTLOG_IP_LOGGING_ENABLED = False
+DJANGO_STRUCTLOG_STATUS_START_LOG_LEVEL = REQUEST_STARTED_LEVEL

@@ -1,12 +1,13 @@
-from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts.admin_access import admin_login, may_use_admin
 from portal import views
 
 # The admin signs in through the portal's own sign-in, so it gets the same rate limits and
-# two-factor authentication as every other page.
-admin.site.login = secure_admin_login(admin.site.login)
+# two-factor authentication as every other page, and only the national team reaches it.
+admin.site.login = admin_login(admin.site.login)
+admin.site.has_permission = may_use_admin
 
 urlpatterns = [
     path("health/live", views.health_live, name="health-live"),
@@ -26,5 +27,6 @@ urlpatterns = [
 ]
 
 handler403 = "accounts.views.permission_denied"
+handler500 = "portal.views.server_error"
 # allauth looks for handler429 here when it answers a request that went over a rate limit.
 handler429 = "accounts.views.rate_limited"

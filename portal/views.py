@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponseForbidden, HttpResponseServerError, JsonResponse
+from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -52,3 +53,16 @@ def check_redis():
         return bool(client.ping())
     except redis.RedisError:
         return False
+
+
+def server_error(request):
+    """The 500 page, with the request's reference (its id in the logs) for the person to quote.
+    Rendered without context processors: whatever failed may be what they need."""
+    context = {"request_id": getattr(request, "request_id", "")}
+    return HttpResponseServerError(render_to_string("500.html", context))
+
+
+def csrf_failure(request, reason=""):
+    """A form that came back without a valid CSRF token: most often a page left open too long
+    or a sign-in in another tab, so say what to do next."""
+    return HttpResponseForbidden(render_to_string("403_csrf.html", request=request))

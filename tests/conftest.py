@@ -16,7 +16,7 @@ from django.utils.text import slugify
 from accounts.roles import Role
 from portal.celery_app import app as celery_app
 from tests.factories import UserFactory
-from tests.roles import person_with
+from tests.roles import person_with, sign_in_with_second_factor
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
@@ -97,9 +97,15 @@ def user(db):
 
 @pytest.fixture
 def admin_user(db):
-    """pytest-django's admin_client signs in this account: a superuser with an authenticator,
-    as the admin requires."""
-    return UserFactory(email="admin@example.com", is_staff=True, is_superuser=True)
+    """admin_client signs in this account: a superuser of the national team with an
+    authenticator, as the admin requires."""
+    return person_with(Role.NATIONAL, email="admin@example.com", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    """Signed in with a password and an authenticator code, as the admin requires."""
+    return sign_in_with_second_factor(client, admin_user)
 
 
 @pytest.fixture

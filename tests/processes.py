@@ -6,8 +6,10 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-# Variables the surrounding run may have set (CI sets some) must not leak into these starts.
+# Variables the surrounding run may have set (CI sets some, the browser tests one) must not
+# leak into these starts.
 CLEARED = {"DATABASE_URL", "REDIS_URL", "PORTAL_ENV", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS"}
+CLEARED |= {"DJANGO_ALLOW_ASYNC_UNSAFE"}
 SETUP = "import django; django.setup(); "
 
 

@@ -61,6 +61,20 @@ def sign_in(client, user, reauthenticated=True):
     return client
 
 
+def sign_in_with_second_factor(client, user):
+    """Sign `user` in as the portal's sign-in does for someone who typed a password and then
+    an authenticator code, which the Django admin asks for."""
+    client.force_login(user)
+    session = client.session
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+        {"method": "password", "at": time.time()},
+        {"method": "mfa", "at": time.time(), "type": "totp"},
+    ]
+    session["account_authentication_methods_user"] = str(user.pk)
+    session.save()
+    return client
+
+
 def invite_fellow(by, region_slug="north", **fields):
     """An invitation from `by` for a safety fellow of `region_slug`, hosted by its PSC."""
     defaults = {

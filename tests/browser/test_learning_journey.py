@@ -90,7 +90,7 @@ def test_learning_goes_from_a_fellows_draft_to_search_in_another_region(page, pe
 
     # The north lead returns it with feedback.
     switch_to(page, people["lead"])
-    page.get_by_role("link", name="Review").click()
+    page.get_by_role("link", name="Review", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Learning to review")
     check_accessibility(page)
     screenshot(page, "review-queue")
@@ -121,7 +121,7 @@ def test_learning_goes_from_a_fellows_draft_to_search_in_another_region(page, pe
 
     # The lead publishes it.
     switch_to(page, people["lead"])
-    page.get_by_role("link", name="Review").click()
+    page.get_by_role("link", name="Review", exact=True).click()
     open_item(page, title)
     check_accessibility(page)
     screenshot(page, "learning-to-review")

@@ -1,0 +1,280 @@
+"""The production stack, natively, without Docker: the Procfile's processes in production mode
+on a scratch PostgreSQL database, a Redis of their own and a local SMTP sink.
+
+`make prod-check` (ops/prod_check.py) drives a journey through it; bench/load.py puts load on
+it. Everything runs on loopback ports chosen free in 18000-18999, and `Stack.stop()` ends
+every process it started and drops the scratch database.
+"""
+
+import os
+import random
+import secrets
+import shlex
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from email import message_from_bytes
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+
+
+def free_port(start):
+    """A port from `start` up that nothing binds now, from a random point on, so two
+    rehearsals started together rarely pick the same one (and each checks that its own
+    process is the one that got it)."""
+    offset = random.randrange(0, 900)
+    for port in [*range(start + offset, 19000), *range(start, start + offset)]:
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"no free port from {start}")
+
+
+def procfile():
+    lines = (ROOT / "Procfile").read_text().splitlines()
+    return dict(line.split(": ", 1) for line in lines if line.strip() and not line.startswith("#"))
+
+
+def wait_until(condition, seconds, what):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if condition():
+                return
+        except Exception:  # noqa: BLE001, S110 - not up yet
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"gave up after {seconds}s waiting for {what}")
+
+
+class SmtpSink:
+    """An SMTP server on loopback that keeps every message it is given, in order."""
+
+    def __init__(self, port):
+        from aiosmtpd.controller import Controller
+
+        self.messages = []
+        self.lock = threading.Lock()
+        sink = self
+
+        class Handler:
+            async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+                message = message_from_bytes(envelope.original_content or envelope.content)
+                with sink.lock:
+                    sink.messages.append((list(envelope.rcpt_tos), message))
+                return "250 Message accepted"
+
+        self.controller = Controller(Handler(), hostname="127.0.0.1", port=port)
+        self.port = port
+
+    def start(self):
+        self.controller.start()
+
+    def stop(self):
+        self.controller.stop()
+
+    def to(self, address, subject_has=""):
+        with self.lock:
+            return [
+                message
+                for recipients, message in self.messages
+                if address in recipients and subject_has in (message["Subject"] or "")
+            ]
+
+
+class Stack:
+    def __init__(self, database_url=None, web_workers=2, workers=2, log=print):
+        self.log = log
+        self.base_database = database_url or os.environ.get(
+            "DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"
+        )
+        if not self.base_database.startswith(("postgres://", "postgresql://")):
+            raise RuntimeError("the rehearsal needs PostgreSQL: set DATABASE_URL to postgres://")
+        self.web_workers = web_workers
+        self.workers = workers
+        self.dir = Path(tempfile.mkdtemp(prefix="portal-rehearsal-"))
+        self.processes = {}
+        self.database = f"portal_rehearsal_{os.getpid()}_{secrets.token_hex(3)}"
+        parts = urlsplit(self.base_database)
+        self.database_url = parts._replace(path=f"/{self.database}").geturl()
+        self.redis_port = free_port(18000)
+        self.smtp_port = free_port(18000)
+        self.web_port = free_port(18000)
+        self.url = f"http://127.0.0.1:{self.web_port}"
+        self.smtp = None
+        self.database_made = False
+
+    # The environment every process of the stack gets: production, as docker-compose.yml sets.
+    def environment(self):
+        env = {
+            k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CELERY_", "CI"))
+        }
+        env.update(
+            PATH=f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}",
+            PORTAL_ENV="production",
+            SECRET_KEY=self.secret_key,
+            DEBUG="false",
+            ALLOWED_HOSTS="127.0.0.1,localhost",
+            SITE_URL=f"https://127.0.0.1:{self.web_port}",
+            DATABASE_URL=self.database_url,
+            REDIS_URL=f"redis://127.0.0.1:{self.redis_port}/0",
+            EMAIL_HOST="127.0.0.1",
+            EMAIL_PORT=str(self.smtp_port),
+            EMAIL_USE_TLS="false",
+            STATIC_ROOT=str(self.dir / "staticfiles"),
+            VAR_DIR=str(self.dir / "var"),
+            HOST="127.0.0.1",
+            PORT=str(self.web_port),
+            WEB_CONCURRENCY=str(self.web_workers),
+            BEAT_SCHEDULE=str(self.dir / "celerybeat-schedule"),
+            PYTHONUNBUFFERED="1",
+        )
+        return env
+
+    secret_key = secrets.token_urlsafe(64)
+
+    def run(self, command, what):
+        """Run a one-off command of the stack (as the release phase does); fail naming it."""
+        result = subprocess.run(  # noqa: S603 - our own commands
+            ["sh", "-c", command],  # noqa: S607
+            cwd=ROOT,
+            env=self.environment(),
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        if result.returncode != 0:
+            raise RuntimeError(f"{what} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+        return result.stdout + result.stderr
+
+    def spawn(self, name, command):
+        log = self.dir / f"{name}.log"
+        self.processes[name] = subprocess.Popen(  # noqa: S603 - our own commands
+            ["sh", "-c", f"exec {command}"],  # noqa: S607
+            cwd=ROOT,
+            env=self.environment(),
+            stdout=log.open("w"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        return log
+
+    def alive(self, name):
+        process = self.processes.get(name)
+        if process is None or process.poll() is not None:
+            raise RuntimeError(f"{name} exited:\n{self.log_of(name)[-2000:]}")
+        return True
+
+    def log_of(self, name):
+        path = self.dir / f"{name}.log"
+        return path.read_text(errors="replace") if path.exists() else ""
+
+    # Starting.
+    def start_database(self):
+        self.psql(f'CREATE DATABASE "{self.database}"')
+        self.database_made = True
+
+    def psql(self, sql):
+        parts = urlsplit(self.base_database)
+        env = {**os.environ}
+        if parts.password:
+            env["PGPASSWORD"] = parts.password
+        command = ["psql", "-h", parts.hostname or "127.0.0.1", "-p", str(parts.port or 5432)]
+        command += ["-U", parts.username or "postgres", "-d", "postgres", "-qAtc", sql]
+        subprocess.run(command, check=True, env=env, capture_output=True, timeout=60)  # noqa: S603
+
+    def start_redis(self):
+        self.spawn(
+            "redis",
+            f"redis-server --bind 127.0.0.1 --port {self.redis_port} --save '' --appendonly no",
+        )
+        wait_until(
+            lambda: (
+                self.alive("redis")
+                and "Ready to accept" in self.log_of("redis")
+                and self.redis_answers()
+            ),
+            20,
+            "the rehearsal's Redis",
+        )
+
+    def stop_redis(self):
+        self.end("redis")
+
+    def redis_answers(self):
+        import redis
+
+        return redis.Redis(port=self.redis_port, socket_connect_timeout=0.5).ping()
+
+    def start_smtp(self):
+        self.smtp = SmtpSink(self.smtp_port)
+        self.smtp.start()
+
+    def release(self):
+        """The compose `migrate` service and the Procfile's release phase, then the static
+        files the image collects at build time."""
+        self.run(procfile()["release"], "migrations and reference data")
+        self.run("python manage.py collectstatic --no-input", "collectstatic")
+
+    def start_web(self):
+        self.spawn("web", procfile()["web"])
+        listening = f"Listening at: http://127.0.0.1:{self.web_port}"
+        wait_until(
+            lambda: self.alive("web") and listening in self.log_of("web"), 60, "gunicorn to bind"
+        )
+        wait_until(lambda: self.get("/health/live") == 200, 60, "gunicorn to answer")
+
+    def start_workers(self):
+        for number in range(1, self.workers + 1):
+            name = f"worker-{number}"
+            self.spawn(name, f"{procfile()['worker']} -n {name}-{self.web_port}@%h")
+        for number in range(1, self.workers + 1):
+            name = f"worker-{number}"
+            wait_until(lambda name=name: "ready" in self.log_of(name), 90, f"{name} to be ready")
+
+    def start_beat(self):
+        self.spawn("beat", procfile()["beat"])
+        wait_until(lambda: "beat" in self.log_of("beat").lower(), 30, "beat to start")
+
+    def get(self, path):
+        try:
+            with urllib.request.urlopen(self.url + path, timeout=5) as response:  # noqa: S310
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+    # Stopping.
+    def end(self, name, timeout=30):
+        process = self.processes.pop(name, None)
+        if process is None or process.poll() is not None:
+            return
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+
+    def stop(self):
+        for name in list(self.processes):
+            self.end(name)
+        if self.smtp:
+            self.smtp.stop()
+            self.smtp = None
+        if self.database_made:
+            self.psql(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
+            self.database_made = False
+
+    def command_lines(self):
+        return {name: shlex.join(p.args) for name, p in self.processes.items()}
