@@ -40,6 +40,7 @@ $(VENDOR)/.built: node_modules/.installed
 run: install
 	@mkdir -p var/mail
 	$(MANAGE) migrate --no-input
+	$(MANAGE) createcachetable
 	$(MANAGE) load_reference_data
 	$(MANAGE) seed_demo
 	MFA_REQUIRED=false $(MANAGE) runserver 127.0.0.1:$(PORT)

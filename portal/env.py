@@ -170,16 +170,31 @@ def settings_from_environment(environ, base_dir):
 
     # Redis is optional: without it tasks run in-process and the cache is per process.
     REDIS_URL = redis_url(environ, "REDIS_URL")
+    # With Redis, the cache falls back on the database's cache table while Redis is down, so
+    # sign-in and its rate limits keep working (docs/adr/0030); `createcachetable` makes it.
+    FALLBACK_CACHE = {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "portal_cache_fallback",
+        "KEY_PREFIX": "portal",
+    }
     if REDIS_URL:
         CACHES = {
             "default": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "BACKEND": "portal.cache.RedisCacheWithFallback",
                 "LOCATION": REDIS_URL,
                 "KEY_PREFIX": "portal",
-            }
+                "FALLBACK": "fallback",
+                "RETRY_AFTER": 10,
+                # A Redis that does not answer must cost a request a second, not a minute.
+                "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            },
+            "fallback": FALLBACK_CACHE,
         }
     else:
-        CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+        CACHES = {
+            "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+            "fallback": FALLBACK_CACHE,
+        }
 
     CELERY_BROKER_URL = REDIS_URL or "memory://"
     CELERY_RESULT_BACKEND = REDIS_URL or None
