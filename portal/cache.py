@@ -83,6 +83,4 @@ class RedisCacheWithFallback(RedisCache):
         return self._either("delete_many", *args, **kwargs)
 
     def clear(self):
-        # Counts written during an outage must not outlive a clear either.
-        self.fallback.clear()
         return self._either("clear")
