@@ -6,7 +6,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.scope import user_scope
 from fellows.models import Initiative, Milestone, ProgressUpdate
-from portal.forms import DateField, FilterForm, VersionedForm, region_filter
+from portal.forms import TODAY, DateField, FilterForm, VersionedForm, region_filter
 from regions.models import Organisation, PatientSafetyCollaborative, Region
 from taxonomy.forms import syllabus_field
 
@@ -102,7 +102,10 @@ class InitiativeForm(VersionedForm):
 class MilestoneForm(forms.ModelForm):
     due_on = DateField(label="Due date", help_text="For example, 30 6 2026")
     completed_on = DateField(
-        label="Completed date", required=False, help_text="Leave blank until it is done"
+        label="Completed date",
+        required=False,
+        latest=TODAY,
+        help_text="Leave blank until it is done",
     )
 
     class Meta:
@@ -117,7 +120,10 @@ class MilestoneForm(forms.ModelForm):
 
 class ProgressUpdateForm(forms.ModelForm):
     written_on = DateField(
-        label="Date of the update", initial=timezone.localdate, help_text="For example, 15 5 2026"
+        label="Date of the update",
+        initial=timezone.localdate,
+        latest=TODAY,
+        help_text="For example, 15 5 2026",
     )
 
     class Meta:

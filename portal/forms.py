@@ -10,6 +10,7 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import lazy
 
 # (name, label, width): the order, labels and box widths of the design system's date input.
 DATE_PARTS = (("day", "Day", 2), ("month", "Month", 2), ("year", "Year", 4))
@@ -35,6 +36,9 @@ def check_date_parts(day, month, year):
         return None, "invalid", ("year",)
     if len(year) != 4:
         return None, "year_digits", ("year",)
+    if int(year) < datetime.MINYEAR:
+        # Year 0000 has four digits but no calendar: there is no such date.
+        return None, "invalid", ("year",)
 
     wrong = []
     month_ok = bool(_ONE_OR_TWO_DIGITS.fullmatch(month)) and 1 <= int(month) <= 12
@@ -102,10 +106,45 @@ class DateInputWidget(forms.MultiWidget):
         return [day, month, year]
 
 
+# The bounds a date field may be given: a date, TODAY, a timedelta from today, or
+# YearsAhead(n), the end of the year n years from now. Worked out when the form is checked
+# and the hint drawn, so a process that runs for months keeps up.
+TODAY = "today"
+EARLIEST = datetime.date(2000, 1, 1)
+
+
+class YearsAhead(int):
+    pass
+
+
+TEN_YEARS_AHEAD = YearsAhead(10)
+
+
+def _bound_date(bound):
+    if bound == TODAY:
+        return timezone.localdate()
+    if isinstance(bound, YearsAhead):
+        return datetime.date(timezone.localdate().year + bound, 12, 31)
+    if isinstance(bound, datetime.timedelta):
+        return timezone.localdate() + bound
+    return bound
+
+
+def _typed(date):
+    """A date as a person types it into the boxes: 31 12 2036."""
+    return f"{date.day} {date.month} {date.year}"
+
+
+def _spoken(date):
+    return date_format(date, "j F Y")
+
+
 class DateField(forms.DateField):
     """A date typed into the design system's date input, refused with its standard messages.
 
-    Override a message per field with `error_messages`, for example
+    A date must lie between `earliest` and `latest` (1 January 2000 to the end of the year ten
+    years from now unless the field says otherwise; TODAY for "no later than today"), and the
+    hint says so. Override a message per field with `error_messages`, for example
     `{"required": "Enter the date the initiative started"}`.
     """
 
@@ -115,7 +154,47 @@ class DateField(forms.DateField):
         "incomplete": "Date must include a %(missing)s",
         "year_digits": "Year must include 4 numbers",
         "invalid": "Enter a real date",
+        "too_early": "The %(label)s must be on or after %(earliest)s",
+        "too_late": "The %(label)s must be on or before %(latest)s",
+        "in_the_future": "The %(label)s must be today or in the past",
     }
+
+    def __init__(self, *, earliest=EARLIEST, latest=TEN_YEARS_AHEAD, help_text="", **kwargs):
+        self.earliest, self.latest = earliest, latest
+        super().__init__(help_text=lazy(self._hint, str)(help_text), **kwargs)
+
+    def _hint(self, help_text):
+        earliest, latest = (
+            "today" if bound == TODAY else _typed(_bound_date(bound))
+            for bound in (self.earliest, self.latest)
+        )
+        between = f"From {earliest} to {latest}."
+        help_text = str(help_text).strip()
+        if help_text and not help_text.endswith("."):
+            help_text += "."
+        return f"{help_text} {between}" if help_text else between
+
+    def validate(self, value):
+        super().validate(value)
+        if value in self.empty_values:
+            return
+        earliest, latest = _bound_date(self.earliest), _bound_date(self.latest)
+        label = str(self.label or "date")
+        if not label[1:2].isupper():
+            label = label[:1].lower() + label[1:]
+        params = {
+            "label": label,
+            "earliest": _spoken(earliest),
+            "latest": _spoken(latest),
+            "parts": ("year",),
+        }
+        if value < earliest:
+            raise forms.ValidationError(
+                self.error_messages["too_early"], code="too_early", params=params
+            )
+        if value > latest:
+            code = "in_the_future" if self.latest == TODAY else "too_late"
+            raise forms.ValidationError(self.error_messages[code], code=code, params=params)
 
     def to_python(self, value):
         if isinstance(value, list | tuple):
