@@ -14,7 +14,7 @@ from curriculum.models import (
     TrainingSession,
 )
 from learning.models import LearningItem
-from portal.forms import TODAY, DateField, FilterForm, VersionedForm, region_filter
+from portal.forms import TODAY, DateField, FilterForm, PortalForm, VersionedForm, region_filter
 from regions.models import Organisation, Region
 from register.forms import OrganisationChoice, WithNewOrganisation
 from register.models import Recommendation
@@ -173,7 +173,7 @@ class CurriculumEntryForm(WithNewOrganisation, VersionedForm):
         )
 
 
-class CurriculumStatusForm(forms.Form):
+class CurriculumStatusForm(PortalForm):
     status = forms.ChoiceField(
         label="New status",
         choices=CurriculumEntry.Status.choices,

@@ -6,7 +6,14 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.scope import user_scope
 from fellows.models import Initiative, Milestone, ProgressUpdate
-from portal.forms import TODAY, DateField, FilterForm, VersionedForm, region_filter
+from portal.forms import (
+    TODAY,
+    DateField,
+    FilterForm,
+    PortalModelForm,
+    VersionedForm,
+    region_filter,
+)
 from regions.models import Organisation, PatientSafetyCollaborative, Region
 from taxonomy.forms import syllabus_field
 
@@ -99,7 +106,7 @@ class InitiativeForm(VersionedForm):
         return cleaned
 
 
-class MilestoneForm(forms.ModelForm):
+class MilestoneForm(PortalModelForm):
     due_on = DateField(label="Due date", help_text="For example, 30 6 2026")
     completed_on = DateField(
         label="Completed date",
@@ -118,7 +125,7 @@ class MilestoneForm(forms.ModelForm):
         _with_helper(self, "Save milestone")
 
 
-class ProgressUpdateForm(forms.ModelForm):
+class ProgressUpdateForm(PortalModelForm):
     written_on = DateField(
         label="Date of the update",
         initial=timezone.localdate,

@@ -8,7 +8,9 @@ import re
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.core import validators
 from django.db import connection, models
+from django.forms.utils import pretty_name
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import lazy
@@ -259,7 +261,88 @@ def refuse_ids_out_of_range():
         field_class._check_values = _check_values_within_range(field_class._check_values)
 
 
-class VersionedForm(forms.ModelForm):
+# Text-direction controls that make text display differently from the order it was typed in
+# (embeddings, overrides and isolates: U+202A to U+202E, U+2066 to U+2069), the trick of
+# "Trojan Source". Right-to-left text itself needs none of them.
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# The most a box for a paragraph or more takes, unless the form says otherwise (`text_limits`).
+TEXTAREA_LIMIT = 5_000
+
+
+def _no_bidi_controls(value):
+    found = BIDI_CONTROLS.search(value or "")
+    if found:
+        raise forms.ValidationError(
+            "Remove the hidden text-direction character (U+%(code)04X): it makes text show "
+            "in a different order from the one it was typed in",
+            code="bidi_control",
+            params={"code": ord(found.group(0))},
+        )
+
+
+def _limit(field, name, limit):
+    label = str(field.label or pretty_name(name))
+    field.max_length = limit
+    field.validators = [
+        validator
+        for validator in field.validators
+        if not isinstance(validator, validators.MaxLengthValidator)
+    ]
+    message = f"{label} must be {limit:,} characters or fewer"
+    field.validators.append(validators.MaxLengthValidator(limit, message=message))
+
+
+def _with_sentence(help_text, sentence):
+    help_text = str(help_text or "").strip()
+    if help_text and not help_text.endswith("."):
+        help_text += "."
+    return f"{help_text} {sentence}" if help_text else sentence
+
+
+def guard_text_fields(form):
+    """Every text box of a portal form takes a size that fits it (the model's column, or
+    TEXTAREA_LIMIT for a paragraph, or the form's `text_limits`), says it in the hint, and
+    refuses hidden text-direction controls. Passwords are left as they are."""
+    if getattr(form, "_text_guarded", False):
+        return  # a form with both bases (register's WithNewOrganisation) is guarded once
+    form._text_guarded = True
+    limits = getattr(form, "text_limits", {})
+    for name, field in form.fields.items():
+        if not isinstance(field, forms.CharField) or isinstance(
+            field.widget, forms.PasswordInput | forms.HiddenInput
+        ):
+            continue
+        limit = limits.get(name) or field.max_length
+        if limit is None and isinstance(field.widget, forms.Textarea):
+            limit = TEXTAREA_LIMIT
+        if limit is not None:
+            _limit(field, name, limit)
+            if form.says_text_limits:
+                field.help_text = _with_sentence(field.help_text, f"Up to {limit:,} characters.")
+        field.validators.append(_no_bidi_controls)
+
+
+class PortalForm(forms.Form):
+    """The base of the portal's forms: see guard_text_fields."""
+
+    says_text_limits = True
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        guard_text_fields(self)
+
+
+class PortalModelForm(forms.ModelForm):
+    """The base of the portal's model forms: see guard_text_fields."""
+
+    says_text_limits = True
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        guard_text_fields(self)
+
+
+class VersionedForm(PortalModelForm):
     """A form for a record that refuses the second of two overlapping edits: it sends back
     the version of the record it was shown (see portal/concurrency.py), and when the save is
     refused it says who changed the record and when, keeping everything typed."""
@@ -317,13 +400,15 @@ def region_filter():
     )
 
 
-class FilterForm(forms.Form):
+class FilterForm(PortalForm):
     """A GET form above a list that narrows it (drawn by templates/includes/filters.html).
     Subclasses declare their fields; a `region` field offers the regions the view passes
     (the person's own for working records, every region for published learning). Every
     field narrows: none is marked "(optional)"."""
 
     marks_optional = False
+    # A filter's box is short and the limit rarely matters: the hint would only be noise.
+    says_text_limits = False
     button = "Apply filters"
     button_class = "nhsuk-button--secondary"
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.scope import user_scope
 from learning.models import LearningItem
-from portal.forms import TODAY, DateField, FilterForm, VersionedForm, region_filter
+from portal.forms import TODAY, DateField, FilterForm, PortalForm, VersionedForm, region_filter
 from portal.nhs_number import no_nhs_number
 from regions.models import Organisation, Region
 from register.models import (
@@ -216,7 +216,7 @@ class RecommendationForm(WithNewOrganisation, VersionedForm):
         return fields
 
 
-class GapForm(WithNewOrganisation, forms.Form):
+class GapForm(WithNewOrganisation, PortalForm):
     """A gap a fellow found and their recommendation that answers it, in one form."""
 
     gap_title = forms.CharField(
@@ -292,7 +292,7 @@ class GapForm(WithNewOrganisation, forms.Form):
         return due_on
 
 
-class ResponseForm(forms.Form):
+class ResponseForm(PortalForm):
     status = forms.ChoiceField(
         label="Where does it stand now?",
         choices=ResponseStatus.choices,
@@ -351,7 +351,7 @@ class ResponseForm(forms.Form):
         return cleaned
 
 
-class AnswerSearchForm(forms.Form):
+class AnswerSearchForm(PortalForm):
     marks_optional = False
 
     q = forms.CharField(label="Find learning or an initiative by its title", max_length=200)
@@ -445,7 +445,7 @@ class AdoptionForm(WithNewOrganisation, VersionedForm):
         return fields
 
 
-class StageForm(forms.Form):
+class StageForm(PortalForm):
     stage = forms.ChoiceField(
         label="New stage",
         choices=AdoptionStage.choices,
