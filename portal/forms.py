@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import lazy
 
+from portal.nhs_number import no_nhs_number
+
 # (name, label, width): the order, labels and box widths of the design system's date input.
 DATE_PARTS = (("day", "Day", 2), ("month", "Month", 2), ("year", "Year", 4))
 DATE_PART_NAMES = tuple(name for name, _label, _width in DATE_PARTS)
@@ -302,7 +304,8 @@ def _with_sentence(help_text, sentence):
 def guard_text_fields(form):
     """Every text box of a portal form takes a size that fits it (the model's column, or
     TEXTAREA_LIMIT for a paragraph, or the form's `text_limits`), says it in the hint, and
-    refuses hidden text-direction controls. Passwords are left as they are."""
+    refuses hidden text-direction controls and NHS numbers, names and links included.
+    Passwords are left as they are."""
     if getattr(form, "_text_guarded", False):
         return  # a form with both bases (register's WithNewOrganisation) is guarded once
     form._text_guarded = True
@@ -320,6 +323,8 @@ def guard_text_fields(form):
             if form.says_text_limits:
                 field.help_text = _with_sentence(field.help_text, f"Up to {limit:,} characters.")
         field.validators.append(_no_bidi_controls)
+        if no_nhs_number not in field.validators:
+            field.validators.append(no_nhs_number)
 
 
 class PortalForm(forms.Form):
