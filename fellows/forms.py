@@ -106,7 +106,7 @@ class InitiativeForm(VersionedForm):
         return cleaned
 
 
-class MilestoneForm(PortalModelForm):
+class MilestoneForm(VersionedForm):
     due_on = DateField(label="Due date", help_text="For example, 30 6 2026")
     completed_on = DateField(
         label="Completed date",
