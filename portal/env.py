@@ -119,6 +119,13 @@ def settings_from_environment(environ, base_dir):
             raise ImproperlyConfigured("SECRET_KEY must be set when PORTAL_ENV=production.")
         if len(SECRET_KEY) < 50:
             raise ImproperlyConfigured("SECRET_KEY must be at least 50 characters in production.")
+        # As Django's own deploy check (security.W009): a long key of few different
+        # characters ("x" * 60) is as guessable as a short one.
+        if len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure-"):
+            raise ImproperlyConfigured(
+                "SECRET_KEY must be random in production: make one with "
+                "python -c 'import secrets; print(secrets.token_urlsafe(50))'."
+            )
         if DEBUG:
             raise ImproperlyConfigured("DEBUG must be off when PORTAL_ENV=production.")
         if not ALLOWED_HOSTS:
@@ -229,6 +236,11 @@ def settings_from_environment(environ, base_dir):
         SECURE_REDIRECT_EXEMPT = [r"^health/"]
         SECURE_HSTS_SECONDS = env_int(environ, "SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
         SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+        # Not on the browsers' preload list: that list commits every subdomain of the domain
+        # the portal is served under, for months, and is for the domain's owner to decide
+        # (docs/adr/0031). The deploy check's warning about it is answered there.
+        SECURE_HSTS_PRELOAD = False
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
     LOGGING = {
         "version": 1,

@@ -118,6 +118,9 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Safety fellows] "
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
+# A password reset link works for an hour (Django's default is three days): it is sent to an
+# inbox that may be read by others, and a person resetting a password does so at once.
+PASSWORD_RESET_TIMEOUT = 60 * 60
 ACCOUNT_FORMS = {
     "reset_password": "accounts.allauth_forms.PlainResetPasswordForm",
     "reset_password_from_key": "accounts.allauth_forms.PlainResetPasswordKeyForm",
