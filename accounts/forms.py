@@ -7,11 +7,11 @@ from django.utils import timezone
 from accounts.models import INVITATION_VALID_FOR, Invitation, User
 from accounts.roles import SCOPE_FIELDS, Role
 from accounts.scope import user_scope
-from portal.forms import DateField
+from portal.forms import DateField, PortalForm
 from regions.models import Organisation, PatientSafetyCollaborative, Region
 
 
-class InvitationForm(forms.Form):
+class InvitationForm(PortalForm):
     """Offers only the roles and regions the inviter may grant, and checks again on submit."""
 
     full_name = forms.CharField(
@@ -135,7 +135,7 @@ class InvitationForm(forms.Form):
         return cleaned
 
 
-class AcceptInvitationForm(forms.Form):
+class AcceptInvitationForm(PortalForm):
     """A password for the new account, checked by the site's password validators."""
 
     password1 = forms.CharField(

@@ -14,6 +14,15 @@ from accounts.models import SecurityEvent
 from accounts.security import security_event_record
 
 SIGNED_IN_AT = "portal_signed_in_at"
+# A marker cookie holding nothing but "1", set while someone is signed in and outliving the
+# session: a request without a session that still carries it comes from someone whose session
+# ran out while they were away, who is then told why they must sign in again. Signing out
+# removes it.
+WAS_SIGNED_IN = "portal_was_signed_in"
+IDLE_MESSAGE = (
+    "You were signed out because you had not used the portal for 30 minutes. Sign in again "
+    "to carry on."
+)
 
 # What a person without an authenticator may still reach: setting one up (which may ask them
 # to confirm their password first), signing out, and what pages and probes need.
@@ -38,12 +47,31 @@ def session_signed_in_within(request, seconds):
 
 class SessionLifetimeMiddleware:
     """End a session 12 hours after sign-in, however active it has been. Inactivity is handled
-    by the cookie and session age (SESSION_COOKIE_AGE with SESSION_SAVE_EVERY_REQUEST)."""
+    by the cookie and session age (SESSION_COOKIE_AGE with SESSION_SAVE_EVERY_REQUEST); this
+    says so to a person whose session ran out that way."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        was_signed_in = request.COOKIES.get(WAS_SIGNED_IN) == "1"
+        if was_signed_in and not request.user.is_authenticated:
+            messages.info(request, IDLE_MESSAGE)
+        response = self._checked(request)
+        if request.user.is_authenticated:
+            response.set_cookie(
+                WAS_SIGNED_IN,
+                "1",
+                max_age=settings.SESSION_MAX_AGE_SECONDS,
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+                samesite="Lax",
+            )
+        elif was_signed_in:
+            response.delete_cookie(WAS_SIGNED_IN, samesite="Lax")
+        return response
+
+    def _checked(self, request):
         # A session without a sign-in time (one from before this rule) counts as too old.
         if request.user.is_authenticated and not session_signed_in_within(
             request, settings.SESSION_MAX_AGE_SECONDS

@@ -6,6 +6,7 @@ import datetime
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -115,6 +116,14 @@ def invitation_create(*, by, request=None, **fields):
         region = psc.primary_region
     elif role == Role.NATIONAL:
         region = None
+    # The form offers only the right fields, but the service is the rule: an invitation from
+    # the shell without its scope would otherwise fail only when the person accepts it.
+    scope = {"region": region, "psc": psc, "organisation": fields.get("organisation")}
+    missing = {
+        field: f"A {role.label.lower()} needs a {field}." for field in needed if not scope[field]
+    }
+    if missing:
+        raise ValidationError(missing)
     now = timezone.now()
     with transaction.atomic():
         invitation = Invitation.objects.create(

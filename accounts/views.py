@@ -145,9 +145,11 @@ def invitation_resend(request, pk):
     )
 
 
-# Revoking takes access away, so it does not wait for a re-authentication.
+# Like every other people action, revoking asks for a recent re-authentication: on a
+# session left open, someone else could otherwise cancel the invitations a lead has sent.
 @require_http_methods(["GET", "POST"])
 @permission_required("accounts.manage_invitation", fn=invitation_in_scope, raise_exception=True)
+@reauthentication_required
 def invitation_revoke(request, pk):
     invitation = invitation_in_scope(request, pk=pk)
     if not invitation.is_open:

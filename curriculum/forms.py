@@ -14,7 +14,7 @@ from curriculum.models import (
     TrainingSession,
 )
 from learning.models import LearningItem
-from portal.forms import DateField, FilterForm, VersionedForm, region_filter
+from portal.forms import TODAY, DateField, FilterForm, PortalForm, VersionedForm, region_filter
 from regions.models import Organisation, Region
 from register.forms import OrganisationChoice, WithNewOrganisation
 from register.models import Recommendation
@@ -89,6 +89,7 @@ class CurriculumEntryForm(WithNewOrganisation, VersionedForm):
     status_on = DateField(
         label="Date of the status",
         initial=timezone.localdate,
+        latest=TODAY,
         help_text="When it reached this status. For example, 1 9 2026.",
     )
     academic_year = forms.CharField(
@@ -172,7 +173,7 @@ class CurriculumEntryForm(WithNewOrganisation, VersionedForm):
         )
 
 
-class CurriculumStatusForm(forms.Form):
+class CurriculumStatusForm(PortalForm):
     status = forms.ChoiceField(
         label="New status",
         choices=CurriculumEntry.Status.choices,
@@ -180,7 +181,10 @@ class CurriculumStatusForm(forms.Form):
         error_messages={"required": "Choose the new status"},
     )
     on = DateField(
-        label="Date of the change", initial=timezone.localdate, help_text="For example, 1 9 2026."
+        label="Date of the change",
+        initial=timezone.localdate,
+        latest=TODAY,
+        help_text="For example, 1 9 2026.",
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -218,6 +222,8 @@ class TrainingSessionForm(WithNewOrganisation, VersionedForm):
 
     held_on = DateField(
         label="Date",
+        latest=datetime.timedelta(days=365),
+        error_messages={"too_late": "The date must be no more than a year ahead, by %(latest)s"},
         help_text="The date of the session, or the first day of a course; no more than a year "
         "ahead. For example, 12 2 2026.",
     )
@@ -283,7 +289,7 @@ class TrainingSessionForm(WithNewOrganisation, VersionedForm):
 
 
 class StaffSupportForm(WithNewOrganisation, VersionedForm):
-    held_on = DateField(label="Date", help_text="For example, 12 2 2026.")
+    held_on = DateField(label="Date", latest=TODAY, help_text="For example, 12 2 2026.")
     staff_reached = forms.IntegerField(
         label="Number of staff reached",
         min_value=1,

@@ -4,7 +4,7 @@ from django.contrib.auth.hashers import make_password
 
 from accounts.models import RoleAssignment, User
 from accounts.roles import Role
-from regions.models import PatientSafetyCollaborative, Region
+from regions.models import Organisation, PatientSafetyCollaborative, Region
 
 DEMO_PASSWORD = "fellows-demo-2026"  # noqa: S105 - published in the README, for the demo only
 
@@ -27,6 +27,16 @@ def demo_accounts_seed():
         list(HOST_PSC.values()), field_name="slug"
     )
     wanted = [("admin@example.org", "National Programme Team", {"role": Role.NATIONAL})]
+    # A partner reader, so the role can be tried: someone at HSSIB who reads published learning.
+    hssib = Organisation.objects.filter(slug="hssib").first()
+    if hssib is not None:
+        wanted.append(
+            (
+                "reader@example.org",
+                "Partner Reader (HSSIB)",
+                {"role": Role.PARTNER_READER, "organisation": hssib},
+            )
+        )
     # The national team's demo account also edits reference data in the Django admin.
     staff = {"admin@example.org"}
     for slug, psc_slug in HOST_PSC.items():

@@ -4,10 +4,11 @@ from django import forms
 
 from digests.models import DigestFrequency
 from learning.models import LearningItem
+from portal.forms import PortalForm
 from regions.models import Region
 
 
-class DigestPreferenceForm(forms.Form):
+class DigestPreferenceForm(PortalForm):
     frequency = forms.ChoiceField(
         label="How often do you want a digest?",
         choices=DigestFrequency.choices,

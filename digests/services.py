@@ -39,6 +39,10 @@ Status = DigestDelivery.Status
 CLAIM_TIMEOUT = datetime.timedelta(minutes=15)
 # The sweep leaves alone what the planner has just queued.
 SWEEP_GRACE = datetime.timedelta(minutes=2)
+# A delivery that fails in an unexpected way (a bug, bad data: not the mail server) is tried
+# this many times in all and then marked failed with the reason, shown on the runs page,
+# instead of being released and tried again by every sweep for ever.
+MOST_UNEXPECTED_FAILURES = 3
 BATCH_SIZE = 500
 
 
@@ -174,9 +178,29 @@ def _finish(delivery_id, status, **fields):
 def digest_delivery_send(*, delivery_id, last_attempt=True):
     """Claim, check, render and send one delivery. Returns its final status, or None when
     another worker holds it or it is already done. An SMTP or connection error releases the
-    claim and is raised for the task to retry, unless this was the last attempt."""
+    claim and is raised for the task to retry, unless this was the last attempt. Any other
+    error releases the claim with its reason, for the sweep to try again, and after
+    MOST_UNEXPECTED_FAILURES attempts marks the delivery failed."""
     if not digest_delivery_claim(delivery_id):
         return None
+    try:
+        return _send_claimed(delivery_id, last_attempt=last_attempt)
+    except (OSError, smtplib.SMTPException):
+        raise
+    except Exception as error:
+        detail = f"{type(error).__name__}: {error}"[:300]
+        attempts = DigestDelivery.objects.get(pk=delivery_id).attempts + 1
+        logger.exception(
+            "Digest delivery %s failed unexpectedly (attempt %s)", delivery_id, attempts
+        )
+        if attempts >= MOST_UNEXPECTED_FAILURES:
+            _finish(delivery_id, Status.FAILED, detail=detail, attempts=attempts)
+            return Status.FAILED
+        _finish(delivery_id, Status.PENDING, claimed_at=None, detail=detail, attempts=attempts)
+        return Status.PENDING
+
+
+def _send_claimed(delivery_id, *, last_attempt):
     delivery = (
         DigestDelivery.objects.select_related("user__digest_preference")
         .prefetch_related("user__digest_preference__regions")

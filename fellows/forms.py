@@ -8,9 +8,11 @@ from accounts.models import User
 from accounts.scope import user_scope
 from fellows.models import Initiative, Milestone, ProgressUpdate
 from portal.forms import (
+    TODAY,
     DateField,
     FilterForm,
     GroupedCheckboxSelectMultiple,
+    PortalModelForm,
     VersionedForm,
     region_filter,
 )
@@ -111,10 +113,13 @@ class InitiativeForm(VersionedForm):
         return cleaned
 
 
-class MilestoneForm(forms.ModelForm):
+class MilestoneForm(VersionedForm):
     due_on = DateField(label="Due date", help_text="For example, 30 6 2026")
     completed_on = DateField(
-        label="Completed date", required=False, help_text="Leave blank until it is done"
+        label="Completed date",
+        required=False,
+        latest=TODAY,
+        help_text="Leave blank until it is done",
     )
 
     class Meta:
@@ -127,9 +132,12 @@ class MilestoneForm(forms.ModelForm):
         _with_helper(self, "Save milestone")
 
 
-class ProgressUpdateForm(forms.ModelForm):
+class ProgressUpdateForm(PortalModelForm):
     written_on = DateField(
-        label="Date of the update", initial=timezone.localdate, help_text="For example, 15 5 2026"
+        label="Date of the update",
+        initial=timezone.localdate,
+        latest=TODAY,
+        help_text="For example, 15 5 2026",
     )
 
     class Meta:

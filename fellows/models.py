@@ -123,13 +123,13 @@ class Initiative(Versioned):
             raise ValidationError({"ends_on": "The end date must be on or after the start date."})
 
 
-class Milestone(models.Model):
+class Milestone(Versioned):
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="milestones")
     title = models.CharField(max_length=250, validators=[no_nhs_number])
     due_on = models.DateField("due date")
     completed_on = models.DateField("completed date", null=True, blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
     objects = HistoryQuerySet.as_manager()
 
     class Meta:

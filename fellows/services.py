@@ -1,9 +1,10 @@
 """Writes to initiatives. Each is one transaction, so an initiative is never left without its
 fellows or with half of an edit; each save and its links make one history entry."""
 
+from django.db.models import F
 from django.utils import timezone
 
-from fellows.models import Initiative
+from fellows.models import Initiative, Milestone
 from portal.records import record_create, record_update
 
 
@@ -19,9 +20,17 @@ def initiative_update(*, initiative, expected_version, **fields):
     return record_update(initiative, expected_version=expected_version, **fields)
 
 
+def milestone_update(*, milestone, expected_version, **fields):
+    """Save an edit made from `expected_version`; EditConflict if someone saved since."""
+    return record_update(milestone, expected_version=expected_version, **fields)
+
+
 def milestone_complete(*, milestone, on=None):
-    """Mark the milestone done (today unless `on` is given); a done one keeps its date."""
-    if milestone.completed_on is None:
-        milestone.completed_on = on or timezone.localdate()
-        milestone.save(update_fields=["completed_on"])
+    """Mark the milestone done (today unless `on` is given); a done one keeps its date. It is a
+    change like an edit: a form opened before it no longer saves over it."""
+    on = on or timezone.localdate()
+    Milestone.objects.filter(pk=milestone.pk, completed_on__isnull=True).update(
+        completed_on=on, version=F("version") + 1
+    )
+    milestone.refresh_from_db(fields=["completed_on", "version"])
     return milestone

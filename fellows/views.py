@@ -148,9 +148,17 @@ def milestone_edit(request, initiative_pk, pk):
     initiative, milestone = _milestone(request, initiative_pk, pk)
     form = MilestoneForm(request.POST or None, instance=milestone)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, f"Milestone saved: {milestone}.")
-        return redirect("fellows:detail", pk=initiative_pk)
+        try:
+            services.milestone_update(
+                milestone=milestone,
+                expected_version=form.expected_version,
+                **form.fields_to_save(),
+            )
+        except EditConflict as conflict:
+            form.conflict(conflict.current)
+        else:
+            messages.success(request, f"Milestone saved: {milestone}.")
+            return redirect("fellows:detail", pk=initiative_pk)
     return render(
         request,
         "fellows/child_form.html",

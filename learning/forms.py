@@ -5,7 +5,7 @@ from django import forms
 from accounts.scope import user_scope
 from fellows.models import Initiative
 from learning.models import Investigation, LearningItem
-from portal.forms import DateField, FilterForm, VersionedForm, region_filter
+from portal.forms import TODAY, DateField, FilterForm, PortalForm, VersionedForm, region_filter
 from portal.nhs_number import no_nhs_number
 from regions.models import Organisation
 from taxonomy.forms import syllabus_field
@@ -16,6 +16,7 @@ class InvestigationForm(VersionedForm):
     published_on = DateField(
         label="Publication date",
         required=False,
+        latest=TODAY,
         help_text="For example, 27 3 2025.",
     )
     sjr_overall_score = forms.TypedChoiceField(
@@ -86,6 +87,8 @@ class InvestigationForm(VersionedForm):
 
 class LearningItemForm(VersionedForm):
     syllabus = syllabus_field()
+    # The summary shows in lists and digests; the body is the learning itself.
+    text_limits = {"summary": 1_000, "body": 20_000}
 
     class Meta:
         model = LearningItem
@@ -141,7 +144,7 @@ class LearningItemForm(VersionedForm):
         self.helper.add_input(Submit("save", "Save as draft"))
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(PortalForm):
     feedback = forms.CharField(
         label="Feedback for the authors",
         widget=forms.Textarea(attrs={"rows": 6}),

@@ -41,6 +41,11 @@ rules.add_perm("learning.submit_learningitem", is_author & is_editable)
 rules.add_perm("learning.review_learningitem", reviews_region_of & is_submitted & ~is_author)
 rules.add_perm("learning.withdraw_learningitem", (is_author | reviews_region_of) & can_be_withdrawn)
 # The queue is not about one item: any regional lead has one (for the regions they lead).
+# Who may take each step at all, whatever the item's status (learning/steps.py).
+rules.add_perm("learning.author_of_learningitem", is_author)
+rules.add_perm("learning.reviewer_of_learningitem", reviews_region_of & ~is_author)
+rules.add_perm("learning.withdrawer_of_learningitem", is_author | reviews_region_of)
+
 rules.add_perm("learning.view_review_queue", is_regional_lead | is_national_team)
 
 # Investigations are working records: everyone but a reader of published learning sees them.

@@ -15,6 +15,9 @@ class ReviewStep:
     from_statuses: frozenset
     to_status: str
     permission: str
+    # Who may take the step at all, whatever the item's status: anyone else is refused (403)
+    # before being told where the item stands.
+    who: str
     past_tense: str  # "This item is a draft, so it cannot be <published>."
     heading: str
     button: str
@@ -40,6 +43,7 @@ STEPS = {
             from_statuses=frozenset({Status.DRAFT, Status.RETURNED}),
             to_status=Status.SUBMITTED,
             permission="learning.submit_learningitem",
+            who="learning.author_of_learningitem",
             past_tense="submitted",
             heading="Submit this learning for review?",
             button="Submit for review",
@@ -50,6 +54,7 @@ STEPS = {
             from_statuses=frozenset({Status.SUBMITTED}),
             to_status=Status.PUBLISHED,
             permission="learning.review_learningitem",
+            who="learning.reviewer_of_learningitem",
             past_tense="published",
             heading="Publish this learning?",
             button="Publish",
@@ -61,6 +66,7 @@ STEPS = {
             from_statuses=frozenset({Status.SUBMITTED}),
             to_status=Status.RETURNED,
             permission="learning.review_learningitem",
+            who="learning.reviewer_of_learningitem",
             past_tense="returned",
             heading="Return this learning with feedback?",
             button="Return with feedback",
@@ -74,6 +80,7 @@ STEPS = {
             ),
             to_status=Status.WITHDRAWN,
             permission="learning.withdraw_learningitem",
+            who="learning.withdrawer_of_learningitem",
             past_tense="withdrawn",
             heading="Withdraw this learning?",
             button="Withdraw",

@@ -185,6 +185,10 @@ def _step_view(name):
     @require_http_methods(["GET", "POST"])
     def view(request, pk):
         item = item_in_scope(request, pk=pk)
+        # Who first: someone who may never take the step is refused whatever the item's
+        # status, and is not told where it stands in its review.
+        if not request.user.has_perm(step.who, item):
+            raise PermissionDenied
         if item.status not in step.from_statuses:
             messages.error(request, step.refusal(item))
             return redirect("learning:item-detail", pk=pk)

@@ -7,5 +7,7 @@ class PortalConfig(AppConfig):
 
     def ready(self):
         from portal import structured_logs
+        from portal.forms import refuse_ids_out_of_range
 
         structured_logs.connect()
+        refuse_ids_out_of_range()

@@ -138,6 +138,13 @@ def settings_from_environment(environ, base_dir):
             raise ImproperlyConfigured("SECRET_KEY must be set when PORTAL_ENV=production.")
         if len(SECRET_KEY) < 50:
             raise ImproperlyConfigured("SECRET_KEY must be at least 50 characters in production.")
+        # As Django's own deploy check (security.W009): a long key of few different
+        # characters ("x" * 60) is as guessable as a short one.
+        if len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure-"):
+            raise ImproperlyConfigured(
+                "SECRET_KEY must be random in production: make one with "
+                "python -c 'import secrets; print(secrets.token_urlsafe(50))'."
+            )
         if DEBUG:
             raise ImproperlyConfigured("DEBUG must be off when PORTAL_ENV=production.")
         if not ALLOWED_HOSTS:
@@ -189,16 +196,31 @@ def settings_from_environment(environ, base_dir):
 
     # Redis is optional: without it tasks run in-process and the cache is per process.
     REDIS_URL = redis_url(environ, "REDIS_URL")
+    # With Redis, the cache falls back on the database's cache table while Redis is down, so
+    # sign-in and its rate limits keep working (docs/adr/0018); `createcachetable` makes it.
+    FALLBACK_CACHE = {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "portal_cache_fallback",
+        "KEY_PREFIX": "portal",
+    }
     if REDIS_URL:
         CACHES = {
             "default": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "BACKEND": "portal.cache.RedisCacheWithFallback",
                 "LOCATION": REDIS_URL,
                 "KEY_PREFIX": "portal",
-            }
+                "FALLBACK": "fallback",
+                "RETRY_AFTER": 10,
+                # A Redis that does not answer must cost a request a second, not a minute.
+                "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            },
+            "fallback": FALLBACK_CACHE,
         }
     else:
-        CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+        CACHES = {
+            "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+            "fallback": FALLBACK_CACHE,
+        }
 
     CELERY_BROKER_URL = REDIS_URL or "memory://"
     CELERY_RESULT_BACKEND = REDIS_URL or None
@@ -233,9 +255,11 @@ def settings_from_environment(environ, base_dir):
         SECURE_REDIRECT_EXEMPT = [r"^health/"]
         SECURE_HSTS_SECONDS = env_int(environ, "SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
         SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-        # Says the site may go on the browsers' preload list; only submitting it there puts it
-        # on (docs/adr/0020). `check --deploy` warns without it.
-        SECURE_HSTS_PRELOAD = env_bool(environ, "SECURE_HSTS_PRELOAD", default=True)
+        # Not on the browsers' preload list: that list commits every subdomain of the domain
+        # the portal is served under, for months, and is for the domain's owner to decide
+        # (docs/adr/0019). The deploy check's warning about it is answered there.
+        SECURE_HSTS_PRELOAD = False
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
     # JSON lines in production (for the log service), readable text on a developer's machine.
     LOG_FORMAT = env_str(environ, "LOG_FORMAT", "json" if PRODUCTION else "text").lower()

@@ -8,8 +8,14 @@ import re
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.core import validators
+from django.db import connection, models
+from django.forms.utils import pretty_name
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import lazy
+
+from portal.nhs_number import no_nhs_number
 
 # (name, label, width): the order, labels and box widths of the design system's date input.
 DATE_PARTS = (("day", "Day", 2), ("month", "Month", 2), ("year", "Year", 4))
@@ -35,6 +41,9 @@ def check_date_parts(day, month, year):
         return None, "invalid", ("year",)
     if len(year) != 4:
         return None, "year_digits", ("year",)
+    if int(year) < datetime.MINYEAR:
+        # Year 0000 has four digits but no calendar: there is no such date.
+        return None, "invalid", ("year",)
 
     wrong = []
     month_ok = bool(_ONE_OR_TWO_DIGITS.fullmatch(month)) and 1 <= int(month) <= 12
@@ -102,10 +111,45 @@ class DateInputWidget(forms.MultiWidget):
         return [day, month, year]
 
 
+# The bounds a date field may be given: a date, TODAY, a timedelta from today, or
+# YearsAhead(n), the end of the year n years from now. Worked out when the form is checked
+# and the hint drawn, so a process that runs for months keeps up.
+TODAY = "today"
+EARLIEST = datetime.date(2000, 1, 1)
+
+
+class YearsAhead(int):
+    pass
+
+
+TEN_YEARS_AHEAD = YearsAhead(10)
+
+
+def _bound_date(bound):
+    if bound == TODAY:
+        return timezone.localdate()
+    if isinstance(bound, YearsAhead):
+        return datetime.date(timezone.localdate().year + bound, 12, 31)
+    if isinstance(bound, datetime.timedelta):
+        return timezone.localdate() + bound
+    return bound
+
+
+def _typed(date):
+    """A date as a person types it into the boxes: 31 12 2036."""
+    return f"{date.day} {date.month} {date.year}"
+
+
+def _spoken(date):
+    return date_format(date, "j F Y")
+
+
 class DateField(forms.DateField):
     """A date typed into the design system's date input, refused with its standard messages.
 
-    Override a message per field with `error_messages`, for example
+    A date must lie between `earliest` and `latest` (1 January 2000 to the end of the year ten
+    years from now unless the field says otherwise; TODAY for "no later than today"), and the
+    hint says so. Override a message per field with `error_messages`, for example
     `{"required": "Enter the date the initiative started"}`.
     """
 
@@ -115,7 +159,47 @@ class DateField(forms.DateField):
         "incomplete": "Date must include a %(missing)s",
         "year_digits": "Year must include 4 numbers",
         "invalid": "Enter a real date",
+        "too_early": "The %(label)s must be on or after %(earliest)s",
+        "too_late": "The %(label)s must be on or before %(latest)s",
+        "in_the_future": "The %(label)s must be today or in the past",
     }
+
+    def __init__(self, *, earliest=EARLIEST, latest=TEN_YEARS_AHEAD, help_text="", **kwargs):
+        self.earliest, self.latest = earliest, latest
+        super().__init__(help_text=lazy(self._hint, str)(help_text), **kwargs)
+
+    def _hint(self, help_text):
+        earliest, latest = (
+            "today" if bound == TODAY else _typed(_bound_date(bound))
+            for bound in (self.earliest, self.latest)
+        )
+        between = f"From {earliest} to {latest}."
+        help_text = str(help_text).strip()
+        if help_text and not help_text.endswith("."):
+            help_text += "."
+        return f"{help_text} {between}" if help_text else between
+
+    def validate(self, value):
+        super().validate(value)
+        if value in self.empty_values:
+            return
+        earliest, latest = _bound_date(self.earliest), _bound_date(self.latest)
+        label = str(self.label or "date")
+        if not label[1:2].isupper():
+            label = label[:1].lower() + label[1:]
+        params = {
+            "label": label,
+            "earliest": _spoken(earliest),
+            "latest": _spoken(latest),
+            "parts": ("year",),
+        }
+        if value < earliest:
+            raise forms.ValidationError(
+                self.error_messages["too_early"], code="too_early", params=params
+            )
+        if value > latest:
+            code = "in_the_future" if self.latest == TODAY else "too_late"
+            raise forms.ValidationError(self.error_messages[code], code=code, params=params)
 
     def to_python(self, value):
         if isinstance(value, list | tuple):
@@ -136,7 +220,134 @@ class DateField(forms.DateField):
         return super().to_python(value)
 
 
-class VersionedForm(forms.ModelForm):
+def _out_of_range(model_field, value):
+    """Whether `value` is a whole number the model field's column cannot hold."""
+    if not isinstance(model_field, models.IntegerField):
+        return False
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        return False  # not a number at all: Django's own check refuses it
+    low, high = connection.ops.integer_field_range(model_field.get_internal_type())
+    return (low is not None and number < low) or (high is not None and number > high)
+
+
+def _check_values_within_range(check_values):
+    def checked(field, value):
+        model = field.queryset.model
+        key = model._meta.get_field(field.to_field_name) if field.to_field_name else model._meta.pk
+        try:
+            values = list(value)
+        except TypeError:
+            values = []
+        for one in values:
+            if isinstance(one, str | int) and _out_of_range(key, one):
+                raise forms.ValidationError(
+                    field.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": one},
+                )
+        return check_values(field, value)
+
+    checked.within_range = True
+    return checked
+
+
+def refuse_ids_out_of_range():
+    """A multi-select sent an id bigger than the database holds (`themes=99999999999999999999`)
+    is refused as any id that is not a choice, instead of an OverflowError on SQLite. Done once
+    for every multi-select (generated by model forms, declared, allauth's and the admin's)
+    rather than field by field; PortalConfig.ready calls it."""
+    field_class = forms.ModelMultipleChoiceField
+    if not getattr(field_class._check_values, "within_range", False):
+        field_class._check_values = _check_values_within_range(field_class._check_values)
+
+
+# Text-direction controls that make text display differently from the order it was typed in
+# (embeddings, overrides and isolates: U+202A to U+202E, U+2066 to U+2069), the trick of
+# "Trojan Source". Right-to-left text itself needs none of them.
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# The most a box for a paragraph or more takes, unless the form says otherwise (`text_limits`).
+TEXTAREA_LIMIT = 5_000
+
+
+def _no_bidi_controls(value):
+    found = BIDI_CONTROLS.search(value or "")
+    if found:
+        raise forms.ValidationError(
+            "Remove the hidden text-direction character (U+%(code)04X): it makes text show "
+            "in a different order from the one it was typed in",
+            code="bidi_control",
+            params={"code": ord(found.group(0))},
+        )
+
+
+def _limit(field, name, limit):
+    label = str(field.label or pretty_name(name))
+    field.max_length = limit
+    field.validators = [
+        validator
+        for validator in field.validators
+        if not isinstance(validator, validators.MaxLengthValidator)
+    ]
+    message = f"{label} must be {limit:,} characters or fewer"
+    field.validators.append(validators.MaxLengthValidator(limit, message=message))
+
+
+def _with_sentence(help_text, sentence):
+    help_text = str(help_text or "").strip()
+    if help_text and not help_text.endswith("."):
+        help_text += "."
+    return f"{help_text} {sentence}" if help_text else sentence
+
+
+def guard_text_fields(form):
+    """Every text box of a portal form takes a size that fits it (the model's column, or
+    TEXTAREA_LIMIT for a paragraph, or the form's `text_limits`), says it in the hint, and
+    refuses hidden text-direction controls and NHS numbers, names and links included.
+    Passwords are left as they are."""
+    if getattr(form, "_text_guarded", False):
+        return  # a form with both bases (register's WithNewOrganisation) is guarded once
+    form._text_guarded = True
+    limits = getattr(form, "text_limits", {})
+    for name, field in form.fields.items():
+        if not isinstance(field, forms.CharField) or isinstance(
+            field.widget, forms.PasswordInput | forms.HiddenInput
+        ):
+            continue
+        limit = limits.get(name) or field.max_length
+        if limit is None and isinstance(field.widget, forms.Textarea):
+            limit = TEXTAREA_LIMIT
+        if limit is not None:
+            _limit(field, name, limit)
+            if form.says_text_limits:
+                field.help_text = _with_sentence(field.help_text, f"Up to {limit:,} characters.")
+        field.validators.append(_no_bidi_controls)
+        if no_nhs_number not in field.validators:
+            field.validators.append(no_nhs_number)
+
+
+class PortalForm(forms.Form):
+    """The base of the portal's forms: see guard_text_fields."""
+
+    says_text_limits = True
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        guard_text_fields(self)
+
+
+class PortalModelForm(forms.ModelForm):
+    """The base of the portal's model forms: see guard_text_fields."""
+
+    says_text_limits = True
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        guard_text_fields(self)
+
+
+class VersionedForm(PortalModelForm):
     """A form for a record that refuses the second of two overlapping edits: it sends back
     the version of the record it was shown (see portal/concurrency.py), and when the save is
     refused it says who changed the record and when, keeping everything typed."""
@@ -194,13 +405,15 @@ def region_filter():
     )
 
 
-class FilterForm(forms.Form):
+class FilterForm(PortalForm):
     """A GET form above a list that narrows it (drawn by templates/includes/filters.html).
     Subclasses declare their fields; a `region` field offers the regions the view passes
     (the person's own for working records, every region for published learning). Every
     field narrows: none is marked "(optional)"."""
 
     marks_optional = False
+    # A filter's box is short and the limit rarely matters: the hint would only be noise.
+    says_text_limits = False
     button = "Apply filters"
     button_class = "nhsuk-button--secondary"
 

@@ -129,6 +129,9 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Safety fellows] "
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
+# A password reset link works for an hour (Django's default is three days): it is sent to an
+# inbox that may be read by others, and a person resetting a password does so at once.
+PASSWORD_RESET_TIMEOUT = 60 * 60
 ACCOUNT_FORMS = {
     "login": "accounts.allauth_forms.PlainLoginForm",
     "reset_password": "accounts.allauth_forms.PlainResetPasswordForm",
@@ -226,7 +229,7 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
-# Content Security Policy (django-csp, docs/adr/0020): only our own scripts, styles and
+# Content Security Policy (django-csp, docs/adr/0016): only our own scripts, styles and
 # images, nothing inline, never framed, forms posting only to us. The design system's
 # stylesheet loads its Frutiger fonts from the NHS's asset host.
 CONTENT_SECURITY_POLICY = {
@@ -253,7 +256,7 @@ PERMISSIONS_POLICY = (
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 CSRF_FAILURE_VIEW = "portal.views.csrf_failure"
 
-# Structured logs (portal/structured_logs.py, docs/adr/0021): request and task lines from
+# Structured logs (portal/structured_logs.py, docs/adr/0017): request and task lines from
 # django-structlog, the request id carried into the tasks a request queues.
 configure_structlog()
 DJANGO_STRUCTLOG_CELERY_ENABLED = True

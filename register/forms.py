@@ -7,7 +7,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.scope import user_scope
 from learning.models import LearningItem
-from portal.forms import DateField, FilterForm, VersionedForm, region_filter
+from portal.forms import TODAY, DateField, FilterForm, PortalForm, VersionedForm, region_filter
 from portal.nhs_number import no_nhs_number
 from regions.models import Organisation, Region
 from register.models import (
@@ -113,6 +113,7 @@ class RecommendationForm(WithNewOrganisation, VersionedForm):
     syllabus = syllabus_field()
     issued_on = DateField(
         label="Date made",
+        latest=TODAY,
         help_text="The date of the report or finding. For example, 27 3 2025.",
     )
     due_on = DateField(
@@ -215,7 +216,7 @@ class RecommendationForm(WithNewOrganisation, VersionedForm):
         return fields
 
 
-class GapForm(WithNewOrganisation, forms.Form):
+class GapForm(WithNewOrganisation, PortalForm):
     """A gap a fellow found and their recommendation that answers it, in one form."""
 
     gap_title = forms.CharField(
@@ -291,7 +292,7 @@ class GapForm(WithNewOrganisation, forms.Form):
         return due_on
 
 
-class ResponseForm(forms.Form):
+class ResponseForm(PortalForm):
     status = forms.ChoiceField(
         label="Where does it stand now?",
         choices=ResponseStatus.choices,
@@ -301,6 +302,7 @@ class ResponseForm(forms.Form):
     responded_on = DateField(
         label="Date of the response",
         initial=timezone.localdate,
+        latest=TODAY,
         help_text="The date on the response, or of the change. For example, 15 5 2026.",
     )
     text = forms.CharField(
@@ -349,7 +351,7 @@ class ResponseForm(forms.Form):
         return cleaned
 
 
-class AnswerSearchForm(forms.Form):
+class AnswerSearchForm(PortalForm):
     marks_optional = False
 
     q = forms.CharField(label="Find learning or an initiative by its title", max_length=200)
@@ -394,6 +396,7 @@ class AdoptionForm(WithNewOrganisation, VersionedForm):
     stage_on = DateField(
         label="Date of the stage",
         initial=timezone.localdate,
+        latest=TODAY,
         help_text="When it reached this stage. For example, 1 9 2026.",
     )
 
@@ -442,7 +445,7 @@ class AdoptionForm(WithNewOrganisation, VersionedForm):
         return fields
 
 
-class StageForm(forms.Form):
+class StageForm(PortalForm):
     stage = forms.ChoiceField(
         label="New stage",
         choices=AdoptionStage.choices,
@@ -452,6 +455,7 @@ class StageForm(forms.Form):
     on = DateField(
         label="Date of the change",
         initial=timezone.localdate,
+        latest=TODAY,
         help_text="For example, 1 9 2026.",
     )
     note = forms.CharField(

@@ -3,6 +3,7 @@ from crispy_forms.layout import Submit
 from django import forms
 
 from accounts.scope import user_scope
+from portal.forms import PortalForm
 from portal.quarters import Quarter
 from regions.models import PatientSafetyCollaborative, Region
 from reports.models import Report
@@ -30,7 +31,7 @@ def scopes_for(user):
     return choices
 
 
-class ReportRequestForm(forms.Form):
+class ReportRequestForm(PortalForm):
     scope = forms.ChoiceField(
         label="What the report covers",
         widget=forms.RadioSelect,

@@ -334,10 +334,17 @@ def _plain_matches(queryset, kind, alternatives):
 
 
 def _highlight(text, words):
-    html = escape(text or "")
+    """`text` escaped, with the words marked. The words are found in the text as written and
+    each piece escaped after, so a search for "amp" or "lt" never marks inside an entity."""
+    text = text or ""
     if not words:
-        return mark_safe(html)  # noqa: S308 - escaped above
+        return mark_safe(escape(text))  # noqa: S308 - escaped
     pattern = re.compile(
-        "|".join(re.escape(escape(word)) for word in sorted(words, key=len, reverse=True)), re.I
+        "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True)), re.I
     )
-    return mark_safe(pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", html))  # noqa: S308
+    pieces, last = [], 0
+    for match in pattern.finditer(text):
+        pieces += [escape(text[last : match.start()]), f"<mark>{escape(match.group(0))}</mark>"]
+        last = match.end()
+    pieces.append(escape(text[last:]))
+    return mark_safe("".join(pieces))  # noqa: S308 - every piece escaped

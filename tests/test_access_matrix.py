@@ -110,8 +110,8 @@ EXPECTED = {
     "learning:item-edit": Expect(302, 200, 403, 404, 403, 404),
     "learning:item-submit": Expect(302, 200, 403, 404, 403, 404),
     # A draft cannot be published or returned: those in scope are sent back with a message.
-    "learning:item-publish": Expect(302, 302, 302, 404, 302, 404),
-    "learning:item-return": Expect(302, 302, 302, 404, 302, 404),
+    "learning:item-publish": Expect(302, 403, 302, 404, 302, 404),
+    "learning:item-return": Expect(302, 403, 302, 404, 302, 404),
     "learning:item-withdraw": Expect(302, 200, 200, 404, 200, 404),
     "learning:review-queue": MANAGERS,
     "search:results": signed_in(200),

@@ -30,8 +30,8 @@ def test_seed_demo_refuses_to_run_in_production(db, settings):
     assert not User.objects.exists()
 
 
-def test_seed_demo_creates_the_national_team_and_three_accounts_per_region(seeded):
-    expected = {"admin@example.org"} | {
+def test_seed_demo_creates_the_national_team_a_reader_and_three_accounts_per_region(seeded):
+    expected = {"admin@example.org", "reader@example.org"} | {
         f"{kind}.{slug}@example.org" for slug in REGIONS for kind in ("fellow", "lead", "chair")
     }
     assert set(User.objects.values_list("email", flat=True)) == expected
@@ -66,8 +66,8 @@ def test_seeding_again_creates_nothing_and_keeps_a_changed_password(seeded):
     user.set_password("a new passphrase of my own")
     user.save()
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    assert User.objects.count() == 13
-    assert RoleAssignment.objects.count() == 13
+    assert User.objects.count() == 14
+    assert RoleAssignment.objects.count() == 14
     user.refresh_from_db()
     assert user.check_password("a new passphrase of my own")
 
@@ -170,3 +170,10 @@ def test_sample_initiatives_and_learning_differ_between_regions_in_topic(seeded)
 def test_the_demo_password_is_hashed_once_for_every_account(seeded):
     # The hasher is slow on purpose: hashing once, not thirteen times, shortens `make run`.
     assert User.objects.values_list("password", flat=True).distinct().count() == 1
+
+
+def test_the_demo_partner_reader_reads_published_learning_at_hssib(seeded):
+    assignment = RoleAssignment.objects.get(user__email="reader@example.org")
+
+    assert (assignment.role, assignment.organisation.slug) == (Role.PARTNER_READER, "hssib")
+    assert assignment.region is None and assignment.psc is None

@@ -84,13 +84,15 @@ def test_check_deploy_is_clean_in_production_settings():
     assert "no issues" in result.stdout
 
 
-def test_check_deploy_warns_with_a_weak_secret_key():
+def test_check_deploy_does_not_start_with_a_weak_secret_key():
+    # What Django's deploy check would warn of (security.W009) stops the start-up itself.
     result = run_python(
-        GOOD_PRODUCTION, args=["manage.py", "check", "--deploy", "--fail-level", "WARNING"]
+        {**GOOD_PRODUCTION, "SECRET_KEY": "ab" * 30},
+        args=["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
     )
 
     assert result.returncode != 0
-    assert "security.W009" in result.stderr
+    assert "SECRET_KEY must be random in production" in result.stderr
 
 
 def test_the_404_page_says_what_to_do_next(national_client):

@@ -298,7 +298,11 @@ def post_free_text(client, initiative, url_name, field, text):
         data = {"title": "Audit", **date_parts("due_on", datetime.date(2026, 6, 1))}
     elif url_name == "fellows:milestone-edit":
         url = reverse(url_name, args=[initiative.pk, milestone.pk])
-        data = {"title": "Audit", **date_parts("due_on", datetime.date(2026, 6, 1))}
+        data = {
+            "title": "Audit",
+            **date_parts("due_on", datetime.date(2026, 6, 1)),
+            "version": milestone.version,
+        }
     else:
         url = reverse(url_name, args=[initiative.pk])
         data = {
@@ -429,7 +433,11 @@ def test_a_milestone_is_added_changed_and_marked_complete(client, fellow, initia
     milestone = initiative.milestones.get()
     client.post(
         reverse("fellows:milestone-edit", args=[initiative.pk, milestone.pk]),
-        {"title": "Baseline audit of 3 wards", **date_parts("due_on", datetime.date(2026, 7, 31))},
+        {
+            "title": "Baseline audit of 3 wards",
+            **date_parts("due_on", datetime.date(2026, 7, 31)),
+            "version": milestone.version,
+        },
     )
     complete = reverse("fellows:milestone-complete", args=[initiative.pk, milestone.pk])
     assert client.get(complete).status_code == 405
@@ -452,7 +460,11 @@ def test_milestones_and_progress_updates_are_on_the_initiatives_history(client, 
     milestone = initiative.milestones.get()
     client.post(
         reverse("fellows:milestone-edit", args=[initiative.pk, milestone.pk]),
-        {"title": "Baseline audit", **date_parts("due_on", datetime.date(2026, 7, 31))},
+        {
+            "title": "Baseline audit",
+            "version": milestone.version,
+            **date_parts("due_on", datetime.date(2026, 7, 31)),
+        },
     )
     client.post(
         reverse("fellows:progress-add", args=[initiative.pk]),

@@ -29,7 +29,7 @@ def test_a_valid_nhs_number_however_written_is_refused(text):
         "0123456788 is a phone number",
         "94347659190 is eleven digits",
         "19434765919",  # part of a longer number
-        "943 4765 919",  # not grouped 3-3-4
+        "9434 765 918",  # regrouped, and failing the check digit
         "",
     ],
 )

@@ -1,6 +1,7 @@
 """A quarterly report made by a real Celery worker through Redis: it is claimed, its progress
 moves, it is finished and the person is emailed, once."""
 
+import datetime
 import email
 
 import pytest
@@ -44,3 +45,29 @@ def test_the_worker_makes_the_report_and_emails_the_person_once(worker):  # noqa
     messages = ready_emails(worker)
     assert [m["To"] for m in messages] == [chair.email]
     assert made.get_absolute_url() in messages[0].get_payload()
+
+
+def test_a_worker_killed_while_making_a_report_leaves_it_for_the_sweep_to_fail(worker):  # noqa: F811
+    chair = person_with(Role.PSC_CHAIR, "north", full_name="North Chair")
+    # A PDF takes seconds to lay out: long enough to kill the worker half way.
+    made, _new = services.report_request(
+        by=chair, quarter=Quarter(2025, 3), format=Report.Format.PDF, psc=host_psc("north")
+    )
+
+    def running():
+        made.refresh_from_db()
+        return made.status == Report.Status.RUNNING
+
+    wait_for(running, 60, "the worker to start the report", worker)
+    worker.kill()
+    made.refresh_from_db()
+    assert made.status == Report.Status.RUNNING  # nobody is left to finish it
+
+    failed, _deleted = services.reports_sweep(
+        now=made.started_at + services.STUCK_AFTER + datetime.timedelta(seconds=1)
+    )
+    made.refresh_from_db()
+    assert failed == 1
+    assert made.status == Report.Status.FAILED
+    assert "stopped before it was finished" in made.message
+    assert not ready_emails(worker)

@@ -15,7 +15,7 @@ from tests.processes import SETUP, run_python
 
 GOOD_PRODUCTION = {
     "PORTAL_ENV": "production",
-    "SECRET_KEY": "s" * 60,
+    "SECRET_KEY": "test-only-Zq7vK2pX9mR4tW8yB3nL6cF1hJ5dG0sA-not-a-real-key",
     "DEBUG": "false",
     "ALLOWED_HOSTS": "portal.example.org",
     "EMAIL_HOST": "smtp.example.org",
@@ -58,6 +58,9 @@ def test_production_starts_with_its_required_variables():
     [
         ("SECRET_KEY", ""),
         ("SECRET_KEY", "too-short"),
+        ("SECRET_KEY", "x" * 60),
+        ("SECRET_KEY", "abcd" * 15),
+        ("SECRET_KEY", "django-insecure-" + "Zq7vK2pX9mR4tW8yB3nL6cF1hJ5dG0sA-q7vK2pX9m"),
         ("DEBUG", "true"),
         ("ALLOWED_HOSTS", ""),
         ("EMAIL_HOST", ""),
@@ -154,3 +157,15 @@ def test_production_refuses_to_run_without_two_factor_authentication():
 def test_two_factor_authentication_is_required_unless_switched_off():
     assert settings_at_start({})["MFA_REQUIRED"] is True
     assert settings_at_start({"MFA_REQUIRED": "false"})["MFA_REQUIRED"] is False
+
+
+def test_production_answers_the_hsts_preload_question_and_silences_only_that_warning():
+    started = settings_at_start(GOOD_PRODUCTION)
+
+    assert started["SECURE_HSTS_PRELOAD"] is False
+    assert started["SILENCED_SYSTEM_CHECKS"] == ["security.W021"]
+    assert started["SECURE_HSTS_SECONDS"] >= 60 * 60 * 24 * 365
+
+
+def test_a_password_reset_link_works_for_an_hour(settings):
+    assert settings.PASSWORD_RESET_TIMEOUT == 60 * 60

@@ -48,7 +48,11 @@ class EveryFieldForm(forms.Form):
     no_patient_data = forms.BooleanField(
         label="This learning contains no patient-identifiable information"
     )
-    started = DateField(label="When did the initiative start?", help_text="For example, 15 3 2024")
+    started = DateField(
+        label="When did the initiative start?",
+        help_text="For example, 15 3 2024",
+        latest=datetime.date(2030, 12, 31),
+    )
     evidence = forms.FileField(label="Evidence", required=False)
     next_page = forms.CharField(widget=forms.HiddenInput, required=False)
 
@@ -484,7 +488,9 @@ def test_a_date_input_renders_day_month_and_year_boxes_in_a_fieldset(draw, clean
     assert text(find(fieldset, "legend", "nhsuk-fieldset__legend")) == (
         "When did the initiative start?"
     )
-    assert text(by_id(fieldset, "id_started-hint")) == "For example, 15 3 2024"
+    assert text(by_id(fieldset, "id_started-hint")) == (
+        "For example, 15 3 2024. From 1 1 2000 to 31 12 2030."
+    )
     date_input = by_id(fieldset, "id_started")
     assert classes(date_input) == {"nhsuk-date-input"}
     items = find_all(date_input, "div", "nhsuk-date-input__item")

@@ -1,0 +1,151 @@
+"""Signing in, resetting a password and confirming it is you while Redis is really down, with
+the rate limits still holding (docs/adr/0018).
+
+Each test starts a Redis server of its own on a free port (never the machine's shared one),
+points the cache at it, and stops it for real before the part that matters.
+"""
+
+import shutil
+import socket
+import subprocess
+import time
+
+import pytest
+from django.core import mail
+from django.test import override_settings
+
+from tests.auth_helpers import password_step, sign_in
+from tests.conftest import require_service
+from tests.factories import DEMO_PASSWORD
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db]
+
+
+def _free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _answers(port):
+    import redis
+
+    try:
+        return redis.Redis(port=port, socket_connect_timeout=0.5).ping()
+    except redis.RedisError:
+        return False
+
+
+class RedisServer:
+    def __init__(self, tmp_path):
+        self.port = _free_port()
+        command = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1"]
+        command += ["--save", "", "--appendonly", "no", "--dir", str(tmp_path)]
+        self.process = subprocess.Popen(  # noqa: S603 - a fixed command line
+            command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        deadline = time.monotonic() + 20
+        while not _answers(self.port):
+            if time.monotonic() > deadline or self.process.poll() is not None:
+                self.stop()
+                pytest.fail("the test's own Redis server did not start")
+            time.sleep(0.05)
+
+    @property
+    def url(self):
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+        assert not _answers(self.port)
+
+
+@pytest.fixture
+def redis_server(tmp_path, settings):
+    require_service(
+        "redis-server", shutil.which("redis-server"), "install Redis to start one per test"
+    )
+    server = RedisServer(tmp_path)
+    caches = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "portal.cache.RedisCacheWithFallback",
+            "LOCATION": server.url,
+            "KEY_PREFIX": "portal",
+            "FALLBACK": "fallback",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        },
+    }
+    with override_settings(CACHES=caches):
+        yield server
+    server.stop()
+
+
+def fail(client, email, ip="192.0.2.10"):
+    return client.post(
+        "/accounts/login/", {"login": email, "password": "wrong-password"}, REMOTE_ADDR=ip
+    )
+
+
+def test_the_settings_fall_back_on_the_database_cache_when_redis_is_set(settings):
+    from portal.env import settings_from_environment
+
+    started = settings_from_environment(
+        {"REDIS_URL": "redis://127.0.0.1:6379/3"}, settings.BASE_DIR
+    )
+
+    default = started["CACHES"]["default"]
+    assert default["BACKEND"] == "portal.cache.RedisCacheWithFallback"
+    assert started["CACHES"][default["FALLBACK"]]["BACKEND"].endswith("DatabaseCache")
+
+
+def test_a_person_signs_in_with_their_code_while_redis_is_stopped(client, user, redis_server):
+    redis_server.stop()
+
+    response = sign_in(client, user)
+
+    assert response.status_code == 302
+    assert response.url == "/"
+    assert int(client.session["_auth_user_id"]) == user.pk
+
+
+def test_a_password_reset_is_sent_while_redis_is_stopped(client, user, redis_server):
+    redis_server.stop()
+
+    response = client.post("/accounts/password/reset/", {"email": user.email})
+
+    assert response.url == "/accounts/password/reset/done/"
+    assert [message.to for message in mail.outbox] == [[user.email]]
+
+
+def test_a_person_confirms_it_is_them_while_redis_is_stopped(client, user, redis_server):
+    client.force_login(user)
+    redis_server.stop()
+
+    response = client.post(
+        "/accounts/reauthenticate/?next=/accounts/sessions/", {"password": DEMO_PASSWORD}
+    )
+
+    assert response.status_code == 302
+    assert response.url == "/accounts/sessions/"
+
+
+def test_failed_sign_ins_are_still_limited_while_redis_is_stopped(client, user, redis_server):
+    fail(client, user.email, ip="192.0.2.1")  # counted in Redis before it stops
+    redis_server.stop()
+
+    answers = [fail(client, user.email, ip=f"192.0.2.{n}").status_code for n in range(2, 8)]
+
+    # The count kept in Redis is lost with it: the limit starts again in the database.
+    assert answers == [200] * 5 + [429]
+    assert password_step(client, user, REMOTE_ADDR="198.51.100.1").status_code == 429
+
+
+def test_the_limit_of_one_address_still_holds_while_redis_is_stopped(client, redis_server):
+    redis_server.stop()
+
+    answers = [fail(client, f"nobody{n}@example.org").status_code for n in range(11)]
+
+    assert answers == [200] * 10 + [429]
