@@ -76,7 +76,7 @@ def lead_home(user):
 
 
 def chair_home(user, quarter):
-    psc_ids = user_scope(user).psc_ids
+    psc_ids = user_scope(user).chaired_psc_ids
     initiatives = initiative_list(user=user).filter(host_psc__in=psc_ids)
     return {
         "initiatives": list(initiatives[:SHOWN]),

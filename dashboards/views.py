@@ -73,7 +73,7 @@ def home(request):
             context |= _region_context(dashboard(quarter, regions), led[0])
     if is_fellow(user):
         context["fellow"] = homes.fellow_home(user)
-    if scope.psc_ids and not scope.is_national:
+    if scope.chaired_psc_ids:
         context["chair"] = homes.chair_home(user, quarter)
     return render(request, "dashboards/home.html", context)
 

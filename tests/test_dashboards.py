@@ -210,6 +210,9 @@ def test_a_fellows_home_says_plainly_when_each_block_is_empty(client, fellow):
     for link in ("fellows:add", "learning:item-add", "register:gap-add", "curriculum:training-add"):
         assert f'href="{reverse(link)}"' in text
     assert "<table" not in text
+    # A fellow's host PSC is not theirs to report on: the chair's blocks are not shown.
+    assert "Your PSC's initiatives" not in text
+    assert reverse("reports:request") not in text
 
 
 def test_a_fellows_home_shows_their_work_that_needs_them(client, fellow):
@@ -337,7 +340,7 @@ FIGURES = 7  # every region's figures: 6 queries and the syllabus coverage
     [
         ("lead", "dashboard", 0),
         ("national", "dashboard-national", 0),
-        ("fellow", "home", 9),  # each of a fellow's blocks
+        ("fellow", "home", 5),  # each of a fellow's blocks
         ("lead", "home", 6),  # the review queue, its oldest, overdue recommendations, counts
         ("chair", "home", 4),  # the PSC's initiatives, their count, those changed, the fellows
         ("national", "home", 0),

@@ -33,7 +33,7 @@ def get(client, url, django_assert_num_queries, queries):
 # session written back in a savepoint (three).
 SIGNED_IN = 6
 # A fellow's home: each of its blocks (tests/test_dashboards.py has every role's).
-HOME_QUERIES = SIGNED_IN + 9
+HOME_QUERIES = SIGNED_IN + 5
 
 
 @pytest.mark.parametrize("rows", [FEW, MANY])
