@@ -122,13 +122,17 @@ def sign_in(page, email, password, totp_secret=TOTP_SECRET):
         page.wait_for_load_state()
 
 
-def check_accessibility(page):
-    """Fail if axe finds any WCAG 2.2 A or AA violation on the page as it is now."""
+def _load_axe(page):
     # Through the DevTools protocol, which the page's Content Security Policy does not
     # govern: a <script> tag added to the page would be refused, as it should be.
     cdp = page.context.new_cdp_session(page)
     cdp.send("Runtime.evaluate", {"expression": AXE_SCRIPT.read_text()})
     cdp.detach()
+
+
+def check_accessibility(page):
+    """Fail if axe finds any WCAG 2.2 A or AA violation on the page as it is now."""
+    _load_axe(page)
     results = page.evaluate(
         "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_22_AA
     )
@@ -157,7 +161,7 @@ def screenshot(page, name):
 def check_landmarks(page):
     """Fail if axe finds content outside every landmark (its best-practice "region" rule,
     which the WCAG tags leave out): a back link outside <main>, for example."""
-    page.add_script_tag(path=str(AXE_SCRIPT))
+    _load_axe(page)
     results = page.evaluate("axe.run(document, {runOnly: {type: 'rule', values: ['region']}})")
     if results["violations"]:
         pytest.fail(_describe_violations(page.url, results["violations"]))
