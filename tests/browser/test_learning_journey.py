@@ -131,7 +131,8 @@ def test_learning_goes_from_a_fellows_draft_to_search_in_another_region(page, pe
 
     # A south fellow finds it by searching from the home page.
     switch_to(page, people["south"])
-    page.get_by_label("Search initiatives, investigations, recommendations and learning").fill("huddle")
+    search = "Search initiatives, investigations, recommendations and learning"
+    page.get_by_label(search).fill("huddle")
     page.get_by_role("button", name="Search").click()
     expect(page).to_have_url(re.compile(r"/search/\?q=huddle"))
     expect(page.locator("#result-count")).to_have_text("1 result")
