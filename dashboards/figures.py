@@ -1,6 +1,6 @@
 """What each figure of a dashboard counts, for one NHS financial quarter, named once.
 
-Every figure is a queryset of the records it counts (`records(key, quarter)`), so the
+Every figure is a queryset of the records it counts (`records(key, quarter, region)`), so the
 dashboard's number and the list its link opens are the same records. The dashboard counts
 them grouped by region in the database (dashboards/selectors.py); the list filters them to
 one region and the person's scope. Quarters follow London dates (portal/quarters.py).

@@ -51,8 +51,9 @@ class ReportRequestForm(PortalForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.scopes = {value: (region, psc) for value, _label, region, psc in scopes_for(user)}
-        self.fields["scope"].choices = [(v, label) for v, label, _r, _p in scopes_for(user)]
+        offered_scopes = scopes_for(user)
+        self.scopes = {value: (region, psc) for value, _label, region, psc in offered_scopes}
+        self.fields["scope"].choices = [(v, label) for v, label, _r, _p in offered_scopes]
         if len(self.scopes) == 1:
             self.fields["scope"].initial = next(iter(self.scopes))
         current = Quarter.current()
