@@ -32,6 +32,16 @@ def learning_items_for(user):
     )
 
 
+def published_learning_for(user):
+    """The learning list: published items, with what each row shows."""
+    return (
+        LearningItem.objects.published_for(user)
+        .defer("body", "search_vector")
+        .select_related("region")
+        .prefetch_related(_AUTHORS, "themes")
+    )
+
+
 def learning_item_detail_for(user):
     return learning_items_for(user).prefetch_related(
         Prefetch("syllabus", queryset=SyllabusTag.objects.with_names()),

@@ -120,7 +120,7 @@ def _saved(form, update, **record):
 def item_list(request):
     # Published learning is the programme's, so every region is offered.
     form = LearningFilterForm(request.GET, regions=Region.objects.in_programme_scheme())
-    published = form.apply(selectors.learning_items_for(request.user).published())
+    published = form.apply(selectors.published_learning_for(request.user))
     return render(
         request,
         "learning/item_list.html",

@@ -313,7 +313,7 @@ def _spread_from(request):
         )
     if learning_id is not None:
         return get_object_for_user_or_404(
-            LearningItem.objects.for_user(request.user).published(),
+            LearningItem.objects.published_for(request.user),
             request=request,
             pk=learning_id,
         )

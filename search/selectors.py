@@ -8,13 +8,15 @@ programme's synonyms, so "second victim" finds learning about staff affected by 
 Callers pass querysets already scoped to the person searching: this module never widens them.
 """
 
+import math
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -26,7 +28,6 @@ STAFF_AFFECTED = "staff affected by incidents"
 # <mark> tags, so nothing a user wrote can turn into markup.
 OPEN, CLOSE = "\u27e6", "\u27e7"
 CONFIG = "english"
-MAX_PER_KIND = 500
 
 
 @dataclass
@@ -118,8 +119,9 @@ def search(
     staff_support=None,
     filters=None,
 ):
-    """Ranked results (best first) from the scoped querysets; learning items are limited to
-    published ones here."""
+    """The results (best first) from the scoped querysets, as a `Found`: its length is the
+    true number of matches, and only the rows asked for are read, ranked against each other
+    and highlighted. Learning items are limited to published ones here."""
     filters = filters or SearchFilters()
     text = (text or "").strip()
     sources = [
@@ -144,27 +146,85 @@ def search(
             )
     # The synonyms are read once for every kind searched.
     alternatives = expand(text) if text else [text]
-    results = []
-    for kind, label, queryset, date_field in sources:
-        if queryset is None:
-            continue
-        for record, rank, title, summary in _matches(queryset, text, kind, alternatives):
-            when = getattr(record, date_field)
-            if isinstance(when, datetime):
-                when = when.date()
-            results.append(
-                SearchResult(
-                    record=record,
-                    kind=kind,
-                    kind_label=label or record.get_kind_display(),
-                    title=title,
-                    summary=summary,
-                    rank=rank,
-                    when=when,
-                )
-            )
-    results.sort(key=lambda result: (-result.rank, -(result.when or date.min).toordinal()))
-    return results
+    return Found(
+        [
+            (kind, label, _matches(queryset, text, kind, alternatives, date_field))
+            for kind, label, queryset, date_field in sources
+            if queryset is not None
+        ]
+    )
+
+
+def _day(when):
+    return when.date() if isinstance(when, datetime) else when
+
+
+def _order(rank, when, kind, pk):
+    """Best rank first, then the newest, then a fixed order, so pages never overlap: within a
+    kind, the order its database query sorts by (see best())."""
+    if when is None:
+        moment = math.inf
+    else:
+        if not isinstance(when, datetime):
+            when = timezone.make_aware(datetime.combine(when, time.min))
+        moment = -when.timestamp()
+    return (-rank, moment, kind, -pk)
+
+
+class Found:
+    """The matches of every kind, in one order, read a page at a time: what a Paginator needs
+    (a count and slices). A page of results from rows `start` to `stop` reads, for each kind,
+    the pk, rank and date of its best `stop` matches (no text), puts them in one order, and
+    then reads and highlights only the rows of the page."""
+
+    def __init__(self, sources):
+        self.sources = sources
+        self._count = None
+
+    def count(self):
+        if self._count is None:
+            self._count = sum(matches.count() for _kind, _label, matches in self.sources)
+        return self._count
+
+    def __len__(self):
+        return self.count()
+
+    def __iter__(self):
+        return iter(self[0 : self.count()])
+
+    def __getitem__(self, key):
+        if isinstance(key, int):
+            found = self[key : key + 1]
+            if not found:
+                raise IndexError(key)
+            return found[0]
+        start, stop = key.start or 0, key.stop
+        if stop is None:
+            stop = self.count()
+        if stop <= start:
+            return []
+        keys = sorted(
+            (_order(rank, when, kind, pk), kind, pk)
+            for kind, _label, matches in self.sources
+            for pk, rank, when in matches.best(stop)
+        )[start:stop]
+        wanted = {}
+        for _order_key, kind, pk in keys:
+            wanted.setdefault(kind, []).append(pk)
+        shown = {}
+        for kind, label, matches in self.sources:
+            if kind in wanted:
+                for pk, (record, rank, title, summary, when) in matches.rows(wanted[kind]).items():
+                    shown[kind, pk] = SearchResult(
+                        record=record,
+                        kind=kind,
+                        kind_label=label or record.get_kind_display(),
+                        title=title,
+                        summary=summary,
+                        rank=rank,
+                        when=_day(when),
+                    )
+        return [shown[kind, pk] for _order_key, kind, pk in keys]
 
 
 def _wanted(filters, kinds):
@@ -241,46 +301,109 @@ SHOWN = {
 }
 
 
-def _matches(queryset, text, kind, alternatives):
+# Columns never shown in results: left unread.
+UNREAD = {"learning": ["body", "search_vector"]}
+
+
+def _shown_columns(queryset, kind):
+    unread = UNREAD.get(kind, ["search_vector"])
+    names = {field.name for field in queryset.model._meta.concrete_fields}
+    return queryset.defer(*[name for name in unread if name in names])
+
+
+def _matches(queryset, text, kind, alternatives, date_field):
     queryset = queryset.select_related("region")
     if not text:
-        summary = SHOWN[kind][1]
-        return [
-            (record, 0.0, escape(record.title), escape(getattr(record, summary)))
-            for record in queryset[:MAX_PER_KIND]
-        ]
+        return _Newest(queryset, kind, date_field)
     # Support records have no search vector: they are few, and plain matching finds them.
     if connection.vendor == "postgresql" and kind != "support":
-        return _postgres_matches(queryset, kind, alternatives)
-    return _plain_matches(queryset, kind, alternatives)
+        return _postgres_matches(queryset, kind, alternatives, date_field)
+    return _plain_matches(queryset, kind, alternatives, date_field)
 
 
-def _postgres_matches(queryset, kind, alternatives):
+class _Newest:
+    """No words: every record of the kind, newest first, unranked."""
+
+    def __init__(self, queryset, kind, date_field):
+        self.queryset, self.kind, self.date_field = queryset, kind, date_field
+
+    def count(self):
+        return self.queryset.count()
+
+    def best(self, limit):
+        newest = self.queryset.order_by(F(self.date_field).desc(nulls_last=True), "-pk")
+        return [(pk, 0.0, when) for pk, when in newest.values_list("pk", self.date_field)[:limit]]
+
+    def rows(self, pks):
+        summary = SHOWN[self.kind][1]
+        return {
+            record.pk: (
+                record,
+                0.0,
+                escape(record.title),
+                escape(getattr(record, summary)),
+                getattr(record, self.date_field),
+            )
+            for record in _shown_columns(self.queryset, self.kind).filter(pk__in=pks)
+        }
+
+
+def _postgres_matches(queryset, kind, alternatives, date_field):
     query = SearchQuery(alternatives[0], search_type="websearch", config=CONFIG)
     for alternative in alternatives[1:]:
         query |= SearchQuery(alternative, search_type="phrase", config=CONFIG)
     matched = Q(search_vector=query) | _labels_matching(kind, alternatives)
     if kind == "learning" and STAFF_AFFECTED in (a.lower() for a in alternatives[1:]):
         matched |= Q(kind=LearningItem.Kind.STAFF_SUPPORT)
-    title, summary = SHOWN[kind]
-    title_words = {"max_words": 15, "min_words": 8} if title == summary else {"highlight_all": True}
-    rows = (
-        queryset.filter(matched)
-        .annotate(
-            rank=SearchRank(F("search_vector"), query),
-            title_marked=SearchHeadline(
-                title, query, config=CONFIG, start_sel=OPEN, stop_sel=CLOSE, **title_words
-            ),
-            summary_marked=SearchHeadline(
-                summary, query, config=CONFIG, start_sel=OPEN, stop_sel=CLOSE, max_words=60
-            ),
+    return _Ranked(queryset.filter(matched), kind, query, date_field)
+
+
+class _Ranked:
+    """Full-text matches on PostgreSQL: counted on the GIN index, ranked by reading only the
+    search vector, and highlighted only for the rows shown."""
+
+    def __init__(self, queryset, kind, query, date_field):
+        self.queryset, self.kind, self.query, self.date_field = queryset, kind, query, date_field
+
+    def count(self):
+        return self.queryset.count()
+
+    def best(self, limit):
+        ranked = (
+            self.queryset.annotate(rank=SearchRank(F("search_vector"), self.query))
+            .order_by("-rank", F(self.date_field).desc(nulls_last=True), "-pk")
+            .values_list("pk", "rank", self.date_field)
         )
-        .order_by("-rank")[:MAX_PER_KIND]
-    )
-    return [
-        (row, float(row.rank), _marked(row.title_marked), _marked(row.summary_marked))
-        for row in rows
-    ]
+        return [(pk, float(rank), when) for pk, rank, when in ranked[:limit]]
+
+    def rows(self, pks):
+        title, summary = SHOWN[self.kind]
+        title_words = (
+            {"max_words": 15, "min_words": 8} if title == summary else {"highlight_all": True}
+        )
+        marked = (
+            _shown_columns(self.queryset, self.kind)
+            .filter(pk__in=pks)
+            .annotate(
+                rank=SearchRank(F("search_vector"), self.query),
+                title_marked=SearchHeadline(
+                    title, self.query, config=CONFIG, start_sel=OPEN, stop_sel=CLOSE, **title_words
+                ),
+                summary_marked=SearchHeadline(
+                    summary, self.query, config=CONFIG, start_sel=OPEN, stop_sel=CLOSE, max_words=60
+                ),
+            )
+        )
+        return {
+            row.pk: (
+                row,
+                float(row.rank),
+                _marked(row.title_marked),
+                _marked(row.summary_marked),
+                getattr(row, self.date_field),
+            )
+            for row in marked
+        }
 
 
 def _marked(text):
@@ -289,7 +412,7 @@ def _marked(text):
     )
 
 
-def _plain_matches(queryset, kind, alternatives):
+def _plain_matches(queryset, kind, alternatives, date_field):
     word_sets = [re.findall(r"\w+", alternative.lower()) for alternative in alternatives]
     weighted_fields = {
         "initiative": [("title", 2), ("summary", 2), ("aims", 1)],
@@ -315,22 +438,57 @@ def _plain_matches(queryset, kind, alternatives):
     if kind == "support" and any(STAFF_AFFECTED in a.lower() for a in alternatives):
         condition |= Q(pk__isnull=False)  # every support record is about staff affected
     all_words = {word for words in word_sets for word in words}
-    results = []
-    for record in queryset.filter(condition)[:MAX_PER_KIND]:
-        rank = sum(
-            weight * (getattr(record, name) or "").lower().count(word)
-            for name, weight in weighted_fields
-            for word in all_words
-        )
-        results.append(
-            (
-                record,
-                float(rank),
-                _highlight(record.title, all_words),
-                _highlight(getattr(record, SHOWN[kind][1]), all_words),
+    return _Counted(queryset.filter(condition), weighted_fields, all_words, kind, date_field)
+
+
+class _Counted:
+    """Plain matching (SQLite, and support records everywhere): the rank counts the words in
+    the text, so the matching rows are read and ranked here, once."""
+
+    def __init__(self, queryset, weighted_fields, words, kind, date_field):
+        self.queryset, self.weighted_fields, self.words = queryset, weighted_fields, words
+        self.kind, self.date_field = kind, date_field
+        self._ranked = None
+
+    def _all(self):
+        if self._ranked is None:
+            self._ranked = {
+                record.pk: (
+                    record,
+                    float(
+                        sum(
+                            weight * (getattr(record, name) or "").lower().count(word)
+                            for name, weight in self.weighted_fields
+                            for word in self.words
+                        )
+                    ),
+                )
+                for record in self.queryset
+            }
+        return self._ranked
+
+    def count(self):
+        return len(self._all())
+
+    def best(self, limit):
+        return [
+            (pk, rank, getattr(record, self.date_field))
+            for pk, (record, rank) in self._all().items()
+        ]
+
+    def rows(self, pks):
+        ranked = self._all()
+        summary = SHOWN[self.kind][1]
+        return {
+            pk: (
+                ranked[pk][0],
+                ranked[pk][1],
+                _highlight(ranked[pk][0].title, self.words),
+                _highlight(getattr(ranked[pk][0], summary), self.words),
+                getattr(ranked[pk][0], self.date_field),
             )
-        )
-    return results
+            for pk in pks
+        }
 
 
 def _highlight(text, words):

@@ -12,6 +12,19 @@ from search.forms import SearchForm
 from search.selectors import search
 
 
+def scoped_records(user):
+    """What the person may find, of each kind: published learning for everyone."""
+    return {
+        "initiatives": Initiative.objects.for_user(user),
+        "investigations": Investigation.objects.for_user(user).select_related("organisation"),
+        "learning_items": LearningItem.objects.published_for(user),
+        "recommendations": Recommendation.objects.for_user(user),
+        "curriculum_entries": CurriculumEntry.objects.for_user(user),
+        "training_sessions": TrainingSession.objects.for_user(user),
+        "staff_support": StaffSupport.objects.for_user(user).select_related("organisation"),
+    }
+
+
 @require_GET
 @permission_required("search.search", raise_exception=True)
 def results(request):
@@ -19,16 +32,9 @@ def results(request):
     form = SearchForm(request.GET, regions=Region.objects.in_programme_scheme())
     context = {"search_form": form, "form": form if form.errors else None, "page": None}
     if form.is_bound and form.is_valid():
-        user = request.user
         found = search(
             form.cleaned_data["q"],
-            initiatives=Initiative.objects.for_user(user),
-            investigations=Investigation.objects.for_user(user).select_related("organisation"),
-            learning_items=LearningItem.objects.for_user(user),
-            recommendations=Recommendation.objects.for_user(user),
-            curriculum_entries=CurriculumEntry.objects.for_user(user),
-            training_sessions=TrainingSession.objects.for_user(user),
-            staff_support=StaffSupport.objects.for_user(user).select_related("organisation"),
+            **scoped_records(request.user),
             filters=form.filters(),
         )
         context |= {"count": len(found), **paginated(request, found)}

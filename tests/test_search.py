@@ -139,4 +139,4 @@ def test_the_search_vector_follows_changes_made_by_queryset_updates(on_postgresq
     item = LearningItemFactory(title="Old words", status=PUBLISHED, published_at=timezone.now())
     LearningItem.objects.filter(pk=item.pk).update(title="Medication reconciliation")
     assert titles(run("medication")) == ["Medication reconciliation"]
-    assert run("old") == []
+    assert list(run("old")) == []
