@@ -261,6 +261,10 @@ def settings_from_environment(environ, base_dir):
         SECURE_HSTS_PRELOAD = False
         SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
+    # A signed-in page that does nothing, for bench/pages.py to measure the other pages
+    # against: off everywhere else.
+    BENCH_BARE_VIEW = env_bool(environ, "BENCH_BARE_VIEW", default=False)
+
     # JSON lines in production (for the log service), readable text on a developer's machine.
     LOG_FORMAT = env_str(environ, "LOG_FORMAT", "json" if PRODUCTION else "text").lower()
     if LOG_FORMAT not in FORMATS:

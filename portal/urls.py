@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -25,6 +26,9 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("admin/", admin.site.urls),
 ]
+
+if settings.BENCH_BARE_VIEW:
+    urlpatterns.append(path("bench/bare/", views.bench_bare, name="bench-bare"))
 
 handler403 = "accounts.views.permission_denied"
 handler500 = "portal.views.server_error"

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
-from django.http import HttpResponseForbidden, HttpResponseServerError, JsonResponse
+from django.http import HttpResponse, HttpResponseForbidden, HttpResponseServerError, JsonResponse
 from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -66,3 +66,10 @@ def csrf_failure(request, reason=""):
     """A form that came back without a valid CSRF token: most often a page left open too long
     or a sign-in in another tab, so say what to do next."""
     return HttpResponseForbidden(render_to_string("403_csrf.html", request=request))
+
+
+@require_GET
+def bench_bare(request):
+    """Signed in, through every middleware, and nothing more: what bench/pages.py measures the
+    pages' throughput against (only routed when BENCH_BARE_VIEW is on)."""
+    return HttpResponse("signed in", content_type="text/plain")

@@ -1,0 +1,367 @@
+"""Benchmark: the portal's pages at 20,000 and then 200,000 learning items, then their
+throughput under gunicorn against a bare signed-in view.
+
+    uv run python bench/pages.py [--sizes 20000 200000] [--repeat 7] [--seconds 5]
+
+Needs PostgreSQL: it creates a scratch database (BENCH_DATABASE, `portal_bench_pages` by
+default, on 127.0.0.1 as postgres, dropped and made again: never name a real one) and fills
+it as bench/dashboards.py does (learning items over the programme's years and, in proportion,
+initiatives, investigations, the register and curriculum), adding what the pages show: each
+item's author and its first history entry, 5 people for every 1,000 items (fellows, leads,
+chairs), one in ten drafts submitted for review, one in twenty items about falls, and 20
+history entries on the learning item and initiative whose pages are timed.
+
+1. For each page and role, through the test client: the median time (of --repeat) at each
+   size, the queries, and the ratio of the largest size to the smallest. Goal: at most 1.3,
+   and the same number of queries at every size.
+2. gunicorn with 2 workers in production settings on loopback (ops/stack.py), against the
+   largest size: requests a second for each key page and for a bare signed-in view (routed
+   only with BENCH_BARE_VIEW, which this turns on), measured A B A B for --seconds each, with
+   the ratio of each page to the bare view. Goal: at least 0.5 for the home page, the
+   learning list and search.
+"""
+
+import argparse
+import http.client
+import json
+import shlex
+import os
+import statistics
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("BENCH_DATABASE", "portal_bench_pages")
+
+
+def _dashboards_bench():
+    """bench/dashboards.py, which sets Django up on the scratch database and builds the data
+    (loaded by its path: its name is the dashboards app's)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_dashboards", ROOT / "bench/dashboards.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+dashboards = _dashboards_bench()
+
+from django.conf import settings  # noqa: E402
+from django.contrib.auth.hashers import make_password  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from accounts.models import RoleAssignment, User  # noqa: E402
+from accounts.roles import Role  # noqa: E402
+from fellows.models import Initiative  # noqa: E402
+from learning.models import LearningItem  # noqa: E402
+from regions.models import PatientSafetyCollaborative  # noqa: E402
+
+PEOPLE_PER_THOUSAND = 5
+TRACKED = [
+    "id", "kind", "title", "summary", "body", "psirf_response_type", "status", "created_at",
+    "submitted_at", "published_at", "region_id", "created_by_id",
+]  # fmt: skip
+
+
+class Pages(dashboards.World):
+    """The dashboards' world, with what the other pages show."""
+
+    def __init__(self):
+        super().__init__()
+        self.north = self.regions[0]
+        self.north_psc = PatientSafetyCollaborative.objects.filter(primary_region=self.north)[0]
+        self.chair = User.objects.create(email="chair.bench@example.org", full_name="Chair")
+        RoleAssignment.objects.create(
+            user=self.chair, role=Role.PSC_CHAIR, psc=self.north_psc, starts_on=dashboards.FIRST_DAY
+        )
+        self.people = 0
+        self.last_item = 0
+        self.detail_item = None
+        self.detail_initiative = None
+
+    def grow_to(self, size):
+        super().grow_to(size)
+        self._people(size * PEOPLE_PER_THOUSAND // 1000)
+        with connection.cursor() as cursor:
+            last = self.last_item
+            cursor.execute(
+                "INSERT INTO learning_learningitem_authors (learningitem_id, user_id) "
+                "SELECT id, created_by_id FROM learning_learningitem WHERE id > %s",
+                [last],
+            )
+            cursor.execute(
+                f"INSERT INTO learning_historicallearningitem ({', '.join(TRACKED)}, "  # noqa: S608
+                "history_date, history_type, history_user_id) "
+                f"SELECT {', '.join(TRACKED)}, created_at, '+', created_by_id "
+                "FROM learning_learningitem WHERE id > %s",
+                [last],
+            )
+            cursor.execute(
+                "UPDATE learning_learningitem SET title = 'Falls prevention ' || id "
+                "WHERE id > %s AND id %% 20 = 0",
+                [last],
+            )
+            cursor.execute(
+                "UPDATE learning_learningitem SET status = 'submitted', submitted_at = created_at "
+                "WHERE id > %s AND status = 'draft' AND id %% 10 = 0",
+                [last],
+            )
+            cursor.execute("SELECT max(id) FROM learning_learningitem")
+            self.last_item = cursor.fetchone()[0]
+        if self.detail_item is None:
+            self._detail_records()
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+
+    def _people(self, count):
+        unusable = make_password(None)
+        roles = [Role.FELLOW, Role.FELLOW, Role.FELLOW, Role.REGIONAL_LEAD, Role.PSC_CHAIR]
+        psc_of = {
+            region.pk: PatientSafetyCollaborative.objects.filter(primary_region=region).first()
+            for region in self.regions
+        }
+        made = User.objects.bulk_create(
+            User(email=f"person{n}@example.org", full_name=f"Person {n}", password=unusable)
+            for n in range(self.people, count)
+        )
+        assignments = []
+        for offset, user in enumerate(made):
+            n = self.people + offset
+            region, role = self.regions[n % len(self.regions)], roles[n % len(roles)]
+            scope = {"psc": psc_of[region.pk]} if role == Role.PSC_CHAIR else {"region": region}
+            if role == Role.FELLOW:
+                scope["psc"] = psc_of[region.pk]
+            assignments.append(
+                RoleAssignment(user=user, role=role, starts_on=dashboards.FIRST_DAY, **scope)
+            )
+        RoleAssignment.objects.bulk_create(assignments)
+        self.people = max(self.people, count)
+
+    def _detail_records(self):
+        """The learning item and initiative whose pages are timed, with 20 changes each."""
+        fellow = self.fellows[0]
+        self.detail_item = (
+            LearningItem.objects.filter(region=self.north, status="published").order_by("pk").first()
+        )
+        self.detail_initiative = Initiative.objects.filter(region=self.north).order_by("pk").first()
+        for number in range(20):
+            self.detail_item.summary = f"Summary, as changed for the {number + 1}th time."
+            self.detail_item._history_user = fellow
+            self.detail_item.save()
+            self.detail_initiative.summary = f"Summary, as changed for the {number + 1}th time."
+            self.detail_initiative._history_user = fellow
+            self.detail_initiative.save()
+
+
+def timed(client, url, repeat):
+    client.get(url)  # the first request of a process compiles templates
+    times = []
+    for _ in range(repeat):
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            response = client.get(url)
+            times.append(time.perf_counter() - started)
+        assert response.status_code == 200, (url, response.status_code)
+    return statistics.median(times), len(queries), len(response.content)
+
+
+def pages_of(world):
+    fellow, lead, chair, national = world.fellows[0], world.lead, world.chair, world.national
+    item, initiative = world.detail_item.pk, world.detail_initiative.pk
+    return {
+        "home (fellow)": (fellow, "/"),
+        "home (lead)": (lead, "/"),
+        "home (chair)": (chair, "/"),
+        "learning list (fellow)": (fellow, "/learning/"),
+        "learning list (lead)": (lead, "/learning/"),
+        "learning list (national)": (national, "/learning/"),
+        "learning list, page 50 (fellow)": (fellow, "/learning/?page=50"),
+        "learning list, north (chair)": (chair, f"/learning/?region={world.north.pk}"),
+        "search 'falls' (fellow)": (fellow, "/search/?q=falls"),
+        "search 'falls' (lead)": (lead, "/search/?q=falls"),
+        "search 'falls' (national)": (national, "/search/?q=falls"),
+        "search 'falls', page 5 (fellow)": (fellow, "/search/?q=falls&page=5"),
+        "review queue (lead)": (lead, "/review/"),
+        "review queue (national)": (national, "/review/"),
+        "people (lead)": (lead, "/people/"),
+        "people (national)": (national, "/people/"),
+        "initiatives (fellow)": (fellow, "/initiatives/"),
+        "investigations (lead)": (lead, "/investigations/"),
+        "learning item, 21 changes (fellow)": (fellow, f"/learning/{item}/"),
+        "initiative, 21 changes (fellow)": (fellow, f"/initiatives/{initiative}/"),
+        "north dashboard (lead)": (lead, f"/dashboards/{world.north.slug}/"),
+        "national dashboard": (national, "/dashboards/england/"),
+    }
+
+
+# Throughput under gunicorn.
+
+SESSIONS = """
+import json
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from allauth.mfa.totp.internal.auth import TOTP
+from accounts.middleware import SIGNED_IN_AT
+from accounts.models import User
+import time
+keys = {}
+for email in EMAILS:
+    user = User.objects.get(email=email)
+    if not user.authenticator_set.exists():
+        TOTP.activate(user, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session[SIGNED_IN_AT] = int(time.time())
+    session.create()
+    keys[email] = session.session_key
+print("KEYS" + json.dumps(keys))
+"""
+
+
+def rate(port, path, session_key, seconds, connections=4):
+    """Requests a second to `path` from `connections` keep-alive clients for `seconds`."""
+    done, failures = [], []
+    stop_at = time.perf_counter() + seconds
+    headers = {
+        "Cookie": f"{settings.SESSION_COOKIE_NAME}={session_key}",
+        "X-Forwarded-Proto": "https",
+        "Host": "127.0.0.1",
+    }
+
+    def client():
+        count = 0
+        link = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        while time.perf_counter() < stop_at:
+            link.request("GET", path, headers=headers)
+            response = link.getresponse()
+            response.read()
+            if response.status != 200:
+                failures.append(response.status)
+            count += 1
+        link.close()
+        done.append(count)
+
+    threads = [threading.Thread(target=client) for _ in range(connections)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if failures:
+        raise RuntimeError(f"{path}: {len(failures)} responses were not 200 ({failures[:3]})")
+    return sum(done) / (time.perf_counter() - started)
+
+
+def throughput(world, seconds):
+    from ops.stack import Stack
+
+    stack = Stack(database_url=os.environ["DATABASE_URL"])
+    # The benchmark's own database, already migrated and filled; the stack must not drop it.
+    stack.database = dashboards.DATABASE
+    stack.database_url = os.environ["DATABASE_URL"]
+    environment = stack.environment
+
+    def with_bare_view():
+        env = {**environment(), "BENCH_BARE_VIEW": "true", "LOG_LEVEL": "WARNING"}
+        env.pop("MFA_REQUIRED", None)  # the timing above turns it off; production has it on
+        return env
+
+    stack.environment = with_bare_view
+    people = {"fellow": world.fellows[0], "lead": world.lead, "national": world.national}
+    emails = [person.email for person in people.values()]
+    try:
+        stack.start_redis()
+        stack.release()
+        out = stack.run(
+            f"python manage.py shell -c {shlex.quote(f'EMAILS = {emails!r}' + SESSIONS)}",
+            "signing the benchmark's people in",
+        )
+        keys = json.loads(out.split("KEYS", 1)[1].splitlines()[0])
+        stack.start_web()
+        port = stack.web_port
+        measured = [
+            ("home (lead)", "lead", "/"),
+            ("learning list (fellow)", "fellow", "/learning/"),
+            ("search 'falls' (fellow)", "fellow", "/search/?q=falls"),
+            ("review queue (national)", "national", "/review/"),
+            ("learning item (fellow)", "fellow", f"/learning/{world.detail_item.pk}/"),
+        ]
+        print(
+            f"\nThroughput under gunicorn (2 workers, production settings, loopback), "
+            f"{world.learning:,} learning items, 4 clients, {seconds} s a run, A B A B:"
+        )
+        print(f"  {'page':34} {'bare /s':>9} {'page /s':>9} {'ratio':>6}")
+        ratios = {}
+        for name, role, path in measured:
+            key = keys[people[role].email]
+            rate(port, "/bench/bare/", key, 1)  # warm both workers
+            rate(port, path, key, 1)
+            bare, page = [], []
+            for _ in range(2):
+                bare.append(rate(port, "/bench/bare/", key, seconds))
+                page.append(rate(port, path, key, seconds))
+            ratio = statistics.mean(page) / statistics.mean(bare)
+            ratios[name] = ratio
+            print(
+                f"  {name:34} {statistics.mean(bare):9.1f} {statistics.mean(page):9.1f} "
+                f"{ratio:6.2f}"
+            )
+        key_pages = [ratios[name] for name in list(ratios)[:3]]
+        verdict = "within" if min(key_pages) >= 0.5 else "under"
+        print(f"  lowest of home, learning list, search: {min(key_pages):.2f} ({verdict} 0.5)")
+    finally:
+        stack.stop()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[20_000, 200_000])
+    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--seconds", type=float, default=5)
+    parser.add_argument("--no-throughput", action="store_true")
+    args = parser.parse_args()
+    settings.ALLOWED_HOSTS = ["*"]
+    dashboards.fresh_database()
+    world = Pages()
+    results = {}
+    for size in sorted(args.sizes):
+        started = time.perf_counter()
+        world.grow_to(size)
+        print(
+            f"\n{size:,} learning items, {world.people + 4:,} people ({world.counts}), "
+            f"built in {time.perf_counter() - started:.0f} s"
+        )
+        for name, (person, url) in pages_of(world).items():
+            client = Client()
+            client.force_login(person)
+            seconds, queries, size_bytes = timed(client, url, args.repeat)
+            results.setdefault(name, []).append((seconds, queries))
+            print(
+                f"  {name:40} {seconds * 1000:8.1f} ms  {queries:3} queries "
+                f"{size_bytes / 1024:7.0f} KB"
+            )
+    smallest, largest = min(args.sizes), max(args.sizes)
+    print(f"\nRatio, {largest:,} to {smallest:,} learning items (goal: at most 1.3):")
+    worst = 0
+    for name, measured in results.items():
+        ratio = measured[-1][0] / measured[0][0]
+        worst = max(worst, ratio)
+        same = "same queries" if len({q for _s, q in measured}) == 1 else "QUERIES GREW"
+        print(f"  {name:40} {ratio:5.2f}  {same}")
+    print(f"  worst: {worst:.2f} ({'within' if worst <= 1.3 else 'over'} the goal)")
+    if not args.no_throughput:
+        timezone.deactivate()
+        throughput(world, args.seconds)
+
+
+if __name__ == "__main__":
+    main()
