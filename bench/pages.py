@@ -24,8 +24,8 @@ history entries on the learning item and initiative whose pages are timed.
 import argparse
 import http.client
 import json
-import shlex
 import os
+import shlex
 import statistics
 import sys
 import threading
@@ -147,9 +147,8 @@ class Pages(dashboards.World):
     def _detail_records(self):
         """The learning item and initiative whose pages are timed, with 20 changes each."""
         fellow = self.fellows[0]
-        self.detail_item = (
-            LearningItem.objects.filter(region=self.north, status="published").order_by("pk").first()
-        )
+        published = LearningItem.objects.filter(region=self.north, status="published")
+        self.detail_item = published.order_by("pk").first()
         self.detail_initiative = Initiative.objects.filter(region=self.north).order_by("pk").first()
         for number in range(20):
             self.detail_item.summary = f"Summary, as changed for the {number + 1}th time."
