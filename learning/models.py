@@ -215,6 +215,15 @@ class LearningItem(Versioned):
                 condition=models.Q(status="published"),
                 name="learning_published_counts",
             ),
+            # The learning list's order, newest first, for published items only: the index on
+            # published_at alone reads every unpublished item (their NULLs sort first) before
+            # the first published one.
+            models.Index(
+                models.F("published_at").desc(),
+                models.F("created_at").desc(),
+                condition=models.Q(status="published"),
+                name="learning_published_newest",
+            ),
         ]
 
     def __str__(self):

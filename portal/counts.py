@@ -68,3 +68,23 @@ def counted(name, count):
         except Exception:  # noqa: BLE001
             logger.warning("The cache could not keep a count.", exc_info=True)
     return found
+
+
+def counted_if_large(name, count, at_least):
+    """`count()`, kept between writes like `counted` once it is at least `at_least`: smaller
+    counts are quick to make again, and are not kept. (A count made after the last write is
+    still exact, so nobody sees a number older than their own last change.)"""
+    try:
+        key = f"counts:{cache.get_or_set(GENERATION, 0, timeout=None)}:{name}"
+        found = cache.get(key)
+    except Exception:  # noqa: BLE001
+        logger.warning("The cache could not be read; counting from the database.", exc_info=True)
+        return count()
+    if found is None:
+        found = count()
+        if found >= at_least:
+            try:
+                cache.set(key, found, KEPT_FOR)
+            except Exception:  # noqa: BLE001
+                logger.warning("The cache could not keep a count.", exc_info=True)
+    return found
