@@ -256,6 +256,7 @@ class SecurityEvent(models.Model):
         ROLE_GRANTED = "role_granted", "Role granted"
         ROLE_ENDED = "role_ended", "Role ended"
         USER_DEACTIVATED = "user_deactivated", "Account deactivated"
+        TWO_FACTOR_RESET = "two_factor_reset", "Two-factor authentication reset for someone"
         SESSION_ENDED = "session_ended", "Session ended"
         ACCESS_DENIED = "access_denied", "Access denied"
         REPORT_EXPORTED = "report_exported", "Report downloaded"

@@ -4,6 +4,8 @@ did in the security log, in the same transaction as the change."""
 import datetime
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -300,3 +302,48 @@ def user_deactivate(*, person, by, request=None):
             email=person.email,
             person=person.pk,
         )
+
+
+def two_factor_reset(*, person, by, request=None):
+    """Remove every second factor of `person` (authenticator app, recovery codes, security
+    keys) and end their sessions, so the next sign-in asks them to set one up again. The
+    person is told by email. Returns the number of authenticators removed."""
+    with transaction.atomic():
+        authenticators = Authenticator.objects.filter(user=person)
+        methods = sorted(set(authenticators.values_list("type", flat=True)))
+        removed, _by_model = authenticators.delete()
+        sessions = list(UserSession.objects.filter(user=person))
+        for session in sessions:
+            session.end()
+        security_event_record(
+            kind=SecurityEvent.Kind.TWO_FACTOR_RESET,
+            request=request,
+            user=by,
+            email=person.email,
+            person=person.pk,
+            methods=methods,
+            sessions_ended=len(sessions),
+        )
+        transaction.on_commit(
+            lambda: enqueue("accounts.tasks.send_two_factor_reset_email", person.pk, by.pk)
+        )
+    return removed
+
+
+def two_factor_reset_email_send(*, person_id, by_id):
+    """Tell the person their two-factor authentication was reset, and by whom (from a task)."""
+    person = User.objects.filter(pk=person_id, is_active=True).first()
+    if person is None:
+        return None
+    context = {
+        "person": person,
+        "by": User.objects.filter(pk=by_id).first(),
+        "url": f"{settings.SITE_URL}{reverse('account_login')}",
+    }
+    email_send(
+        to=person.email,
+        subject="Your two-factor authentication was reset",
+        template="emails/two_factor_reset",
+        context=context,
+    )
+    return person.email

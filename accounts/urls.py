@@ -7,6 +7,11 @@ urlpatterns = [
     path("people/", views.people_list, name="people"),
     path("people/<int:pk>/", views.person_detail, name="person"),
     path("people/<int:pk>/deactivate/", views.person_deactivate, name="person-deactivate"),
+    path(
+        "people/<int:pk>/two-factor/reset/",
+        views.person_two_factor_reset,
+        name="person-two-factor-reset",
+    ),
     path("people/roles/<int:pk>/end/", views.assignment_end, name="assignment-end"),
     path("people/invitations/", views.invitation_list, name="invitations"),
     path("people/invitations/new/", views.invitation_create, name="invite"),

@@ -7,6 +7,7 @@ confirmation page and on the POST alike; state changes are POST only.
 """
 
 from allauth.account.decorators import reauthentication_required
+from allauth.mfa.models import Authenticator
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
@@ -75,6 +76,28 @@ def person_deactivate(request, pk):
         messages.success(request, f"{person}'s account is deactivated. They cannot sign in.")
         return redirect("accounts:person", pk=pk)
     return render(request, "accounts/person_deactivate.html", {"person": person})
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("accounts.reset_two_factor", fn=person_in_scope, raise_exception=True)
+@reauthentication_required
+def person_two_factor_reset(request, pk):
+    person = person_in_scope(request, pk=pk)
+    if request.method == "POST":
+        services.two_factor_reset(person=person, by=request.user, request=request)
+        messages.success(
+            request,
+            f"{person}'s two-factor authentication is reset and they are signed out. They will "
+            "set it up again when they next sign in; an email tells them so.",
+        )
+        return redirect("accounts:person", pk=pk)
+    methods = sorted(
+        Authenticator.Type(kind).label
+        for kind in set(Authenticator.objects.filter(user=person).values_list("type", flat=True))
+    )
+    return render(
+        request, "accounts/person_two_factor_reset.html", {"person": person, "methods": methods}
+    )
 
 
 @require_http_methods(["GET", "POST"])
