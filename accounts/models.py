@@ -255,6 +255,7 @@ class SecurityEvent(models.Model):
         INVITATION_ACCEPTED = "invitation_accepted", "Invitation accepted"
         ROLE_GRANTED = "role_granted", "Role granted"
         ROLE_ENDED = "role_ended", "Role ended"
+        ROLE_DATES_CHANGED = "role_dates_changed", "Role dates changed"
         USER_DEACTIVATED = "user_deactivated", "Account deactivated"
         TWO_FACTOR_RESET = "two_factor_reset", "Two-factor authentication reset for someone"
         SESSION_ENDED = "session_ended", "Session ended"

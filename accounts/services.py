@@ -291,6 +291,40 @@ def assignment_end(*, assignment, by, request=None):
     return outcome
 
 
+class AssignmentChanged(Exception):
+    """The role's dates were changed by someone else since they were read."""
+
+
+def assignment_dates_change(*, assignment, starts_on, ends_on, by, request=None):
+    """Set a role's first and last day, only if nobody changed them since `assignment` was
+    read (a conditional UPDATE), and log the dates before and after with who changed them.
+    Returns False when nothing needed changing; raises AssignmentChanged on a lost race."""
+    before = (assignment.starts_on, assignment.ends_on)
+    if before == (starts_on, ends_on):
+        return False
+    with transaction.atomic():
+        updated = RoleAssignment.objects.filter(
+            pk=assignment.pk, starts_on=before[0], ends_on=before[1]
+        ).update(starts_on=starts_on, ends_on=ends_on)
+        if not updated:
+            raise AssignmentChanged(assignment.pk)
+        assignment.starts_on, assignment.ends_on = starts_on, ends_on
+        security_event_record(
+            kind=SecurityEvent.Kind.ROLE_DATES_CHANGED,
+            request=request,
+            user=by,
+            email=assignment.user.email,
+            assignment=assignment.pk,
+            person=assignment.user_id,
+            role=assignment.role,
+            starts_on_before=before[0].isoformat(),
+            ends_on_before=before[1].isoformat() if before[1] else None,
+            starts_on=starts_on.isoformat(),
+            ends_on=ends_on.isoformat() if ends_on else None,
+        )
+    return True
+
+
 def user_deactivate(*, person, by, request=None):
     with transaction.atomic():
         User.objects.filter(pk=person.pk).update(is_active=False)

@@ -13,6 +13,7 @@ urlpatterns = [
         name="person-two-factor-reset",
     ),
     path("people/roles/<int:pk>/end/", views.assignment_end, name="assignment-end"),
+    path("people/roles/<int:pk>/dates/", views.assignment_dates, name="assignment-dates"),
     path("people/invitations/", views.invitation_list, name="invitations"),
     path("people/invitations/new/", views.invitation_create, name="invite"),
     path("people/invitations/<int:pk>/", views.invitation_detail, name="invitation"),

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from rules.contrib.views import permission_required
 
 from accounts import services
-from accounts.forms import AcceptInvitationForm, InvitationForm
+from accounts.forms import AcceptInvitationForm, AssignmentDatesForm, InvitationForm
 from accounts.models import Invitation, RoleAssignment, SecurityEvent, User
 from accounts.security import security_event_record
 from accounts.shortcuts import scoped_getter
@@ -115,6 +115,35 @@ def assignment_end(request, pk):
         return redirect("accounts:person", pk=person.pk)
     return render(
         request, "accounts/assignment_end.html", {"assignment": assignment, "person": person}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(
+    "accounts.change_assignment_dates", fn=assignment_in_scope, raise_exception=True
+)
+@reauthentication_required
+def assignment_dates(request, pk):
+    assignment = assignment_in_scope(request, pk=pk)
+    person = assignment.user
+    form = AssignmentDatesForm(request.POST or None, assignment=assignment)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = services.assignment_dates_change(
+                assignment=assignment, by=request.user, request=request, **form.cleaned_data
+            )
+        except services.AssignmentChanged:
+            form.add_error(
+                None, "Someone else changed this role's dates just now. Check them and save again."
+            )
+        else:
+            if changed:
+                messages.success(request, f"The dates of {person}'s role {assignment} are saved.")
+            return redirect("accounts:person", pk=person.pk)
+    return render(
+        request,
+        "accounts/assignment_dates.html",
+        {"assignment": assignment, "person": person, "form": form},
     )
 
 
