@@ -257,6 +257,7 @@ class SecurityEvent(models.Model):
         ROLE_ENDED = "role_ended", "Role ended"
         ROLE_DATES_CHANGED = "role_dates_changed", "Role dates changed"
         USER_DEACTIVATED = "user_deactivated", "Account deactivated"
+        USER_REACTIVATED = "user_reactivated", "Account reactivated"
         TWO_FACTOR_RESET = "two_factor_reset", "Two-factor authentication reset for someone"
         SESSION_ENDED = "session_ended", "Session ended"
         ACCESS_DENIED = "access_denied", "Access denied"

@@ -125,6 +125,7 @@ rules.add_perm("accounts.manage_invitation", may_grant)
 rules.add_perm("accounts.end_assignment", manages_assignment & owns_other_assignment)
 rules.add_perm("accounts.change_assignment_dates", manages_assignment & owns_other_assignment)
 rules.add_perm("accounts.deactivate_user", is_someone_else & manages_every_role_of)
+rules.add_perm("accounts.reactivate_user", is_someone_else & manages_every_role_of)
 # Someone who lost their phone and their recovery codes: the national team resets anyone's
 # second factor, a regional lead only a fellow of their own region (and nobody else that
 # fellow also is), and nobody their own, which they manage on their account pages.

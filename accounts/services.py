@@ -381,3 +381,21 @@ def two_factor_reset_email_send(*, person_id, by_id):
         context=context,
     )
     return person.email
+
+
+def user_reactivate(*, person, by, request=None):
+    """Let a deactivated person sign in again, with the roles they still hold. Returns False
+    if someone else reactivated them first."""
+    with transaction.atomic():
+        updated = User.objects.filter(pk=person.pk, is_active=False).update(is_active=True)
+        if not updated:
+            return False
+        person.is_active = True
+        security_event_record(
+            kind=SecurityEvent.Kind.USER_REACTIVATED,
+            request=request,
+            user=by,
+            email=person.email,
+            person=person.pk,
+        )
+    return True

@@ -7,6 +7,7 @@ urlpatterns = [
     path("people/", views.people_list, name="people"),
     path("people/<int:pk>/", views.person_detail, name="person"),
     path("people/<int:pk>/deactivate/", views.person_deactivate, name="person-deactivate"),
+    path("people/<int:pk>/reactivate/", views.person_reactivate, name="person-reactivate"),
     path(
         "people/<int:pk>/two-factor/reset/",
         views.person_two_factor_reset,

@@ -79,6 +79,21 @@ def person_deactivate(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
+@permission_required("accounts.reactivate_user", fn=person_in_scope, raise_exception=True)
+@reauthentication_required
+def person_reactivate(request, pk):
+    person = person_in_scope(request, pk=pk)
+    if person.is_active:
+        messages.info(request, f"{person}'s account is already active.")
+        return redirect("accounts:person", pk=pk)
+    if request.method == "POST":
+        services.user_reactivate(person=person, by=request.user, request=request)
+        messages.success(request, f"{person}'s account is active again. They can sign in.")
+        return redirect("accounts:person", pk=pk)
+    return render(request, "accounts/person_reactivate.html", {"person": person})
+
+
+@require_http_methods(["GET", "POST"])
 @permission_required("accounts.reset_two_factor", fn=person_in_scope, raise_exception=True)
 @reauthentication_required
 def person_two_factor_reset(request, pk):

@@ -83,6 +83,8 @@ EXPECTED = {
     "accounts:person": IN_SCOPE,
     "accounts:person-deactivate": IN_SCOPE,
     "accounts:person-two-factor-reset": IN_SCOPE,
+    # The sample person's account is active: those in scope are sent back with a message.
+    "accounts:person-reactivate": Expect(302, 404, 302, 404, 302, 404),
     "accounts:assignment-end": IN_SCOPE,
     "accounts:assignment-dates": IN_SCOPE,
     "accounts:invitation": IN_SCOPE,
@@ -415,6 +417,7 @@ def concrete_url(key, samples):
         "accounts:person": {"pk": subject.pk},
         "accounts:person-deactivate": {"pk": subject.pk},
         "accounts:person-two-factor-reset": {"pk": subject.pk},
+        "accounts:person-reactivate": {"pk": subject.pk},
         "accounts:assignment-end": {"pk": samples["assignment"].pk},
         "accounts:assignment-dates": {"pk": samples["assignment"].pk},
         "accounts:invitation": {"pk": samples["invitation"].pk},
