@@ -24,6 +24,7 @@ from accounts.forms import AcceptInvitationForm, AssignmentDatesForm, Invitation
 from accounts.models import Invitation, RoleAssignment, SecurityEvent, User
 from accounts.security import security_event_record
 from accounts.shortcuts import scoped_getter
+from portal.pagination import paginated
 
 person_in_scope = scoped_getter(
     lambda user: User.objects.for_user(user).prefetch_related(
@@ -46,9 +47,13 @@ invitation_in_scope = scoped_getter(lambda user: Invitation.objects.for_user(use
 @require_GET
 @permission_required("accounts.view_people", raise_exception=True)
 def people_list(request):
-    people = User.objects.for_user(request.user).with_assignments().order_by("full_name", "email")
+    people = (
+        User.objects.for_user(request.user).with_assignments().order_by("full_name", "email", "pk")
+    )
     waiting = Invitation.objects.for_user(request.user).open().for_display().order_by("full_name")
-    return render(request, "accounts/people_list.html", {"people": people, "waiting": waiting})
+    context = paginated(request, people)
+    context |= {"people": context["page"].object_list, "waiting": waiting}
+    return render(request, "accounts/people_list.html", context)
 
 
 @require_GET
