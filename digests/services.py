@@ -53,6 +53,7 @@ def digest_preference_for(user):
     """The person's preference, created with the defaults the first time it is asked for.
     Its regions are left unchosen, so they follow the person's roles."""
     preference, _created = DigestPreference.objects.get_or_create(user=user)
+    preference.user = user  # the same object, so the person's scope is read once a request
     return preference
 
 
