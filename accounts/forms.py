@@ -1,3 +1,5 @@
+import datetime
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
@@ -7,7 +9,7 @@ from django.utils import timezone
 from accounts.models import INVITATION_VALID_FOR, Invitation, User
 from accounts.roles import SCOPE_FIELDS, Role
 from accounts.scope import user_scope
-from portal.forms import DateField, PortalForm
+from portal.forms import DateField, PortalForm, YearsAhead
 from regions.models import Organisation, PatientSafetyCollaborative, Region
 
 
@@ -132,6 +134,52 @@ class InvitationForm(PortalForm):
         cleaned["region"] = region
         if not self.scope.can_grant(role, region.pk if region else None):
             raise forms.ValidationError("You cannot invite someone to this role in this region")
+        return cleaned
+
+
+# The programme's first fellows began in 2014; no role in the portal starts before that.
+PROGRAMME_BEGAN = datetime.date(2014, 1, 1)
+
+
+class AssignmentDatesForm(PortalForm):
+    """The first and last day of a role already held: a start from 2014 to a year ahead, an
+    end on or after the start and at most five years ahead."""
+
+    starts_on = DateField(
+        label="First day of the role",
+        earliest=PROGRAMME_BEGAN,
+        latest=datetime.timedelta(days=365),
+        help_text="For example, 1 4 2026.",
+        error_messages={"required": "Enter the first day of the role"},
+    )
+    ends_on = DateField(
+        label="Last day of the role",
+        required=False,
+        earliest=PROGRAMME_BEGAN,
+        latest=YearsAhead(5),
+        help_text="For example, 31 3 2027. Leave blank for a role with no end date.",
+    )
+
+    def __init__(self, *args, assignment, **kwargs):
+        kwargs.setdefault(
+            "initial", {"starts_on": assignment.starts_on, "ends_on": assignment.ends_on}
+        )
+        super().__init__(*args, **kwargs)
+        self.assignment = assignment
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", "Save dates"))
+
+    def clean(self):
+        cleaned = super().clean()
+        starts_on, ends_on = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if starts_on and ends_on and ends_on < starts_on:
+            self.add_error(
+                "ends_on",
+                forms.ValidationError(
+                    "The last day of the role must be on or after its first day, %(first)s",
+                    params={"first": f"{starts_on:%-d %B %Y}"},
+                ),
+            )
         return cleaned
 
 

@@ -98,6 +98,18 @@ def manages_every_role_of(user, person):
 
 
 @rules.predicate
+def leads_region_of_fellow(user, person):
+    """A regional lead of a region in which `person` is a safety fellow today."""
+    if person is None:
+        return False
+    led = user_scope(user).led_region_ids
+    return any(
+        assignment.role == Role.FELLOW and assignment.region_id in led and assignment.is_active()
+        for assignment in person.assignments.all()
+    )
+
+
+@rules.predicate
 def owns_other_assignment(user, assignment):
     return assignment is not None and assignment.user_id != user.pk
 
@@ -111,4 +123,13 @@ rules.add_perm("accounts.view_invitations", manages_people)
 rules.add_perm("accounts.grant_role", may_grant)
 rules.add_perm("accounts.manage_invitation", may_grant)
 rules.add_perm("accounts.end_assignment", manages_assignment & owns_other_assignment)
+rules.add_perm("accounts.change_assignment_dates", manages_assignment & owns_other_assignment)
 rules.add_perm("accounts.deactivate_user", is_someone_else & manages_every_role_of)
+rules.add_perm("accounts.reactivate_user", is_someone_else & manages_every_role_of)
+# Someone who lost their phone and their recovery codes: the national team resets anyone's
+# second factor, a regional lead only a fellow of their own region (and nobody else that
+# fellow also is), and nobody their own, which they manage on their account pages.
+rules.add_perm(
+    "accounts.reset_two_factor",
+    is_someone_else & (is_national_team | (leads_region_of_fellow & manages_every_role_of)),
+)

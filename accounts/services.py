@@ -4,6 +4,8 @@ did in the security log, in the same transaction as the change."""
 import datetime
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -289,6 +291,40 @@ def assignment_end(*, assignment, by, request=None):
     return outcome
 
 
+class AssignmentChanged(Exception):
+    """The role's dates were changed by someone else since they were read."""
+
+
+def assignment_dates_change(*, assignment, starts_on, ends_on, by, request=None):
+    """Set a role's first and last day, only if nobody changed them since `assignment` was
+    read (a conditional UPDATE), and log the dates before and after with who changed them.
+    Returns False when nothing needed changing; raises AssignmentChanged on a lost race."""
+    before = (assignment.starts_on, assignment.ends_on)
+    if before == (starts_on, ends_on):
+        return False
+    with transaction.atomic():
+        updated = RoleAssignment.objects.filter(
+            pk=assignment.pk, starts_on=before[0], ends_on=before[1]
+        ).update(starts_on=starts_on, ends_on=ends_on)
+        if not updated:
+            raise AssignmentChanged(assignment.pk)
+        assignment.starts_on, assignment.ends_on = starts_on, ends_on
+        security_event_record(
+            kind=SecurityEvent.Kind.ROLE_DATES_CHANGED,
+            request=request,
+            user=by,
+            email=assignment.user.email,
+            assignment=assignment.pk,
+            person=assignment.user_id,
+            role=assignment.role,
+            starts_on_before=before[0].isoformat(),
+            ends_on_before=before[1].isoformat() if before[1] else None,
+            starts_on=starts_on.isoformat(),
+            ends_on=ends_on.isoformat() if ends_on else None,
+        )
+    return True
+
+
 def user_deactivate(*, person, by, request=None):
     with transaction.atomic():
         User.objects.filter(pk=person.pk).update(is_active=False)
@@ -300,3 +336,66 @@ def user_deactivate(*, person, by, request=None):
             email=person.email,
             person=person.pk,
         )
+
+
+def two_factor_reset(*, person, by, request=None):
+    """Remove every second factor of `person` (authenticator app, recovery codes, security
+    keys) and end their sessions, so the next sign-in asks them to set one up again. The
+    person is told by email. Returns the number of authenticators removed."""
+    with transaction.atomic():
+        authenticators = Authenticator.objects.filter(user=person)
+        methods = sorted(set(authenticators.values_list("type", flat=True)))
+        removed, _by_model = authenticators.delete()
+        sessions = list(UserSession.objects.filter(user=person))
+        for session in sessions:
+            session.end()
+        security_event_record(
+            kind=SecurityEvent.Kind.TWO_FACTOR_RESET,
+            request=request,
+            user=by,
+            email=person.email,
+            person=person.pk,
+            methods=methods,
+            sessions_ended=len(sessions),
+        )
+        transaction.on_commit(
+            lambda: enqueue("accounts.tasks.send_two_factor_reset_email", person.pk, by.pk)
+        )
+    return removed
+
+
+def two_factor_reset_email_send(*, person_id, by_id):
+    """Tell the person their two-factor authentication was reset, and by whom (from a task)."""
+    person = User.objects.filter(pk=person_id, is_active=True).first()
+    if person is None:
+        return None
+    context = {
+        "person": person,
+        "by": User.objects.filter(pk=by_id).first(),
+        "url": f"{settings.SITE_URL}{reverse('account_login')}",
+    }
+    email_send(
+        to=person.email,
+        subject="Your two-factor authentication was reset",
+        template="emails/two_factor_reset",
+        context=context,
+    )
+    return person.email
+
+
+def user_reactivate(*, person, by, request=None):
+    """Let a deactivated person sign in again, with the roles they still hold. Returns False
+    if someone else reactivated them first."""
+    with transaction.atomic():
+        updated = User.objects.filter(pk=person.pk, is_active=False).update(is_active=True)
+        if not updated:
+            return False
+        person.is_active = True
+        security_event_record(
+            kind=SecurityEvent.Kind.USER_REACTIVATED,
+            request=request,
+            user=by,
+            email=person.email,
+            person=person.pk,
+        )
+    return True

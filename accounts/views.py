@@ -7,6 +7,7 @@ confirmation page and on the POST alike; state changes are POST only.
 """
 
 from allauth.account.decorators import reauthentication_required
+from allauth.mfa.models import Authenticator
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
@@ -19,10 +20,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 from rules.contrib.views import permission_required
 
 from accounts import services
-from accounts.forms import AcceptInvitationForm, InvitationForm
+from accounts.forms import AcceptInvitationForm, AssignmentDatesForm, InvitationForm
 from accounts.models import Invitation, RoleAssignment, SecurityEvent, User
 from accounts.security import security_event_record
 from accounts.shortcuts import scoped_getter
+from portal.pagination import paginated
 
 person_in_scope = scoped_getter(
     lambda user: User.objects.for_user(user).prefetch_related(
@@ -45,9 +47,13 @@ invitation_in_scope = scoped_getter(lambda user: Invitation.objects.for_user(use
 @require_GET
 @permission_required("accounts.view_people", raise_exception=True)
 def people_list(request):
-    people = User.objects.for_user(request.user).with_assignments().order_by("full_name", "email")
+    people = (
+        User.objects.for_user(request.user).with_assignments().order_by("full_name", "email", "pk")
+    )
     waiting = Invitation.objects.for_user(request.user).open().for_display().order_by("full_name")
-    return render(request, "accounts/people_list.html", {"people": people, "waiting": waiting})
+    context = paginated(request, people)
+    context |= {"people": context["page"].object_list, "waiting": waiting}
+    return render(request, "accounts/people_list.html", context)
 
 
 @require_GET
@@ -78,6 +84,43 @@ def person_deactivate(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
+@permission_required("accounts.reactivate_user", fn=person_in_scope, raise_exception=True)
+@reauthentication_required
+def person_reactivate(request, pk):
+    person = person_in_scope(request, pk=pk)
+    if person.is_active:
+        messages.info(request, f"{person}'s account is already active.")
+        return redirect("accounts:person", pk=pk)
+    if request.method == "POST":
+        services.user_reactivate(person=person, by=request.user, request=request)
+        messages.success(request, f"{person}'s account is active again. They can sign in.")
+        return redirect("accounts:person", pk=pk)
+    return render(request, "accounts/person_reactivate.html", {"person": person})
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("accounts.reset_two_factor", fn=person_in_scope, raise_exception=True)
+@reauthentication_required
+def person_two_factor_reset(request, pk):
+    person = person_in_scope(request, pk=pk)
+    if request.method == "POST":
+        services.two_factor_reset(person=person, by=request.user, request=request)
+        messages.success(
+            request,
+            f"{person}'s two-factor authentication is reset and they are signed out. They will "
+            "set it up again when they next sign in; an email tells them so.",
+        )
+        return redirect("accounts:person", pk=pk)
+    methods = sorted(
+        Authenticator.Type(kind).label
+        for kind in set(Authenticator.objects.filter(user=person).values_list("type", flat=True))
+    )
+    return render(
+        request, "accounts/person_two_factor_reset.html", {"person": person, "methods": methods}
+    )
+
+
+@require_http_methods(["GET", "POST"])
 @permission_required("accounts.end_assignment", fn=assignment_in_scope, raise_exception=True)
 @reauthentication_required
 def assignment_end(request, pk):
@@ -92,6 +135,35 @@ def assignment_end(request, pk):
         return redirect("accounts:person", pk=person.pk)
     return render(
         request, "accounts/assignment_end.html", {"assignment": assignment, "person": person}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(
+    "accounts.change_assignment_dates", fn=assignment_in_scope, raise_exception=True
+)
+@reauthentication_required
+def assignment_dates(request, pk):
+    assignment = assignment_in_scope(request, pk=pk)
+    person = assignment.user
+    form = AssignmentDatesForm(request.POST or None, assignment=assignment)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = services.assignment_dates_change(
+                assignment=assignment, by=request.user, request=request, **form.cleaned_data
+            )
+        except services.AssignmentChanged:
+            form.add_error(
+                None, "Someone else changed this role's dates just now. Check them and save again."
+            )
+        else:
+            if changed:
+                messages.success(request, f"The dates of {person}'s role {assignment} are saved.")
+            return redirect("accounts:person", pk=person.pk)
+    return render(
+        request,
+        "accounts/assignment_dates.html",
+        {"assignment": assignment, "person": person, "form": form},
     )
 
 

@@ -25,7 +25,10 @@ def default_digest_kinds():
 
 class DigestPreference(models.Model):
     """What one person wants in their digest. Created with the defaults the first time it is
-    needed; until then the person gets the defaults (weekly, every type, their regions)."""
+    needed; until then the person gets the defaults (weekly, every type, their regions).
+
+    The regions follow the person's roles, as they are on the day each digest is sent, until
+    the person chooses other regions on their preferences page (`regions_chosen_at`)."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digest_preference"
@@ -34,7 +37,14 @@ class DigestPreference(models.Model):
         "regions.Region",
         blank=True,
         related_name="+",
-        help_text="None chosen means the regions of the person's own roles.",
+        help_text="The regions the person chose; used only once they have chosen "
+        "(regions chosen at).",
+    )
+    regions_chosen_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the person chose their own regions. Empty means the digest follows "
+        "the regions of their roles, whatever those become.",
     )
     kinds = models.JSONField("types of learning", default=default_digest_kinds)
     frequency = models.CharField(

@@ -41,10 +41,19 @@ def subscription_for(user):
         return Subscription(
             default_region_ids(user), tuple(default_digest_kinds()), DigestFrequency.WEEKLY
         )
-    region_ids = frozenset(region.pk for region in preference.regions.all())
     return Subscription(
-        region_ids or default_region_ids(user), tuple(preference.kinds), preference.frequency
+        preference_region_ids(preference), tuple(preference.kinds), preference.frequency
     )
+
+
+def preference_region_ids(preference):
+    """The regions a preference subscribes to today: the person's own choice once they have
+    made one, and until then the regions of their roles as they are now."""
+    if preference.regions_chosen_at is not None:
+        chosen = frozenset(region.pk for region in preference.regions.all())
+        if chosen:
+            return chosen
+    return default_region_ids(preference.user)
 
 
 @dataclass(frozen=True)

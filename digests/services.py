@@ -50,21 +50,27 @@ BATCH_SIZE = 500
 
 
 def digest_preference_for(user):
-    """The person's preference, created with the defaults the first time it is asked for."""
-    preference, created = DigestPreference.objects.get_or_create(user=user)
-    if created:
-        preference.regions.set(default_region_ids(user))
+    """The person's preference, created with the defaults the first time it is asked for.
+    Its regions are left unchosen, so they follow the person's roles."""
+    preference, _created = DigestPreference.objects.get_or_create(user=user)
+    preference.user = user  # the same object, so the person's scope is read once a request
     return preference
 
 
 def digest_preference_update(*, preference, regions, kinds, frequency):
+    """Save what the person chose. Regions that are exactly those of their roles today keep
+    following their roles (saving only a new frequency must not freeze them); any other
+    choice is theirs until they choose again."""
+    chosen = {region.pk for region in regions}
+    follows_roles = chosen == set(default_region_ids(preference.user))
     with transaction.atomic():
         preference.kinds = list(kinds)
         preference.frequency = frequency
         if frequency != DigestFrequency.NEVER:
             preference.unsubscribed_at = None
+        preference.regions_chosen_at = None if follows_roles else timezone.now()
         preference.save()
-        preference.regions.set(regions)
+        preference.regions.set([] if follows_roles else regions)
     return preference
 
 

@@ -22,8 +22,7 @@ def preferences(request):
     preference = services.digest_preference_for(request.user)
     initial = {
         "frequency": preference.frequency,
-        "regions": list(preference.regions.all())
-        or sorted(selectors.default_region_ids(request.user)),
+        "regions": sorted(selectors.preference_region_ids(preference)),
         "kinds": preference.kinds,
     }
     form = DigestPreferenceForm(request.POST or None, initial=initial)
@@ -31,7 +30,11 @@ def preferences(request):
         services.digest_preference_update(preference=preference, **form.cleaned_data)
         messages.success(request, "Your digest preferences have been saved.")
         return redirect("digests:preferences")
-    return render(request, "digests/preferences.html", {"form": form, "preference": preference})
+    return render(
+        request,
+        "digests/preferences.html",
+        {"form": form, "preference": preference, "follows_roles": not preference.regions_chosen_at},
+    )
 
 
 @login_not_required

@@ -499,7 +499,8 @@ def test_the_preferences_page_starts_from_the_defaults(client):
     preference = DigestPreference.objects.get(user=person)
     assert preference.frequency == WEEKLY
     assert preference.kinds == LearningItem.Kind.values
-    assert list(preference.regions.all()) == [region("south")]
+    assert preference.regions_chosen_at is None  # the regions follow the person's roles
+    assert response.context["form"].initial["regions"] == [region("south").pk]
     assert 'type="radio"' in response.text and 'type="checkbox"' in response.text
     assert 'class="nhsuk-checkboxes__input"' in response.text
 

@@ -114,7 +114,7 @@ def test_the_digest_preview_takes_the_same_queries_for_few_and_many_entries(
     assert response.context["count"] == rows
 
 
-# The preference, its regions, and the regions to choose from.
+# The preference, the regions the person chose, and the regions to choose from.
 PREFERENCES_QUERIES = SIGNED_IN + 3
 
 
@@ -124,7 +124,9 @@ def test_the_digest_preferences_take_the_same_queries_however_many_people_subscr
 ):
     for _ in range(rows):
         other = person_with(Role.FELLOW, "south")
-        DigestPreference.objects.create(user=other).regions.set([region("south")])
-    DigestPreference.objects.create(user=fellow).regions.set([region("north")])
+        chosen = DigestPreference.objects.create(user=other, regions_chosen_at=timezone.now())
+        chosen.regions.set([region("south")])
+    chosen = DigestPreference.objects.create(user=fellow, regions_chosen_at=timezone.now())
+    chosen.regions.set([region("north")])
     sign_in(client, fellow)
     get(client, reverse("digests:preferences"), django_assert_num_queries, PREFERENCES_QUERIES)

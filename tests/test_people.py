@@ -100,8 +100,9 @@ def test_the_people_list_takes_the_same_number_of_queries_with_more_rows(
     client, lead, northern_fellow, django_assert_num_queries
 ):
     sign_in_as(client, lead)
-    # Session, user, the user's scope, the people, their assignments, waiting invitations.
-    with django_assert_num_queries(9):
+    # Session, user, the user's scope, the people counted for the pages, a page of them, their
+    # assignments, waiting invitations.
+    with django_assert_num_queries(10):
         client.get(PEOPLE)
 
     for number in range(10):
@@ -111,10 +112,37 @@ def test_the_people_list_takes_the_same_number_of_queries_with_more_rows(
         )
         invite_fellow(lead, email=f"invitee{number}@example.org", full_name=f"Invitee {number}")
 
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = client.get(PEOPLE)
     assert len(response.context["people"]) == 12
     assert len(response.context["waiting"]) == 10
+
+
+def test_the_people_list_is_paged_keeping_its_query_and_the_same_queries_on_every_page(
+    client, lead, django_assert_num_queries
+):
+    for _ in range(4):
+        person_with(Role.FELLOW, "north")
+    sign_in_as(client, lead)
+    with django_assert_num_queries(10):
+        few = client.get(PEOPLE)
+    assert len(few.context["people"]) == 5
+    assert 'class="nhsuk-pagination' not in few.text
+
+    for _ in range(45):
+        person_with(Role.FELLOW, "north")
+    with django_assert_num_queries(10):
+        first = client.get(PEOPLE, {"sort": "name"})
+    with django_assert_num_queries(10):
+        last = client.get(PEOPLE, {"sort": "name", "page": 3})
+
+    assert first.context["page"].paginator.count == 50
+    assert len(first.context["people"]) == 20
+    assert len(last.context["people"]) == 10
+    assert "?sort=name&amp;page=2" in first.text
+    assert "?sort=name&amp;page=2" in last.text
+    on_pages = {person.pk for page in (first, last) for person in page.context["people"]}
+    assert len(on_pages) == 30  # no one on two pages
 
 
 def test_a_person_page_shows_active_and_ended_roles_with_dates(client, lead, northern_fellow):
