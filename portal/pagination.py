@@ -8,6 +8,7 @@ kept between writes (portal/counts.py), under the list's own SQL."""
 import hashlib
 from functools import cached_property
 
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 
@@ -24,7 +25,10 @@ class CountKeptPaginator(Paginator):
         rows = self.object_list
         if not isinstance(rows, QuerySet) or rows.model._meta.app_label not in counts.WATCHED:
             return super().count
-        sql, params = rows.query.sql_with_params()
+        try:
+            sql, params = rows.query.sql_with_params()
+        except EmptyResultSet:  # a none() queryset: nothing to count or keep
+            return 0
         digest = hashlib.sha256(f"{sql}|{params!r}".encode()).hexdigest()
         return counts.counted_if_large(f"list:{digest}", rows.count, KEEP_COUNTS_FROM)
 
