@@ -227,4 +227,4 @@ item_withdraw = _step_view("withdraw")
 @permission_required("learning.view_review_queue", raise_exception=True)
 def review_queue(request):
     items = selectors.review_queue_for(request.user)
-    return render(request, "learning/review_queue.html", {"items": items})
+    return render(request, "learning/review_queue.html", paginated(request, items))

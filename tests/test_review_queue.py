@@ -28,7 +28,7 @@ def submitted(days_ago=0, **fields):
 
 
 def queue_titles(response):
-    return [item.title for item in response.context["items"]]
+    return [item.title for item in response.context["page"]]
 
 
 def test_a_lead_sees_their_regions_submissions_oldest_first(client):
@@ -65,9 +65,22 @@ def test_the_queue_makes_the_same_number_of_queries_for_few_and_many_items(clien
 
     submitted(1)
     few = count()
-    for days in range(2, 8):
+    for days in range(2, 12):
         submitted(days).authors.add(person_with(Role.FELLOW, "north"))
     assert count() == few
+
+
+def test_a_long_queue_is_paged_oldest_first(client):
+    for days in range(25):
+        submitted(days, title=f"Waiting {days} days")
+    sign_in(client, person_with(Role.REGIONAL_LEAD, "north"))
+    first = client.get(reverse("learning:review-queue"))
+    assert len(queue_titles(first)) == 20
+    assert queue_titles(first)[0] == "Waiting 24 days"
+    assert "25 waiting." in first.content.decode()
+    assert "Page 2 of 2" in first.content.decode()
+    second = client.get(reverse("learning:review-queue"), {"page": 2})
+    assert queue_titles(second) == [f"Waiting {days} days" for days in range(4, -1, -1)]
 
 
 def test_a_new_submission_is_said_to_be_just_now(client):
