@@ -5,8 +5,8 @@ from allauth.core.ratelimit import respond_429
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.usersessions.adapter import DefaultUserSessionsAdapter
 from django.conf import settings
-from django.core.exceptions import ValidationError
 
+from accounts import lockout
 from accounts.middleware import session_signed_in_within
 from accounts.models import SecurityEvent
 from accounts.security import security_event_record
@@ -35,12 +35,28 @@ class AccountAdapter(DefaultAccountAdapter):
         return super().is_reauthentication_required(app=app, **kwargs)
 
     def pre_authenticate(self, request, **credentials):
-        # Too many failed sign-ins answer with the 429 page (which records the event), not
-        # with a form error that looks like any other mistake.
+        # The portal's own limits replace allauth's per-account lockout, which anyone knowing
+        # an address could use to keep its owner out (accounts/lockout.py). Too many failed
+        # sign-ins answer with the 429 page (which records the event), not with a form error
+        # that looks like any other mistake. allauth takes the attempt back when the password
+        # is right, through the usage kept here.
         try:
-            super().pre_authenticate(request, **credentials)
-        except ValidationError:
+            self._login_failed_rl_usage = lockout.sign_in_allowed(
+                request, lockout.login_of(credentials)
+            )
+        except lockout.Refused as refused:
+            request.sign_in_limit = refused.limit
             raise ImmediateHttpResponse(respond_429(request)) from None
+
+    def authentication_failed(self, request, **credentials):
+        lockout.sign_in_failed(request, lockout.login_of(credentials))
+
+    def _delete_login_attempts_cached_email(self, request, **credentials):
+        # allauth calls this once a password has been reset through the emailed link: the
+        # owner has proved they hold the inbox, so the failures counted against the account
+        # (perhaps by someone else) no longer stand between them and signing in.
+        super()._delete_login_attempts_cached_email(request, **credentials)
+        lockout.limits_clear(request, lockout.login_of(credentials))
 
 
 class MfaAdapter(DefaultMFAAdapter):

@@ -1,5 +1,6 @@
 """Two rules every signed-in request must pass: a session lasts 12 hours at most from sign-in,
-and (when MFA_REQUIRED is on) an account has a second factor before it can reach any page."""
+and (when MFA_REQUIRED is on) an account has a second factor before it can reach any page.
+And the cookie that lets a browser's owner through a lockout, given at sign-in."""
 
 import time
 
@@ -10,6 +11,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 
+from accounts import lockout
 from accounts.models import SecurityEvent
 from accounts.security import security_event_record
 
@@ -102,3 +104,26 @@ class MfaRequiredMiddleware:
         ):
             return redirect("mfa_activate_totp")
         return self.get_response(request)
+
+
+class DeviceCookieMiddleware:
+    """After a complete sign-in (password and second factor), remember in a signed cookie that
+    this browser has signed in to the account, so a lockout others cause does not stop it
+    (accounts/lockout.py)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        login = getattr(request, "signed_in_login", None)
+        if login:
+            response.set_cookie(
+                lockout.DEVICE_COOKIE,
+                lockout.device_cookie_value(request, login.lower()),
+                max_age=lockout.DEVICE_MAX_AGE,
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+                samesite="Lax",
+            )
+        return response

@@ -19,6 +19,8 @@ def signed_in(sender, request, user, **kwargs):
     if request is None:
         return
     session_signed_in_at_set(request)
+    # DeviceCookieMiddleware gives the browser its cookie for this account on the way out.
+    request.signed_in_login = user.email
     security_event_record(kind=Kind.SIGNED_IN, request=request, user=user)
 
 

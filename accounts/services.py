@@ -383,6 +383,26 @@ def two_factor_reset_email_send(*, person_id, by_id):
     return person.email
 
 
+def sign_in_paused_email_send(*, person_id, address):
+    """Tell a person that sign-ins to their account were paused after repeated wrong
+    passwords, from which address, and how they can still get in (from a task)."""
+    person = User.objects.filter(pk=person_id, is_active=True).first()
+    if person is None:
+        return None
+    email_send(
+        to=person.email,
+        subject="Sign-ins to your account were paused",
+        template="emails/sign_in_paused",
+        context={
+            "person": person,
+            "address": address,
+            "url": f"{settings.SITE_URL}{reverse('account_login')}",
+            "reset_url": f"{settings.SITE_URL}{reverse('account_reset_password')}",
+        },
+    )
+    return person.email
+
+
 def user_reactivate(*, person, by, request=None):
     """Let a deactivated person sign in again, with the roles they still hold. Returns False
     if someone else reactivated them first."""

@@ -310,5 +310,9 @@ def permission_denied(request, exception=None):
 def rate_limited(request, exception=None):
     """The 429 page allauth shows when a limit is reached (failed sign-ins, resets...)."""
     email = request.POST.get("login", "") if request.method == "POST" else ""
-    security_event_record(kind=SecurityEvent.Kind.RATE_LIMITED, request=request, email=email)
-    return render(request, "429.html", status=429)
+    # Which sign-in limit refused it (accounts/lockout.py), when it was one of them.
+    limit = getattr(request, "sign_in_limit", "")
+    security_event_record(
+        kind=SecurityEvent.Kind.RATE_LIMITED, request=request, email=email, limit=limit
+    )
+    return render(request, "429.html", {"limit": limit}, status=429)

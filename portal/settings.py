@@ -72,6 +72,7 @@ MIDDLEWARE = [
     # account without a second factor is sent to set one up before it can reach anything else.
     "accounts.middleware.SessionLifetimeMiddleware",
     "accounts.middleware.MfaRequiredMiddleware",
+    "accounts.middleware.DeviceCookieMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -146,13 +147,28 @@ ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 # authenticator code) again when the last sign-in or confirmation is older than this.
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 # Brute-force protection, counted in the default cache (Redis when REDIS_URL is set, so every
-# web process shares the counts): failed sign-ins per IP address and per account. Behind the
-# proxy in production, ALLAUTH_TRUSTED_PROXY_COUNT says which address to count.
+# web process shares the counts; the database while Redis is down). Behind the proxy in
+# production, ALLAUTH_TRUSTED_PROXY_COUNT says which address to count.
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "10/m/ip,5/5m/key",
+    # Sign-in attempts of any outcome from one address: a flood guard (each costs a password
+    # hash), above what a trust's staff behind one proxy would reach.
+    "login": "60/m/ip",
     "reset_password": "20/m/ip,5/m/key",
     "reauthenticate": "10/m/user",
 }
+# Failed sign-ins are limited by accounts.lockout instead of allauth's "login_failed", so that
+# a lockout cannot be used to keep an owner out (docs/adr/0020): 5 failures in 5 minutes for
+# one account at one address, 50 in an hour for one account from anywhere, and 5 in 5 minutes
+# for a browser that has signed in to that account before (counted on their own: the others do
+# not stop it).
+SIGN_IN_LIMITS = {
+    "pair": "5/5m/key",
+    "account": "50/h/key",
+    "device": "5/5m/key",
+}
+# One address is refused once this many different accounts have failed there within this many
+# seconds: credential stuffing, not a trust's staff mistyping behind one proxy.
+SIGN_IN_ADDRESS_ACCOUNTS = (30, 10 * 60)
 
 # Two-factor authentication: an authenticator app (TOTP) with recovery codes. Every account
 # must have one unless MFA_REQUIRED is off, which only the local demo may do.

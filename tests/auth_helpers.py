@@ -13,9 +13,9 @@ def password_step(client, user, password=DEMO_PASSWORD, **extra):
     return client.post(LOGIN_URL, {"login": user.email, "password": password}, **extra)
 
 
-def sign_in(client, user, secret=TOTP_SECRET):
+def sign_in(client, user, secret=TOTP_SECRET, **extra):
     """Password, then the authenticator code when asked: the response after the last step."""
-    response = password_step(client, user)
+    response = password_step(client, user, **extra)
     if response.status_code == 302 and response.url == MFA_URL:
-        response = client.post(MFA_URL, {"code": totp_code(secret)})
+        response = client.post(MFA_URL, {"code": totp_code(secret)}, **extra)
     return response

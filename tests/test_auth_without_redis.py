@@ -133,19 +133,20 @@ def test_a_person_confirms_it_is_them_while_redis_is_stopped(client, user, redis
 
 
 def test_failed_sign_ins_are_still_limited_while_redis_is_stopped(client, user, redis_server):
-    fail(client, user.email, ip="192.0.2.1")  # counted in Redis before it stops
+    fail(client, user.email)  # counted in Redis before it stops
     redis_server.stop()
 
-    answers = [fail(client, user.email, ip=f"192.0.2.{n}").status_code for n in range(2, 8)]
+    answers = [fail(client, user.email).status_code for _ in range(6)]
 
     # The count kept in Redis is lost with it: the limit starts again in the database.
     assert answers == [200] * 5 + [429]
-    assert password_step(client, user, REMOTE_ADDR="198.51.100.1").status_code == 429
+    assert password_step(client, user, REMOTE_ADDR="192.0.2.10").status_code == 429
+    assert password_step(client, user, REMOTE_ADDR="198.51.100.1").status_code == 302
 
 
 def test_the_limit_of_one_address_still_holds_while_redis_is_stopped(client, redis_server):
     redis_server.stop()
 
-    answers = [fail(client, f"nobody{n}@example.org").status_code for n in range(11)]
+    answers = [fail(client, f"nobody{n}@example.org").status_code for n in range(31)]
 
-    assert answers == [200] * 10 + [429]
+    assert answers == [200] * 30 + [429]

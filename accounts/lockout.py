@@ -1,0 +1,151 @@
+"""Limits on failed sign-ins that slow down guessing without letting anyone lock the owner out
+(docs/adr/0020).
+
+Failures are counted for an account at one address, for an account from anywhere, and, at one
+address, as the number of different accounts failing there. A browser that has signed in to an
+account before carries a signed cookie saying so; its sign-ins to that account are counted on
+their own, so neither someone guessing elsewhere nor a busy shared address stops the owner.
+The counts live in the default cache (Redis, with the database standing in while it is down),
+through django-allauth's rate-limit helpers, so a successful sign-in takes its attempt back.
+"""
+
+import time
+
+from allauth.core.internal import ratelimit
+from django.conf import settings
+from django.core import signing
+from django.core.cache import cache
+from django.db import transaction
+from django.utils.crypto import get_random_string, salted_hmac
+
+from portal.queueing import enqueue
+
+DEVICE_COOKIE = "portal_device"
+DEVICE_SALT = "accounts.lockout.device"
+DEVICE_MAX_AGE = 90 * 24 * 60 * 60
+# Accounts one browser remembers: a shared computer at a trust may be used by several people.
+DEVICE_ACCOUNTS = 5
+TOLD_FOR = 24 * 60 * 60
+
+APP = "accounts.lockout"
+
+
+class Refused(Exception):
+    """A sign-in refused before its password is checked; `limit` says which limit refused it."""
+
+    def __init__(self, limit):
+        super().__init__(limit)
+        self.limit = limit
+
+
+def login_of(credentials):
+    return (credentials.get("email") or credentials.get("username") or "").strip().lower()
+
+
+def _account_mark(login):
+    # The cookie names accounts by a keyed hash, so it does not carry the email address.
+    return salted_hmac(DEVICE_SALT, login).hexdigest()[:24]
+
+
+def _device(request):
+    """(nonce, account marks) of the browser's device cookie, or None if it has none valid."""
+    value = request.COOKIES.get(DEVICE_COOKIE)
+    if not value:
+        return None
+    try:
+        data = signing.loads(value, salt=DEVICE_SALT, max_age=DEVICE_MAX_AGE)
+        return str(data["n"]), [str(mark) for mark in data["a"]]
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return None
+
+
+def trusted_device(request, login):
+    """The nonce of this browser if it has signed in to `login` before, else None."""
+    device = _device(request)
+    if device is None or not login:
+        return None
+    nonce, marks = device
+    return nonce if _account_mark(login) in marks else None
+
+
+def device_cookie_value(request, login):
+    """The cookie to give a browser that has just signed in to `login`: the accounts it
+    already remembered, with this one first."""
+    nonce, marks = _device(request) or (get_random_string(24), [])
+    mark = _account_mark(login)
+    marks = [mark] + [other for other in marks if other != mark]
+    return signing.dumps({"n": nonce, "a": marks[:DEVICE_ACCOUNTS]}, salt=DEVICE_SALT)
+
+
+def _consume(request, action, key):
+    return ratelimit.consume(
+        request, app=APP, action=action, config=settings.SIGN_IN_LIMITS, key=key
+    )
+
+
+def _address_key(request):
+    return f"{APP}:address:{ratelimit.get_ip(request)}"
+
+
+def _accounts_failing_at(request, now):
+    limit, seconds = settings.SIGN_IN_ADDRESS_ACCOUNTS
+    failures = cache.get(_address_key(request), {})
+    return {mark: when for mark, when in failures.items() if when > now - seconds}
+
+
+def sign_in_allowed(request, login):
+    """Count one sign-in attempt for `login`, or raise Refused. Returns what the attempt used,
+    for rollback() when the password turns out right."""
+    nonce = trusted_device(request, login)
+    if nonce is not None:
+        usage = _consume(request, "device", f"{nonce}:{login}")
+        if not usage:
+            raise Refused("device")
+        return usage
+    limit, _seconds = settings.SIGN_IN_ADDRESS_ACCOUNTS
+    if len(_accounts_failing_at(request, time.time())) >= limit:
+        raise Refused("address")
+    usages = []
+    for action, key in (("pair", f"{ratelimit.get_ip(request)}:{login}"), ("account", login)):
+        usage = _consume(request, action, key)
+        if not usage:
+            for used in usages:
+                used.rollback()
+            _tell_owner(request, login)
+            raise Refused(action)
+        usages.append(usage)
+    return ratelimit.RateLimitUsage(usage=[single for used in usages for single in used.usage])
+
+
+def sign_in_failed(request, login):
+    """Note at the address that `login` failed, for the limit on different accounts."""
+    if not login or trusted_device(request, login) is not None:
+        return
+    _limit, seconds = settings.SIGN_IN_ADDRESS_ACCOUNTS
+    key = _address_key(request)
+    with ratelimit.cache_lock(key) as locked:
+        if not locked:
+            return
+        now = time.time()
+        failures = _accounts_failing_at(request, now)
+        failures[_account_mark(login)] = now
+        cache.set(key, failures, seconds)
+
+
+def limits_clear(request, login):
+    """Forget the failures counted against `login` (after its password is reset by email)."""
+    for action, key in (("pair", f"{ratelimit.get_ip(request)}:{login}"), ("account", login)):
+        ratelimit.clear(request, app=APP, action=action, config=settings.SIGN_IN_LIMITS, key=key)
+
+
+def _tell_owner(request, login):
+    """Email the account's owner, once a day at most, that its sign-ins were paused."""
+    from accounts.models import User
+
+    user = User.objects.filter(email__iexact=login, is_active=True).only("pk").first()
+    if user is None or not cache.add(f"{APP}:told:{user.pk}", True, TOLD_FOR):
+        return
+    address = ratelimit.get_ip(request)
+    transaction.on_commit(
+        lambda: enqueue("accounts.tasks.send_sign_in_paused_email", user.pk, address)
+    )
