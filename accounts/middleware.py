@@ -39,8 +39,16 @@ MFA_SET_UP_PREFIXES = (
 )
 
 
+# When the session last saw a request, to the minute: the idle limit is kept here rather than
+# by saving the session on every request, which made every page a write.
+SEEN_AT = "portal_seen_at"
+TOUCH_EVERY_SECONDS = 60
+
+
 def session_signed_in_at_set(request):
-    request.session[SIGNED_IN_AT] = int(time.time())
+    now = int(time.time())
+    request.session[SIGNED_IN_AT] = now
+    request.session[SEEN_AT] = now
 
 
 def session_signed_in_within(request, seconds):
@@ -48,9 +56,14 @@ def session_signed_in_within(request, seconds):
 
 
 class SessionLifetimeMiddleware:
-    """End a session 12 hours after sign-in, however active it has been. Inactivity is handled
-    by the cookie and session age (SESSION_COOKIE_AGE with SESSION_SAVE_EVERY_REQUEST); this
-    says so to a person whose session ran out that way."""
+    """End a session after 30 minutes without a request (SESSION_COOKIE_AGE) and 12 hours after
+    sign-in, however active it has been, and say why on the sign-in page.
+
+    The time of the last request is kept in the session but written at most once a minute
+    (TOUCH_EVERY_SECONDS), so a page is a write only when that minute has passed. A session
+    is therefore ended between 29 and 30 minutes after its last request, never later: the
+    cookie and the stored session expire SESSION_COOKIE_AGE after the last write, and this
+    middleware refuses a session whose last request it saw more than that long ago."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -88,6 +101,19 @@ class SessionLifetimeMiddleware:
             )
             messages.info(request, "You have been signed out because you signed in 12 hours ago.")
             return redirect_to_login(request.get_full_path())
+        if request.user.is_authenticated:
+            now = time.time()
+            seen_at = request.session.get(SEEN_AT, request.session.get(SIGNED_IN_AT, 0))
+            if now - seen_at > settings.SESSION_COOKIE_AGE:
+                user = request.user
+                logout(request)
+                security_event_record(
+                    kind=SecurityEvent.Kind.SESSION_ENDED, request=request, user=user, reason="idle"
+                )
+                messages.info(request, IDLE_MESSAGE)
+                return redirect_to_login(request.get_full_path())
+            if now - seen_at >= TOUCH_EVERY_SECONDS:
+                request.session[SEEN_AT] = int(now)
         return self.get_response(request)
 
 

@@ -186,9 +186,10 @@ MFA_FORMS = {
 USERSESSIONS_ADAPTER = "accounts.adapter.UserSessionsAdapter"
 
 # Sessions end after 30 minutes without a request, and 12 hours after sign-in at most
-# (SESSION_MAX_AGE_SECONDS, enforced by accounts.middleware.SessionLifetimeMiddleware).
+# (SESSION_MAX_AGE_SECONDS). accounts.middleware.SessionLifetimeMiddleware enforces both and
+# saves the session at most once a minute to do so, not on every request (docs/adr/0023).
 SESSION_COOKIE_AGE = 30 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_MAX_AGE_SECONDS = 12 * 60 * 60
 
 LANGUAGE_CODE = "en-gb"

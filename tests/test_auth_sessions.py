@@ -7,7 +7,9 @@ import pytest
 import time_machine
 from allauth.usersessions.models import UserSession
 from django.conf import settings
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from accounts.models import SecurityEvent
 from tests.auth_helpers import sign_in
@@ -25,7 +27,76 @@ def signed_in(client, user):
 
 def test_sessions_are_set_to_end_after_30_minutes_without_a_request():
     assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    # The middleware keeps the idle limit; saving the session on every page made each a write.
+    assert settings.SESSION_SAVE_EVERY_REQUEST is False
+
+
+def session_writes(client, path="/"):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path).status_code == 200
+    return [
+        query["sql"]
+        for query in queries.captured_queries
+        if "django_session" in query["sql"] and not query["sql"].lstrip().startswith("SELECT")
+    ]
+
+
+def test_pages_within_a_minute_of_the_last_write_do_not_write_the_session(client, user):
+    with time_machine.travel(START, tick=False) as clock:
+        signed_in(client, user)
+        clock.shift(dt.timedelta(seconds=30))
+        within = session_writes(client)
+        clock.shift(dt.timedelta(seconds=29))
+        still_within = session_writes(client)
+        clock.shift(dt.timedelta(seconds=2))
+        after_a_minute = session_writes(client)
+        straight_after = session_writes(client)
+
+    assert within == still_within == straight_after == []
+    assert len(after_a_minute) == 1
+
+
+def test_the_idle_limit_counts_from_requests_that_did_not_write(client, user):
+    with time_machine.travel(START, tick=False) as clock:
+        signed_in(client, user)
+        # Every 50 seconds for an hour: half of these write nothing, yet none is idle.
+        answers = []
+        for _ in range(72):
+            clock.shift(dt.timedelta(seconds=50))
+            answers.append(client.get("/").status_code)
+        clock.shift(dt.timedelta(minutes=29))
+        kept = client.get("/")
+        clock.shift(dt.timedelta(minutes=30, seconds=1))
+        ended = client.get("/", follow=True)
+
+    assert set(answers) == {200}
+    assert kept.status_code == 200
+    assert ended.redirect_chain[0][0].startswith("/accounts/login/")
+    assert "you had not used the portal for 30 minutes" in ended.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_session_saved_for_another_reason_still_ends_30_minutes_after_its_last_request(
+    client, user
+):
+    with time_machine.travel(START, tick=False) as clock:
+        signed_in(client, user)
+        clock.shift(dt.timedelta(minutes=10))
+        assert client.get("/").status_code == 200
+        # Something else saves the session a little later (a message, a form step), which
+        # moves its stored expiry on without it having been used.
+        clock.shift(dt.timedelta(seconds=30))
+        session = client.session
+        session["something_else"] = True
+        session.save()
+        clock.shift(dt.timedelta(minutes=29, seconds=31))
+        ended = client.get("/", follow=True)
+
+    assert ended.redirect_chain[0][0].startswith("/accounts/login/")
+    assert "you had not used the portal for 30 minutes" in ended.content.decode()
+    assert SecurityEvent.objects.filter(
+        kind=SecurityEvent.Kind.SESSION_ENDED, user=user, detail={"reason": "idle"}
+    ).exists()
 
 
 def test_a_session_ends_after_30_minutes_without_a_request(client, user):

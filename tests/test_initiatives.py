@@ -619,7 +619,7 @@ def test_the_list_takes_the_same_number_of_queries_however_many_rows(
     # Session, user, scope, two for the model permissions behind the add button, the filter's
     # regions, the count, the count of overdue ones and the page of rows with its latest score
     # and next milestone.
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(7):
         response = client.get(reverse("fellows:list"))
     assert len(response.context["page"]) == rows
 
@@ -656,7 +656,7 @@ def test_the_detail_page_takes_the_same_number_of_queries_however_many_rows(
 # (whose size depends on the edits made, not on the rows here) with one query each for the
 # history of its milestones and its progress updates; the recommendations it answers, its
 # adoptions and their counts by region and stage; and the base template's.
-DETAIL_QUERIES = 29
+DETAIL_QUERIES = 26
 
 
 def test_the_progress_update_form_starts_with_todays_date(client, fellow, initiative):

@@ -14,10 +14,9 @@ URL = reverse("regions:list")
 
 # Session, user, the user's authenticator (two-factor check), programme scheme, its regions,
 # their PSCs with hosts, the hosts' former names, the PSCs' coverage, the national
-# organisations and their former names; for the menu, the person's role assignments; then the
-# session saved again (savepoint, update, release) because every request moves the
-# inactivity expiry on.
-QUERIES = 14
+# organisations and their former names; for the menu, the person's role assignments. The
+# session is written at most once a minute (docs/adr/0023), so not here.
+QUERIES = 11
 
 FORMER_NAMES = {
     "Health Innovation North East and North Cumbria": (

@@ -647,9 +647,9 @@ def test_the_register_takes_the_same_queries_for_few_and_many_rows(
 ):
     _many(fellow, rows)
     sign_in(client, fellow)
-    # The signed-in page's six, the count and the page of recommendations, and the regions
+    # The signed-in page's three, the count and the page of recommendations, and the regions
     # and organisations to filter by.
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(7):
         response = client.get(reverse("register:recommendation-list"))
     assert len(response.context["page"]) == rows
 
@@ -660,7 +660,7 @@ def test_the_response_rates_take_the_same_queries_for_few_and_many_rows(
 ):
     _many(fellow, rows)
     sign_in(client, fellow)
-    # The signed-in page's six, the counts and the days to respond.
-    with django_assert_num_queries(8):
+    # The signed-in page's three, the counts and the days to respond.
+    with django_assert_num_queries(5):
         response = client.get(reverse("register:response-rates"))
     assert len(response.context["rates"]) == rows
