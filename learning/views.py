@@ -126,7 +126,7 @@ def item_list(request):
         "learning/item_list.html",
         {
             "filter_form": form,
-            "own_items": selectors.own_learning_in_progress(request.user),
+            "own": paginated(request, selectors.own_learning_in_progress(request.user), "mine"),
             **paginated(request, published),
         },
     )

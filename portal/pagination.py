@@ -33,13 +33,15 @@ class CountKeptPaginator(Paginator):
         return counts.counted_if_large(f"list:{digest}", rows.count, KEEP_COUNTS_FROM)
 
 
-def paginated(request, rows):
-    """{"page": the page `?page=N` asks for (the first for anything that is not a number, the
-    last for a number past it), "query": the request's other parameters, for the include's
-    links}."""
+def paginated(request, rows, param="page"):
+    """{"page": the page `?<param>=N` asks for (the first for anything that is not a number,
+    the last for a number past it), "query": the request's other parameters, for the include's
+    links, "page_param": param}. A page with two lists gives the second a param of its own, so
+    that paging one keeps the other where it was."""
     query = request.GET.copy()
-    query.pop("page", None)
+    query.pop(param, None)
     return {
-        "page": CountKeptPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
+        "page": CountKeptPaginator(rows, PAGE_SIZE).get_page(request.GET.get(param)),
         "query": query.urlencode(),
+        "page_param": param,
     }

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from learning.models import LearningItem
+from portal.pagination import PAGE_SIZE
 from taxonomy.models import SyllabusTag, Theme
 from tests.conftest import AN_NHS_NUMBER, NOT_AN_NHS_NUMBER
 from tests.roles import person_with, sign_in
@@ -70,7 +71,31 @@ def test_the_list_shows_your_learning_in_progress(client, fellow):
     LearningItemFactory(title="Not mine")
     sign_in(client, fellow)
     response = client.get(reverse("learning:item-list"))
-    assert {item.title for item in response.context["own_items"]} == {"My draft", "My returned"}
+    assert {item.title for item in response.context["own"]["page"]} == {"My draft", "My returned"}
+
+
+def test_your_learning_in_progress_is_paged_apart_from_the_published_list(client, fellow):
+    for n in range(PAGE_SIZE + 3):
+        LearningItemFactory(created_by=fellow, title=f"My draft {n:02}")
+    for n in range(PAGE_SIZE + 2):
+        LearningItemFactory(title=f"Shared {n:02}", status=Status.PUBLISHED, published_at=timezone.now())
+    sign_in(client, fellow)
+
+    first = client.get(reverse("learning:item-list"), {"page": 2})
+    second = client.get(reverse("learning:item-list"), {"page": 2, "mine": 2})
+
+    assert len(first.context["own"]["page"]) == PAGE_SIZE
+    assert [item.title for item in second.context["own"]["page"]] == [
+        "My draft 02",
+        "My draft 01",
+        "My draft 00",
+    ]
+    # Each list keeps its own page: the published list stays on page 2 while the other turns.
+    assert len(second.context["page"]) == 2
+    page = second.content.decode()
+    assert 'aria-label="Pages of your learning in progress"' in page
+    assert "?page=2&amp;mine=1" in page
+    assert "?mine=2&amp;page=1" in page
 
 
 def test_a_fellow_adds_a_draft_as_its_author_in_their_region(client, fellow):
