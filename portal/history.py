@@ -58,8 +58,8 @@ def one_history_entry(instance, *, created):
     _record(instance, created=created)
 
 
-# A record's page shows its latest changes; comparing each pair of entries costs queries, so
-# the page's cost is capped however long the history grows.
+# A record's page shows its latest changes: comparing an entry with the one before it takes
+# no query of its own, so the page's cost does not grow with the entries shown.
 HISTORY_SHOWN = 20
 
 
@@ -123,23 +123,62 @@ def changes_of(record, limit=HISTORY_SHOWN, parts=()):
 def _diffed(history):
     """(entry, changes) for each history entry (newest first) but an oldest one that is
     there only to be compared with: each is compared with the next older entry of the same
-    record, if the list has it."""
+    record, if the list has it.
+
+    simple-history's diff_against reads the many-to-many rows of both entries, queries for
+    each pair; here they are read for all the entries at once, one query a field.
+    """
     if not history:
         return []
     model = history[0].instance_type
     key = model._meta.pk.attname
+    linked = _linked_rows(history)
     previous = {}
     diffed = []
     for entry in reversed(history):
         older = previous.get(getattr(entry, key))
         changes = []
         if older is not None:
-            for change in entry.diff_against(older).changes:
-                changes.append((model._meta.get_field(change.field), change.old, change.new))
+            delta = entry.diff_against(older, excluded_fields=list(linked))
+            changes = [(change.field, change.old, change.new) for change in delta.changes]
+            for name, rows in linked.items():
+                old, new = rows.get(older.history_id, []), rows.get(entry.history_id, [])
+                if old != new:
+                    changes.append((name, old, new))
+            # In the order diff_against gives, by field name.
+            changes.sort(key=lambda change: change[0])
+            changes = [(model._meta.get_field(name), old, new) for name, old, new in changes]
         previous[getattr(entry, key)] = entry
         diffed.append((entry, changes))
     diffed.reverse()
     return diffed
+
+
+def _linked_rows(history):
+    """{many-to-many field name: {history id: rows}} for the entries, one query a field.
+
+    The rows are as diff_against gives them, the through table's columns without the
+    history's own (`[{"learningitem": 1, "theme": 4}]`), in one order so that two entries
+    linked to the same records have equal rows."""
+    history_model = type(history[0])
+    ids = [entry.history_id for entry in history]
+    linked = {}
+    for field in history_model._history_m2m_fields:
+        # simple-history's copy of the through table, reached as diff_against reaches it.
+        through = getattr(history_model, field.name).model
+        columns = [
+            column.name
+            for column in through._meta.fields
+            if column.editable and column.name not in ["id", "m2m_history_id", "history"]
+        ]
+        rows = linked[field.name] = {}
+        for row in through._default_manager.filter(history_id__in=ids).values(
+            "history_id", *columns
+        ):
+            rows.setdefault(row.pop("history_id"), []).append(row)
+        for entry_rows in rows.values():
+            entry_rows.sort(key=lambda row: [(row[name] is None, row[name]) for name in columns])
+    return linked
 
 
 def _linked_ids(field, value):
