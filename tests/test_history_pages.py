@@ -1,6 +1,8 @@
-"""The history on record pages: a page of entries costs the same queries however many there are."""
+"""The history on record pages: a page of entries costs the same queries however many there are,
+and older entries are a link away."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -8,8 +10,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from fellows.models import Milestone, ProgressUpdate
-from portal.history import HISTORY_SHOWN, one_history_entry
+from fellows.views import INITIATIVE_PARTS
+from portal.history import HISTORY_SHOWN, changes_of, one_history_entry
 from taxonomy.models import Theme
+from tests import curriculum_factories, register_factories
 from tests.factories import UserFactory
 from tests.roles import region, sign_in
 from tests.work_factories import InitiativeFactory, InvestigationFactory, LearningItemFactory
@@ -114,3 +118,149 @@ def test_an_investigations_page_takes_the_same_queries_for_few_and_many_changes(
         lambda number: change(investigation, number),
         "changes",
     )
+
+
+def older_link(page):
+    """The query of the page's "Show older changes" link, which goes to the history."""
+    found = re.search(r'href="(\?history_before=[^"#]+)#history"', page)
+    return found and found.group(1)
+
+
+def titles_changed_to(response):
+    return [
+        new
+        for entry in response.context["changes"]
+        for label, _old, new in entry["changes"]
+        if label == "Title"
+    ]
+
+
+def test_show_older_changes_shows_the_next_older_entries(client, fellow):
+    item = LearningItemFactory(created_by=fellow, title="Version 0")
+    for number in range(1, MANY + 1):
+        change(item, number)
+    url = reverse("learning:item-detail", args=[item.pk])
+    sign_in(client, fellow)
+
+    newest = client.get(url)
+    page = newest.content.decode()
+    assert "Show older changes" in page
+    assert "Show newest changes" not in page
+    assert titles_changed_to(newest) == [f"Version {number}" for number in range(30, 10, -1)]
+
+    older = client.get(url + older_link(page))
+    page = older.content.decode()
+    assert older.status_code == 200
+    assert titles_changed_to(older) == [f"Version {number}" for number in range(10, 0, -1)]
+    # The creation and the factory's authors are the oldest two.
+    assert len(older.context["changes"]) == 12
+    assert older.context["changes"][-1]["kind"] == "Created"
+    assert "Show older changes" not in page
+    assert f'href="{url}#history">' in page
+    assert "Show newest changes" in page
+
+
+def test_following_show_older_walks_an_initiatives_whole_history_once(client, fellow):
+    initiative = InitiativeFactory(created_by=fellow, region=region("north"))
+    for number in range(1, 16):
+        change_initiative(initiative, number, fellow)
+    url = reverse("fellows:detail", args=[initiative.pk])
+    sign_in(client, fellow)
+
+    walked, query = [], ""
+    while True:
+        response = client.get(url + query)
+        walked += response.context["history"]
+        query = older_link(response.content.decode())
+        if not query:
+            break
+
+    # 15 changes of the initiative, 30 of milestones, 15 progress updates, the creation and
+    # the factory's fellows: four pages.
+    assert len(walked) == 62
+    assert walked == changes_of(initiative, limit=100, parts=INITIATIVE_PARTS)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "",
+        "yesterday",
+        "2026-13-45T99:00:00Z",
+        "0001-01-01T00:00:00+05:00",
+        "9999-12-31T23:59:59-05:00",
+        "1" * 1000,
+        "2026-12-02T10:00:00Z and more",
+        "2026-12-02T10:00:00+00:00",
+    ],
+)
+def test_a_bad_history_before_shows_the_newest_changes(client, fellow, value):
+    item = LearningItemFactory(created_by=fellow)
+    for number in range(1, MANY + 1):
+        change(item, number)
+    sign_in(client, fellow)
+
+    response = client.get(
+        reverse("learning:item-detail", args=[item.pk]), {"history_before": value}
+    )
+
+    assert response.status_code == 200
+    assert titles_changed_to(response)[0] == f"Version {MANY}"
+    assert "Show newest changes" not in response.content.decode()
+
+
+def test_a_moment_before_any_change_shows_no_changes_and_the_way_back(client, fellow):
+    item = LearningItemFactory(created_by=fellow)
+    sign_in(client, fellow)
+
+    response = client.get(
+        reverse("learning:item-detail", args=[item.pk]),
+        {"history_before": "2000-01-01T00:00:00.000000Z"},
+    )
+
+    assert response.status_code == 200
+    assert list(response.context["changes"]) == []
+    page = response.content.decode()
+    assert "No older changes." in page
+    assert "Show newest changes" in page
+
+
+def history_pages(fellow):
+    """A record of each kind whose page shows its history, the north fellow's to see."""
+    initiative = InitiativeFactory(created_by=fellow, region=region("north"))
+    return {
+        "fellows:detail": initiative,
+        "learning:item-detail": LearningItemFactory(created_by=fellow),
+        "learning:investigation-detail": InvestigationFactory(),
+        "register:recommendation-detail": register_factories.recommendation(fellow),
+        "register:adoption-detail": register_factories.adoption(fellow, of=initiative),
+        "curriculum:entry-detail": curriculum_factories.entry(fellow),
+        "curriculum:training-detail": curriculum_factories.session(fellow),
+        "curriculum:support-detail": curriculum_factories.support(fellow),
+    }
+
+
+def test_every_page_with_a_history_offers_the_way_back_from_older_changes(client, fellow):
+    sign_in(client, fellow)
+
+    for name, record in history_pages(fellow).items():
+        url = reverse(name, args=[record.pk])
+        newest = client.get(url, {"history_before": "not a moment"})
+        older = client.get(url, {"history_before": "2000-01-01T00:00:00.000000Z"})
+
+        assert newest.status_code == 200, name
+        assert "Show newest changes" not in newest.content.decode(), name
+        assert older.status_code == 200, name
+        assert "Show newest changes" in older.content.decode(), name
+
+
+@pytest.mark.parametrize("value", ["0001-01-01T00:00:00.000000Z", "9999-12-31T23:59:59.999999Z"])
+def test_a_moment_at_either_end_of_the_calendar_is_a_page_like_any_other(client, fellow, value):
+    item = LearningItemFactory(created_by=fellow)
+    sign_in(client, fellow)
+
+    url = reverse("learning:item-detail", args=[item.pk])
+    response = client.get(url, {"history_before": value})
+
+    assert response.status_code == 200
+    assert "Show newest changes" in response.content.decode()
