@@ -23,7 +23,7 @@ from curriculum.forms import (
     TrainingSessionForm,
 )
 from portal.concurrency import EditConflict
-from portal.history import changes_of
+from portal.history import history_page
 from portal.pagination import paginated
 from regions.models import Region
 from regions.services import organisation_add
@@ -91,7 +91,7 @@ def entry_detail(request, pk):
             "status_changes": entry.status_changes.select_related("by"),
             "recommendations": entry.recommendations.for_user(request.user),
             "learning": entry.learning_items.for_user(request.user),
-            "changes": changes_of(entry),
+            "changes": history_page(request, entry),
         },
     )
 
@@ -197,7 +197,7 @@ def session_detail(request, pk):
             "session": session,
             "recommendations": session.recommendations.for_user(request.user),
             "learning": session.learning_items.for_user(request.user),
-            "changes": changes_of(session),
+            "changes": history_page(request, session),
         },
     )
 
@@ -253,7 +253,7 @@ def support_detail(request, pk):
     return render(
         request,
         "curriculum/support_detail.html",
-        {"support": support, "changes": changes_of(support)},
+        {"support": support, "changes": history_page(request, support)},
     )
 
 

@@ -18,7 +18,7 @@ from fellows.models import Initiative, Milestone
 from fellows.presenters import score_chart
 from learning.selectors import learning_for_initiative
 from portal.concurrency import EditConflict
-from portal.history import changes_of
+from portal.history import history_page
 from portal.pagination import paginated
 from register.selectors import recommendations_answered_by, spread_of
 
@@ -93,7 +93,7 @@ def initiative_detail(request, pk):
             "answers": recommendations_answered_by(initiative, request.user),
             "adoptions": adoptions,
             "spread": spread,
-            "history": changes_of(initiative, parts=INITIATIVE_PARTS),
+            "history": history_page(request, initiative, parts=INITIATIVE_PARTS),
             "can_change": request.user.has_perm("fellows.change_initiative", initiative),
         },
     )

@@ -25,7 +25,7 @@ from learning.forms import (
 )
 from learning.steps import STEPS
 from portal.concurrency import EditConflict
-from portal.history import changes_of
+from portal.history import history_page
 from portal.markdown import render_markdown
 from portal.pagination import paginated
 from regions.models import Region
@@ -76,7 +76,7 @@ def investigation_detail(request, pk):
             "recommendations": investigation.recommendations.for_user(request.user).select_related(
                 "addressed_to"
             ),
-            "changes": changes_of(investigation),
+            "changes": history_page(request, investigation),
         },
     )
 
@@ -159,7 +159,7 @@ def item_detail(request, pk):
             "body": render_markdown(item.body),
             "investigations": selectors.linked_investigations(item, request.user),
             "initiatives": selectors.linked_initiatives(item, request.user),
-            "changes": changes_of(item),
+            "changes": history_page(request, item),
         },
     )
 

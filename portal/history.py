@@ -58,8 +58,9 @@ def one_history_entry(instance, *, created):
     _record(instance, created=created)
 
 
-# A record's page shows its latest changes; comparing each pair of entries costs queries, so
-# the page's cost is capped however long the history grows.
+# A record's page shows its latest changes, and a link to the next older ones: comparing an
+# entry with the one before it takes no query of its own, so a page of entries costs the same
+# few queries however long the history has grown.
 HISTORY_SHOWN = 20
 
 
@@ -67,29 +68,72 @@ KINDS = {"+": "Created", "~": "Changed", "-": "Deleted"}
 PART_KINDS = {"+": "added", "~": "changed", "-": "deleted"}
 
 
-def changes_of(record, limit=HISTORY_SHOWN, parts=()):
+class HistoryPage(list):
+    """The entries of one page of a record's history, newest first, as changes_of gives them.
+
+    `older` is the value of the `history_before` parameter that shows the next older page, if
+    there is one; `newer` says whether this page is an older one, so there is a newest to go
+    back to.
+    """
+
+    def __init__(self, entries, *, older=None, newer=False):
+        super().__init__(entries)
+        self.older = older
+        self.newer = newer
+
+
+def history_page(request, record, parts=()):
+    """The page of the record's history that the request asks for: the newest, or the one
+    before the moment in its `history_before` parameter. A value that is not a moment as
+    the page's link gives it shows the newest, as a link with no parameter would."""
+    before = _moment(request.GET.get("history_before", ""))
+    # One entry more than shown, to know whether there are older ones.
+    entries = changes_of(record, parts=parts, before=before, limit=HISTORY_SHOWN + 1)
+    shown = entries[:HISTORY_SHOWN]
+    older = _cursor(shown[-1]["when"]) if len(entries) > HISTORY_SHOWN else None
+    return HistoryPage(shown, older=older, newer=before is not None)
+
+
+# The next page is the entries made before the oldest shown: an entry made in the same
+# microsecond as that one would be skipped, which takes two saves within a microsecond. In UTC
+# with a "Z", so the link has no "+" for a browser to read as a space.
+CURSOR_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+
+def _cursor(moment):
+    return moment.astimezone(datetime.UTC).strftime(CURSOR_FORMAT)
+
+
+def _moment(value):
+    # Only the form the link gives: a looser reading would take a run of digits for a date.
+    try:
+        return datetime.datetime.strptime(value, CURSOR_FORMAT).replace(tzinfo=datetime.UTC)
+    except ValueError:
+        return None
+
+
+def changes_of(record, limit=HISTORY_SHOWN, parts=(), before=None):
     """The record's latest history, newest first, in words: who changed what, and when.
 
     Returns dicts with `when`, `who`, `kind` ("Created", "Changed", "Deleted"), `subject`,
     `reason` and `changes`: a list of (field label, old value, new value), where links to
     other records are shown by their names and choices by their labels, not as stored ids
-    and codes.
+    and codes. With `before`, a datetime, only the entries made before it.
 
     `parts` names the records that belong to this one and have no page of their own, as
     (related name, label, describe): an initiative's milestones and progress updates. Their
     history is merged in ("Milestone added", with `subject` from describe(history entry)),
     one query each however many there are.
     """
-    # One entry more than shown, to say what the oldest shown entry changed.
-    own = list(record.history.select_related("history_user").order_by("-history_date")[: limit + 1])
+    own = _latest(record.history.all(), limit, before)
     raw = [(entry, changes, KINDS[entry.history_type], "") for entry, changes in _diffed(own)]
     raw = raw[:limit]
     for related_name, label, describe in parts:
         relation = record._meta.get_field(related_name)
-        history = list(
-            relation.related_model.history.filter(**{relation.field.attname: record.pk})
-            .select_related("history_user")
-            .order_by("-history_date")[: limit + 1]
+        history = _latest(
+            relation.related_model.history.filter(**{relation.field.attname: record.pk}),
+            limit,
+            before,
         )
         raw += [
             (entry, changes, f"{label} {PART_KINDS[entry.history_type]}", describe(entry))
@@ -120,26 +164,73 @@ def changes_of(record, limit=HISTORY_SHOWN, parts=()):
     ]
 
 
+def _latest(history, limit, before):
+    """The latest entries (before `before`, if given), newest first, with one more than shown
+    to say what the oldest shown entry changed."""
+    if before is not None:
+        history = history.filter(history_date__lt=before)
+    return list(history.select_related("history_user").order_by("-history_date")[: limit + 1])
+
+
 def _diffed(history):
     """(entry, changes) for each history entry (newest first) but an oldest one that is
     there only to be compared with: each is compared with the next older entry of the same
-    record, if the list has it."""
+    record, if the list has it.
+
+    simple-history's diff_against reads the many-to-many rows of both entries, queries for
+    each pair; here they are read for all the entries at once, one query a field.
+    """
     if not history:
         return []
     model = history[0].instance_type
     key = model._meta.pk.attname
+    linked = _linked_rows(history)
     previous = {}
     diffed = []
     for entry in reversed(history):
         older = previous.get(getattr(entry, key))
         changes = []
         if older is not None:
-            for change in entry.diff_against(older).changes:
-                changes.append((model._meta.get_field(change.field), change.old, change.new))
+            delta = entry.diff_against(older, excluded_fields=list(linked))
+            changes = [(change.field, change.old, change.new) for change in delta.changes]
+            for name, rows in linked.items():
+                old, new = rows.get(older.history_id, []), rows.get(entry.history_id, [])
+                if old != new:
+                    changes.append((name, old, new))
+            # In the order diff_against gives, by field name.
+            changes.sort(key=lambda change: change[0])
+            changes = [(model._meta.get_field(name), old, new) for name, old, new in changes]
         previous[getattr(entry, key)] = entry
         diffed.append((entry, changes))
     diffed.reverse()
     return diffed
+
+
+def _linked_rows(history):
+    """{many-to-many field name: {history id: rows}} for the entries, one query a field.
+
+    The rows are as diff_against gives them, the through table's columns without the
+    history's own (`[{"learningitem": 1, "theme": 4}]`), in one order so that two entries
+    linked to the same records have equal rows."""
+    history_model = type(history[0])
+    ids = [entry.history_id for entry in history]
+    linked = {}
+    for field in history_model._history_m2m_fields:
+        # simple-history's copy of the through table, reached as diff_against reaches it.
+        through = getattr(history_model, field.name).model
+        columns = [
+            column.name
+            for column in through._meta.fields
+            if column.editable and column.name not in ["id", "m2m_history_id", "history"]
+        ]
+        rows = linked[field.name] = {}
+        for row in through._default_manager.filter(history_id__in=ids).values(
+            "history_id", *columns
+        ):
+            rows.setdefault(row.pop("history_id"), []).append(row)
+        for entry_rows in rows.values():
+            entry_rows.sort(key=lambda row: [(row[name] is None, row[name]) for name in columns])
+    return linked
 
 
 def _linked_ids(field, value):

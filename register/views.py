@@ -20,7 +20,7 @@ from curriculum.selectors import carried_by
 from fellows.models import Initiative
 from learning.models import Investigation, LearningItem
 from portal.concurrency import EditConflict
-from portal.history import changes_of
+from portal.history import history_page
 from portal.pagination import paginated
 from regions.models import Region
 from register import selectors, services
@@ -115,7 +115,7 @@ def recommendation_detail(request, pk):
             "initiatives": initiatives,
             "curriculum_entries": entries,
             "training_sessions": sessions,
-            "changes": changes_of(recommendation),
+            "changes": history_page(request, recommendation),
             "today": timezone.localdate(),
         },
     )
@@ -346,7 +346,7 @@ def adoption_detail(request, pk):
         {
             "adoption": adoption,
             "stage_changes": adoption.stage_changes.select_related("by"),
-            "changes": changes_of(adoption),
+            "changes": history_page(request, adoption),
         },
     )
 

@@ -652,11 +652,13 @@ def test_the_detail_page_takes_the_same_number_of_queries_however_many_rows(
     assert len(response.context["updates"]) == rows
 
 
-# Session, user and scope; the initiative and 6 prefetches; the learning items; the history
-# (whose size depends on the edits made, not on the rows here) with one query each for the
-# history of its milestones and its progress updates; the recommendations it answers, its
-# adoptions and their counts by region and stage; and the base template's.
-DETAIL_QUERIES = 26
+# Session, user and scope; the initiative and 6 prefetches; the learning items; the history:
+# its entries, one query for each of its four many-to-many fields, the names of the fellows
+# its one change links, and one query each for the history of its milestones and its progress
+# updates (tests/test_history_pages.py shows it the same for few and many entries); the
+# recommendations it answers, its adoptions and their counts by region and stage; and the
+# base template's.
+DETAIL_QUERIES = 22
 
 
 def test_the_progress_update_form_starts_with_todays_date(client, fellow, initiative):

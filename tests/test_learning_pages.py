@@ -78,7 +78,9 @@ def test_your_learning_in_progress_is_paged_apart_from_the_published_list(client
     for n in range(PAGE_SIZE + 3):
         LearningItemFactory(created_by=fellow, title=f"My draft {n:02}")
     for n in range(PAGE_SIZE + 2):
-        LearningItemFactory(title=f"Shared {n:02}", status=Status.PUBLISHED, published_at=timezone.now())
+        LearningItemFactory(
+            title=f"Shared {n:02}", status=Status.PUBLISHED, published_at=timezone.now()
+        )
     sign_in(client, fellow)
 
     first = client.get(reverse("learning:item-list"), {"page": 2})
