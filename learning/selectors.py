@@ -33,12 +33,12 @@ def learning_items_for(user):
 
 
 def published_learning_for(user):
-    """The learning list: published items, with what each row shows."""
+    """The learning list: published items, with what each row shows (its type, region, date
+    and summary: not its authors or themes, which only its own page shows)."""
     return (
         LearningItem.objects.published_for(user)
         .defer("body", "search_vector")
         .select_related("region")
-        .prefetch_related(_AUTHORS, "themes")
     )
 
 
@@ -82,9 +82,9 @@ def learning_for_initiative(initiative, user):
 
 def own_learning_in_progress(user):
     return (
-        learning_items_for(user)
-        .filter(authors=user)
+        LearningItem.objects.authored_by(user)
         .exclude(status__in=[LearningItem.Status.PUBLISHED, LearningItem.Status.WITHDRAWN])
+        .select_related("region")
         .order_by("-created_at")
     )
 
