@@ -7,8 +7,8 @@ Needs PostgreSQL: it creates a scratch database (BENCH_DATABASE, `portal_bench_p
 default, on 127.0.0.1 as postgres, dropped and made again: never name a real one) and fills
 it as bench/dashboards.py does (learning items over the programme's years and, in proportion,
 initiatives, investigations, the register and curriculum), adding what the pages show: each
-item's author and its first history entry, 5 people for every 1,000 items (fellows, leads,
-chairs), one in ten drafts submitted for review, one in twenty items about falls, and 20
+item's author (the fellows of its region in turn, so about 300 items each at every size) and
+its first history entry, 5 people for every 1,000 items (fellows, leads, chairs), one in ten drafts submitted for review, one in twenty items about falls, and 20
 history entries on the learning item and initiative whose pages are timed.
 
 1. For each page and role, through the test client: the median time (of --repeat) at each
@@ -91,10 +91,23 @@ class Pages(dashboards.World):
         self._people(size * PEOPLE_PER_THOUSAND // 1000)
         with connection.cursor() as cursor:
             last = self.last_item
+            # Each item's author is one of its region's fellows, all of them taking turns, so a
+            # fellow has about the same number of items at every size (about 300), as people
+            # grow with the items. The items built before are shared out again, so the timed
+            # fellow's share is the same at both sizes.
+            cursor.execute(
+                "WITH fellows AS (SELECT region_id, array_agg(user_id ORDER BY user_id) AS ids "
+                "FROM accounts_roleassignment WHERE role = 'fellow' GROUP BY region_id) "
+                "UPDATE learning_learningitem AS item "
+                "SET created_by_id = fellows.ids[1 + numbered.n % array_length(fellows.ids, 1)] "
+                "FROM fellows, (SELECT id, region_id, row_number() OVER "
+                "(PARTITION BY region_id ORDER BY id) AS n FROM learning_learningitem) AS numbered "
+                "WHERE numbered.id = item.id AND fellows.region_id = numbered.region_id"
+            )
+            cursor.execute("DELETE FROM learning_learningitem_authors")
             cursor.execute(
                 "INSERT INTO learning_learningitem_authors (learningitem_id, user_id) "
-                "SELECT id, created_by_id FROM learning_learningitem WHERE id > %s",
-                [last],
+                "SELECT id, created_by_id FROM learning_learningitem"
             )
             cursor.execute(
                 f"INSERT INTO learning_historicallearningitem ({', '.join(TRACKED)}, "  # noqa: S608
@@ -354,7 +367,10 @@ def main():
     for name, measured in results.items():
         ratio = measured[-1][0] / measured[0][0]
         worst = max(worst, ratio)
-        same = "same queries" if len({q for _s, q in measured}) == 1 else "QUERIES GREW"
+        # A count of 10,000 rows or more is kept between writes (portal/pagination.py), so a
+        # list whose count crosses that line between the sizes makes one query fewer.
+        queries = [q for _s, q in measured]
+        same = "same queries" if len(set(queries)) == 1 else f"queries {queries[0]} then {queries[-1]}"
         print(f"  {name:40} {ratio:5.2f}  {same}")
     print(f"  worst: {worst:.2f} ({'within' if worst <= 1.3 else 'over'} the goal)")
     if not args.no_throughput:
