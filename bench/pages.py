@@ -8,8 +8,9 @@ default, on 127.0.0.1 as postgres, dropped and made again: never name a real one
 it as bench/dashboards.py does (learning items over the programme's years and, in proportion,
 initiatives, investigations, the register and curriculum), adding what the pages show: each
 item's author (the fellows of its region in turn, so about 300 items each at every size) and
-its first history entry, 5 people for every 1,000 items (fellows, leads, chairs), one in ten drafts submitted for review, one in twenty items about falls, and 20
-history entries on the learning item and initiative whose pages are timed.
+its first history entry, 5 people for every 1,000 items (fellows, leads, chairs), one in ten
+drafts submitted for review, one in twenty items about falls, and 20 history entries on the
+learning item and initiative whose pages are timed.
 
 1. For each page and role, through the test client: the median time (of --repeat) at each
    size, the queries, and the ratio of the largest size to the smallest. Goal: at most 1.3,
@@ -370,7 +371,9 @@ def main():
         # A count of 10,000 rows or more is kept between writes (portal/pagination.py), so a
         # list whose count crosses that line between the sizes makes one query fewer.
         queries = [q for _s, q in measured]
-        same = "same queries" if len(set(queries)) == 1 else f"queries {queries[0]} then {queries[-1]}"
+        same = (
+            "same queries" if len(set(queries)) == 1 else f"queries {queries[0]} then {queries[-1]}"
+        )
         print(f"  {name:40} {ratio:5.2f}  {same}")
     print(f"  worst: {worst:.2f} ({'within' if worst <= 1.3 else 'over'} the goal)")
     if not args.no_throughput:
