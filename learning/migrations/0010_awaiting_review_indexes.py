@@ -5,22 +5,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('fellows', '0005_milestone_version'),
-        ('learning', '0009_published_newest_index'),
-        ('regions', '0002_historicalorganisation'),
-        ('taxonomy', '0004_search_synonyms'),
+        ("fellows", "0005_milestone_version"),
+        ("learning", "0009_published_newest_index"),
+        ("regions", "0002_historicalorganisation"),
+        ("taxonomy", "0004_search_synonyms"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='learningitem',
-            index=models.Index(condition=models.Q(('status', 'submitted')), fields=['submitted_at', 'id'], name='learning_awaiting_oldest'),
+            model_name="learningitem",
+            index=models.Index(
+                condition=models.Q(("status", "submitted")),
+                fields=["submitted_at", "id"],
+                name="learning_awaiting_oldest",
+            ),
         ),
         migrations.AddIndex(
-            model_name='learningitem',
-            index=models.Index(condition=models.Q(('status', 'submitted')), fields=['region', 'submitted_at', 'id'], name='learning_awaiting_by_region'),
+            model_name="learningitem",
+            index=models.Index(
+                condition=models.Q(("status", "submitted")),
+                fields=["region", "submitted_at", "id"],
+                name="learning_awaiting_by_region",
+            ),
         ),
     ]
