@@ -78,11 +78,13 @@ def lead_home(user):
 def chair_home(user, quarter):
     psc_ids = user_scope(user).chaired_psc_ids
     initiatives = initiative_list(user=user).filter(host_psc__in=psc_ids)
+    fellows = User.objects.fellows_hosted_by(psc_ids)
     return {
         "initiatives": list(initiatives[:SHOWN]),
         "initiative_count": initiatives.count(),
         "changed": list(
             initiatives.filter(updated_at__gte=quarter.starts_at).order_by("-updated_at")[:SHOWN]
         ),
-        "fellows": list(User.objects.fellows_hosted_by(psc_ids).order_by("full_name")),
+        "fellows": list(fellows.order_by("full_name")[:SHOWN]),
+        "fellow_count": fellows.count(),
     }

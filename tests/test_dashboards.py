@@ -293,6 +293,21 @@ def test_a_chairs_home_shows_the_pscs_initiatives_fellows_and_changes(client, fe
     assert "Falls after a ward move</a>: planned" in text
     assert 'id="home-psc-changed"' in text
     assert fellow.full_name in text
+    assert "1 safety fellow." in text
+
+
+def test_a_chairs_home_lists_the_first_fellows_by_name_and_counts_them_all(client, fellow):
+    chair = person_with(Role.PSC_CHAIR, "north")
+    for number in range(11):
+        person_with(Role.FELLOW, "north", full_name=f"Zed Fellow {number:02}")
+    sign_in(client, chair)
+
+    text = client.get(reverse("home")).content.decode()
+
+    assert "12 safety fellows, the first 10 by name." in text
+    assert fellow.full_name in text
+    assert "Zed Fellow 08" in text
+    assert "Zed Fellow 09" not in text
 
 
 def test_the_national_teams_home_shows_every_region_side_by_side(client, db):
@@ -342,7 +357,8 @@ FIGURES = 7  # every region's figures: 6 queries and the syllabus coverage
         ("national", "dashboard-national", 0),
         ("fellow", "home", 5),  # each of a fellow's blocks
         ("lead", "home", 6),  # the review queue, its oldest, overdue recommendations, counts
-        ("chair", "home", 4),  # the PSC's initiatives, their count, those changed, the fellows
+        # The PSC's initiatives, their count, those changed, the fellows and their count.
+        ("chair", "home", 5),
         ("national", "home", 0),
     ],
 )
