@@ -292,3 +292,25 @@ def test_the_menu_shows_the_learning_pages_each_role_may_use(client, role, expec
     assert [
         label for label in labels if label in {"Learning", "Investigations", "Review", "Search"}
     ] == expected
+
+
+def test_a_long_list_says_its_count_with_a_thousands_separator(client, fellow):
+    template = LearningItemFactory.build(created_by=fellow, status=Status.PUBLISHED)
+    LearningItem.objects.bulk_create(
+        LearningItem(
+            kind=template.kind,
+            title=f"Shared {number}",
+            summary=template.summary,
+            body=template.body,
+            region=template.region,
+            created_by=fellow,
+            status=Status.PUBLISHED,
+            published_at=timezone.now(),
+        )
+        for number in range(1_234)
+    )
+    sign_in(client, fellow)
+
+    page = client.get(reverse("learning:item-list")).content.decode()
+
+    assert "<p>1,234 items</p>" in page
