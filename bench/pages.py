@@ -13,8 +13,10 @@ drafts submitted for review, one in twenty items about falls, and 20 history ent
 learning item and initiative whose pages are timed.
 
 1. For each page and role, through the test client: the median time (of --repeat) at each
-   size, the queries, and the ratio of the largest size to the smallest. Goal: at most 1.3,
-   and the same number of queries at every size.
+   size, the queries, and the ratio of the largest size to the smallest. Each smaller size is
+   kept in a copy of the database made when it was built, and the sizes take turns request
+   by request, so that the machine's load changing during the run does not show as a ratio.
+   Goal: at most 1.3, and the same number of queries at every size.
 2. gunicorn with 2 workers in production settings on loopback (ops/stack.py), against the
    largest size: requests a second for each key page and for a bare signed-in view (routed
    only with BENCH_BARE_VIEW, which this turns on), measured A B A B for --seconds each, with
@@ -28,6 +30,7 @@ import json
 import os
 import shlex
 import statistics
+import subprocess
 import sys
 import threading
 import time
@@ -53,6 +56,7 @@ dashboards = _dashboards_bench()
 
 from django.conf import settings  # noqa: E402
 from django.contrib.auth.hashers import make_password  # noqa: E402
+from django.core.cache import cache  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
@@ -173,16 +177,55 @@ class Pages(dashboards.World):
             self.detail_initiative.save()
 
 
-def timed(client, url, repeat):
-    client.get(url)  # the first request of a process compiles templates
-    times = []
+def clone_database(size):
+    """A copy of the scratch database as it is now, to time its pages beside the larger one."""
+    name = f"{dashboards.DATABASE}_{size}"
+    connection.close()
+    copy = f'CREATE DATABASE "{name}" TEMPLATE "{dashboards.DATABASE}"'
+    for sql in (f'DROP DATABASE IF EXISTS "{name}"', copy):
+        # Fixed arguments and the scratch database's own names.
+        command = ["psql", "-q", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-c", sql]
+        subprocess.run(command, check=True)  # noqa: S603, S607
+    return name
+
+
+def drop_database(name):
+    command = ["psql", "-q", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-c"]
+    subprocess.run([*command, f'DROP DATABASE IF EXISTS "{name}"'], check=True)  # noqa: S603, S607
+
+
+def use_database(name):
+    """Point the connection at one size's database. The cache goes too: kept counts are kept
+    under their SQL, which is the same at every size."""
+    connection.close()
+    connection.settings_dict["NAME"] = name
+    cache.clear()
+
+
+def timed_side_by_side(person, url, databases, repeat):
+    """For each size, the median time of the page, its queries and its size in bytes. The
+    sizes take turns, one request each, so a machine that gets busier or quieter during the
+    run slows or speeds them alike; a request before each timed one opens the connection and
+    keeps the counts again."""
+    clients = {}
+    for size, name in databases.items():
+        use_database(name)
+        clients[size] = Client()
+        clients[size].force_login(person)
+        clients[size].get(url)  # the first request of a process compiles templates
+    times = {size: [] for size in databases}
+    measured = {}
     for _ in range(repeat):
-        with CaptureQueriesContext(connection) as queries:
-            started = time.perf_counter()
-            response = client.get(url)
-            times.append(time.perf_counter() - started)
-        assert response.status_code == 200, (url, response.status_code)
-    return statistics.median(times), len(queries), len(response.content)
+        for size, name in databases.items():
+            use_database(name)
+            clients[size].get(url)
+            with CaptureQueriesContext(connection) as queries:
+                started = time.perf_counter()
+                response = clients[size].get(url)
+                times[size].append(time.perf_counter() - started)
+            assert response.status_code == 200, (url, size, response.status_code)
+            measured[size] = (len(queries), len(response.content))
+    return {size: (statistics.median(times[size]), *measured[size]) for size in databases}
 
 
 def pages_of(world):
@@ -345,36 +388,48 @@ def main():
     settings.ALLOWED_HOSTS = ["*"]
     dashboards.fresh_database()
     world = Pages()
-    results = {}
-    for size in sorted(args.sizes):
+    sizes = sorted(args.sizes)
+    databases = {}
+    for size in sizes:
         started = time.perf_counter()
         world.grow_to(size)
         print(
-            f"\n{size:,} learning items, {world.people + 4:,} people ({world.counts}), "
+            f"{size:,} learning items, {world.people + 4:,} people ({world.counts}), "
             f"built in {time.perf_counter() - started:.0f} s"
         )
-        for name, (person, url) in pages_of(world).items():
-            client = Client()
-            client.force_login(person)
-            seconds, queries, size_bytes = timed(client, url, args.repeat)
-            results.setdefault(name, []).append((seconds, queries))
-            print(
-                f"  {name:40} {seconds * 1000:8.1f} ms  {queries:3} queries "
-                f"{size_bytes / 1024:7.0f} KB"
-            )
-    smallest, largest = min(args.sizes), max(args.sizes)
-    print(f"\nRatio, {largest:,} to {smallest:,} learning items (goal: at most 1.3):")
+        databases[size] = clone_database(size) if size != sizes[-1] else dashboards.DATABASE
+    smallest, largest = sizes[0], sizes[-1]
+    print(
+        f"\nEach page at {smallest:,} and {largest:,} learning items, the sizes taking turns "
+        f"(median of {args.repeat}; goal: a ratio of at most 1.3, with the same queries):"
+    )
+    print(f"  {'page':40} {smallest:>9,} {largest:>9,}  ratio  queries     size")
     worst = 0
-    for name, measured in results.items():
-        ratio = measured[-1][0] / measured[0][0]
-        worst = max(worst, ratio)
-        # A count of 10,000 rows or more is kept between writes (portal/pagination.py), so a
-        # list whose count crosses that line between the sizes makes one query fewer.
-        queries = [q for _s, q in measured]
-        same = (
-            "same queries" if len(set(queries)) == 1 else f"queries {queries[0]} then {queries[-1]}"
-        )
-        print(f"  {name:40} {ratio:5.2f}  {same}")
+    try:
+        for name, (person, url) in pages_of(world).items():
+            measured = timed_side_by_side(person, url, databases, args.repeat)
+            (small, small_queries, _bytes), (large, large_queries, large_bytes) = (
+                measured[smallest],
+                measured[largest],
+            )
+            ratio = large / small
+            worst = max(worst, ratio)
+            # A count of 10,000 rows or more is kept between writes (portal/pagination.py), so a
+            # list whose count crosses that line between the sizes makes one query fewer.
+            queries = (
+                f"{large_queries}"
+                if small_queries == large_queries
+                else f"{small_queries} then {large_queries}"
+            )
+            print(
+                f"  {name:40} {small * 1000:6.1f} ms {large * 1000:6.1f} ms  {ratio:5.2f}  "
+                f"{queries:>7}  {large_bytes / 1024:4.0f} KB"
+            )
+    finally:
+        use_database(dashboards.DATABASE)
+        for name in databases.values():
+            if name != dashboards.DATABASE:
+                drop_database(name)
     print(f"  worst: {worst:.2f} ({'within' if worst <= 1.3 else 'over'} the goal)")
     if not args.no_throughput:
         timezone.deactivate()

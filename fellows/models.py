@@ -102,6 +102,18 @@ class Initiative(Versioned):
 
     class Meta:
         ordering = ["-updated_at"]
+        indexes = [
+            # The lists' order, latest changed first, read from the index a page at a time: a
+            # region's or a PSC's initiatives sorted whole, with each row's latest score and
+            # next milestone worked out first, grew with them (ADR 26).
+            models.Index(models.F("updated_at").desc(), "id", name="fellows_initiative_newest"),
+            models.Index(
+                "host_psc",
+                models.F("updated_at").desc(),
+                "id",
+                name="fellows_initiative_psc_newest",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 name="fellows_initiative_ends_after_start",
