@@ -171,7 +171,7 @@ def assignment_dates(request, pk):
 @permission_required("accounts.view_invitations", raise_exception=True)
 def invitation_list(request):
     invitations = Invitation.objects.for_user(request.user).for_display()
-    return render(request, "accounts/invitation_list.html", {"invitations": invitations})
+    return render(request, "accounts/invitation_list.html", paginated(request, invitations))
 
 
 @require_http_methods(["GET", "POST"])

@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts.models import Invitation, RoleAssignment, SecurityEvent, User
 from accounts.roles import Role
 from accounts.services import invitation_token
+from portal.pagination import PAGE_SIZE
 from tests.factories import UserFactory
 from tests.roles import host_psc, invite_fellow, partner_organisation, person_with, region
 from tests.roles import sign_in as sign_in_as
@@ -416,8 +417,9 @@ def test_the_list_takes_the_same_number_of_queries_with_more_rows(
 ):
     invite_fellow(national, email="first@example.org")
     sign_in_as(client, national)
-    # Session, user, the user's scope, the invitations with their regions, PSCs and inviters.
-    with django_assert_num_queries(4):
+    # Session, user, the user's scope, the count for the pages and a page of invitations with
+    # their regions, PSCs and inviters.
+    with django_assert_num_queries(5):
         client.get(reverse("accounts:invitations"))
 
     for number in range(15):
@@ -428,6 +430,20 @@ def test_the_list_takes_the_same_number_of_queries_with_more_rows(
             organisation=partner_organisation(),
         )
 
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         response = client.get(reverse("accounts:invitations"))
     assert response.content.decode().count('class="nhsuk-tag') == 16
+
+
+def test_the_list_is_paged_newest_first(client, national):
+    for number in range(PAGE_SIZE + 3):
+        invite_fellow(national, email=f"person{number:02}@example.org")
+    sign_in_as(client, national)
+
+    first = client.get(reverse("accounts:invitations")).content.decode()
+    second = client.get(reverse("accounts:invitations"), {"page": 2}).content.decode()
+
+    assert f"{PAGE_SIZE + 3} invitations, 1 to {PAGE_SIZE} shown." in first
+    assert "person22@example.org" in first and "person02@example.org" not in first
+    assert all(f"person0{n}@example.org" in second for n in range(3))
+    assert 'aria-label="Pagination"' in second
