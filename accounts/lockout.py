@@ -88,9 +88,14 @@ def _address_key(request):
 
 
 def _accounts_failing_at(request, now):
-    limit, seconds = settings.SIGN_IN_ADDRESS_ACCOUNTS
+    _limit, seconds = settings.SIGN_IN_ADDRESS_ACCOUNTS
     failures = cache.get(_address_key(request), {})
     return {mark: when for mark, when in failures.items() if when > now - seconds}
+
+
+def _account_limits(request, login):
+    """(action, key) of the limits on one account: at this address, and from anywhere."""
+    return (("pair", f"{ratelimit.get_ip(request)}:{login}"), ("account", login))
 
 
 def sign_in_allowed(request, login):
@@ -106,7 +111,7 @@ def sign_in_allowed(request, login):
     if len(_accounts_failing_at(request, time.time())) >= limit:
         raise Refused("address")
     usages = []
-    for action, key in (("pair", f"{ratelimit.get_ip(request)}:{login}"), ("account", login)):
+    for action, key in _account_limits(request, login):
         usage = _consume(request, action, key)
         if not usage:
             for used in usages:
@@ -134,7 +139,7 @@ def sign_in_failed(request, login):
 
 def limits_clear(request, login):
     """Forget the failures counted against `login` (after its password is reset by email)."""
-    for action, key in (("pair", f"{ratelimit.get_ip(request)}:{login}"), ("account", login)):
+    for action, key in _account_limits(request, login):
         ratelimit.clear(request, app=APP, action=action, config=settings.SIGN_IN_LIMITS, key=key)
 
 

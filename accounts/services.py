@@ -396,7 +396,6 @@ def sign_in_paused_email_send(*, person_id, address):
         context={
             "person": person,
             "address": address,
-            "url": f"{settings.SITE_URL}{reverse('account_login')}",
             "reset_url": f"{settings.SITE_URL}{reverse('account_reset_password')}",
         },
     )

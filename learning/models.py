@@ -100,6 +100,11 @@ class Investigation(Versioned):
             raise ValidationError(errors)
 
 
+def _authored_ids(user):
+    """The ids of the items the person is an author of, from the authors table's user index."""
+    return LearningItem.authors.through.objects.filter(user_id=user.pk).values("learningitem_id")
+
+
 class LearningItemQuerySet(HistoryQuerySet):
     def for_user(self, user):
         """Published learning for every signed-in person; items in progress only for their
@@ -113,10 +118,9 @@ class LearningItemQuerySet(HistoryQuerySet):
         scope = user_scope(user)
         if scope.is_national:
             return self
-        authored = LearningItem.authors.through.objects.filter(user_id=user.pk).values(
-            "learningitem_id"
+        visible = models.Q(status=LearningItem.Status.PUBLISHED) | models.Q(
+            pk__in=_authored_ids(user)
         )
-        visible = models.Q(status=LearningItem.Status.PUBLISHED) | models.Q(pk__in=authored)
         reviewed = scope.reviewed_region_ids
         if reviewed:
             visible |= models.Q(region__in=reviewed)
@@ -135,10 +139,7 @@ class LearningItemQuerySet(HistoryQuerySet):
         conditions of for_user, which would have it scan every item."""
         if not user.is_authenticated:
             return self.none()
-        authored = LearningItem.authors.through.objects.filter(user_id=user.pk).values(
-            "learningitem_id"
-        )
-        return self.filter(pk__in=authored)
+        return self.filter(pk__in=_authored_ids(user))
 
     def published(self):
         return self.filter(status=LearningItem.Status.PUBLISHED)
