@@ -10,6 +10,7 @@ from accounts.rules import is_fellow, is_national_team, is_regional_lead
 from accounts.scope import user_scope
 from dashboards import figures, homes, presenters
 from dashboards.selectors import dashboard, programme_regions
+from portal.page_cache import kept_for_the_person
 from portal.pagination import paginated
 from portal.quarters import Quarter
 
@@ -58,6 +59,7 @@ def _region_context(dash, region):
     }
 
 
+@kept_for_the_person
 def home(request):
     user = request.user
     quarter = Quarter.current()

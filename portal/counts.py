@@ -12,6 +12,7 @@ The generation lives in the default cache, which is Redis, shared by every proce
 REDIS_URL is set. When the cache cannot be reached, the count is made from the database."""
 
 import logging
+import time
 
 from django.core.cache import cache
 from django.db import transaction
@@ -44,19 +45,29 @@ def counts_changed():
 
 
 def _next_generation():
+    move_on(GENERATION)
+
+
+def move_on(generation):
+    """Move the generation number kept under the cache key `generation` on."""
     try:
         try:
-            cache.incr(GENERATION)
-        except ValueError:  # not set yet, or evicted: any new number will do
-            cache.add(GENERATION, 1, timeout=None) or cache.incr(GENERATION)
+            cache.incr(generation)
+        except ValueError:  # not set yet, or evicted: start from a number never used before
+            cache.add(generation, first_generation(), timeout=None) or cache.incr(generation)
     except Exception:  # noqa: BLE001 - the write has committed; a cache outage must not undo it
-        logger.warning("The cache could not be told that counts changed.", exc_info=True)
+        logger.warning("The cache could not be told that %s moved on.", generation, exc_info=True)
+
+
+def first_generation():
+    """A number above any the generation had before it was evicted: the time in nanoseconds."""
+    return time.time_ns()
 
 
 def counted(name, count):
     """`count()`, or what it returned since the last write to a counted record."""
     try:
-        key = f"counts:{cache.get_or_set(GENERATION, 0, timeout=None)}:{name}"
+        key = f"counts:{cache.get_or_set(GENERATION, first_generation, timeout=None)}:{name}"
         found = cache.get(key)
     except Exception:  # noqa: BLE001
         logger.warning("The cache could not be read; counting from the database.", exc_info=True)
@@ -75,7 +86,7 @@ def counted_if_large(name, count, at_least):
     counts are quick to make again, and are not kept. (A count made after the last write is
     still exact, so nobody sees a number older than their own last change.)"""
     try:
-        key = f"counts:{cache.get_or_set(GENERATION, 0, timeout=None)}:{name}"
+        key = f"counts:{cache.get_or_set(GENERATION, first_generation, timeout=None)}:{name}"
         found = cache.get(key)
     except Exception:  # noqa: BLE001
         logger.warning("The cache could not be read; counting from the database.", exc_info=True)

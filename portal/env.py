@@ -261,6 +261,12 @@ def settings_from_environment(environ, base_dir):
         SECURE_HSTS_PRELOAD = False
         SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
+    # How long a person's home, learning list or search page is kept for their session while
+    # nothing changes (portal/page_cache.py, docs/adr/0027); 0 keeps nothing.
+    PAGE_CACHE_SECONDS = env_int(environ, "PAGE_CACHE_SECONDS", 60)
+    if PAGE_CACHE_SECONDS < 0:
+        raise ImproperlyConfigured("PAGE_CACHE_SECONDS must be 0 or more seconds.")
+
     # A signed-in page that does nothing, for bench/pages.py to measure the other pages
     # against: off everywhere else.
     BENCH_BARE_VIEW = env_bool(environ, "BENCH_BARE_VIEW", default=False)

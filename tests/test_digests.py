@@ -20,6 +20,7 @@ from digests import periods, services, tokens
 from digests.models import DigestDelivery, DigestFrequency, DigestPreference, DigestRun
 from digests.tasks import send_digest
 from learning.models import LearningItem
+from portal import page_cache
 from portal.celery_app import app as celery_app
 from tests.conftest import require_service
 from tests.roles import person_with, region, sign_in
@@ -144,7 +145,8 @@ def test_planning_queues_the_sending_once_the_plan_has_committed(
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         run = plan()
 
-    assert len(callbacks) == 1
+    queued = [callback for callback in callbacks if callback is not page_cache._next_generation]
+    assert len(queued) == 1
     assert run.deliveries.get(user=person).status == Status.SENT
     assert [message.to for message in mail.outbox] == [[person.email]]
 

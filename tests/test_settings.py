@@ -90,6 +90,8 @@ def test_an_unsafe_setting_stops_a_real_production_start_naming_the_variable():
         ("PORT", "eighty"),
         ("SITE_URL", "portal.example.org"),
         ("PORTAL_ENV", "staging"),
+        ("PAGE_CACHE_SECONDS", "a minute"),
+        ("PAGE_CACHE_SECONDS", "-1"),
     ],
 )
 def test_a_malformed_value_fails_at_start_naming_the_variable(variable, value):

@@ -1,0 +1,135 @@
+"""A person's most used pages (their home, the learning list, search) are kept for a minute
+while nothing in the portal changes, so going back to them, paging back and forth or
+refreshing costs a cache read instead of a page's queries and rendering (docs/adr/0027).
+
+A kept page belongs to one session: its key is made of the person, their session, their CSRF
+cookie (the page's forms carry a token made from it), the address with its query and a
+generation number. Every save, delete or change of links of any model except the session
+table moves the generation on, so the next request after any write in the portal renders
+afresh: nobody sees a page older than their own last change, or than anyone else's change once
+it has committed. The number moves on at the write, and again once it has committed, so a page
+rendered between the two (seeing the data before the commit) is never read again.
+
+Nothing is kept that would be wrong to show twice: a page with a message for the person (shown
+once), one whose CSRF token was made from a cookie the browser has not got yet, a response
+that sets a cookie or writes the session, or anything but a 200. Every request still passes
+every middleware (the session limits, two-factor authentication) and the view's own method and
+permission checks, which sit outside this decorator. When the cache cannot be reached, the
+page is rendered as if nothing were kept."""
+
+import functools
+import hashlib
+import logging
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+
+from portal.counts import first_generation, move_on
+
+logger = logging.getLogger(__name__)
+
+GENERATION = "pages:generation"
+# Writes to these do not change what a page shows: the session is touched once a minute by
+# the idle limit (accounts/middleware.py), which would otherwise empty everyone's pages.
+UNWATCHED_APPS = {"sessions"}
+
+
+def kept_for_the_person(view):
+    """Keep the view's page for the person's session until the next write, for at most
+    PAGE_CACHE_SECONDS. Put it closest to the view, inside its method and permission checks."""
+
+    @functools.wraps(view)
+    def kept(request, *args, **kwargs):
+        key = _key(request)
+        if key is None:
+            return view(request, *args, **kwargs)
+        found = _read(key)
+        if found is not None:
+            status, headers, content = found
+            return HttpResponse(content, status=status, headers=headers)
+        response = view(request, *args, **kwargs)
+        if _may_keep(request, response):
+            _keep(key, (response.status_code, dict(response.headers), response.content))
+        return response
+
+    return kept
+
+
+def _key(request):
+    seconds = settings.PAGE_CACHE_SECONDS
+    user = getattr(request, "user", None)
+    session_key = request.session.session_key
+    if not seconds or request.method != "GET" or user is None or not user.is_authenticated:
+        return None
+    # A message waiting to be shown once must be shown by a page rendered now. Its length
+    # reads the stored messages without marking them shown.
+    if not session_key or len(messages.get_messages(request)):
+        return None
+    try:
+        generation = cache.get_or_set(GENERATION, first_generation, timeout=None)
+    except Exception:  # noqa: BLE001 - a cache outage costs speed, never the page
+        logger.warning("The cache could not be read; rendering the page.", exc_info=True)
+        return None
+    csrf_cookie = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
+    made_of = "\n".join(
+        [str(user.pk), session_key, csrf_cookie, request.get_full_path(), str(generation)]
+    )
+    return "pages:" + hashlib.sha256(made_of.encode()).hexdigest()
+
+
+def _may_keep(request, response):
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not request.session.modified
+        and _token_from_the_browsers_cookie(request)
+        and not len(messages.get_messages(request))
+    )
+
+
+def _token_from_the_browsers_cookie(request):
+    """Whether the page's CSRF token was made from the cookie the browser sent. A page that
+    gave a new or replaced cookie (the first page, a sign-in) carries a token the browser
+    has not got yet: kept, it would be shown to a browser whose cookie does not match it."""
+    sent = request.COOKIES.get(settings.CSRF_COOKIE_NAME)
+    return bool(sent) and request.META.get("CSRF_COOKIE") == sent
+
+
+def _read(key):
+    try:
+        return cache.get(key)
+    except Exception:  # noqa: BLE001
+        logger.warning("The cache could not be read; rendering the page.", exc_info=True)
+        return None
+
+
+def _keep(key, page):
+    try:
+        cache.set(key, page, settings.PAGE_CACHE_SECONDS)
+    except Exception:  # noqa: BLE001
+        logger.warning("The cache could not keep a page.", exc_info=True)
+
+
+def connect():
+    for signal in (post_save, post_delete, m2m_changed):
+        signal.connect(_written, dispatch_uid=f"page-cache-{signal}")
+
+
+def _written(sender, **kwargs):
+    if sender._meta.app_label in UNWATCHED_APPS:
+        return
+    _next_generation()
+    connection = transaction.get_connection()
+    # Once a transaction is enough: an import of thousands of rows asks once, not per row.
+    # (A savepoint rolled back takes its callbacks with it, so a later write asks again.)
+    if not any(func is _next_generation for _, func, _ in connection.run_on_commit):
+        transaction.on_commit(_next_generation)
+
+
+def _next_generation():
+    move_on(GENERATION)
