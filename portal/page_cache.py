@@ -7,15 +7,16 @@ cookie (the page's forms carry a token made from it), the address with its query
 generation number. Every save, delete or change of links of any model except the session
 table moves the generation on, so the next request after any write in the portal renders
 afresh: nobody sees a page older than their own last change, or than anyone else's change once
-it has committed. The number moves on at the write, and again once it has committed, so a page
-rendered between the two (seeing the data before the commit) is never read again.
+it has committed. The number moves on once the write has committed, so a page another request
+rendered while the write was under way (from the data before it) is never read again; and at
+the write itself, for a read later in the same transaction.
 
 Nothing is kept that would be wrong to show twice: a page with a message for the person (shown
 once), one whose CSRF token was made from a cookie the browser has not got yet, a response
 that sets a cookie or writes the session, or anything but a 200. Every request still passes
 every middleware (the session limits, two-factor authentication) and the view's own method and
-permission checks, which sit outside this decorator. When the cache cannot be reached, the
-page is rendered as if nothing were kept."""
+permission checks, which sit outside this decorator. When the cache cannot be reached, or
+Redis is down, the page is rendered as if nothing were kept."""
 
 import functools
 import hashlib
@@ -49,11 +50,13 @@ def kept_for_the_person(view):
             return view(request, *args, **kwargs)
         found = _read(key)
         if found is not None:
-            status, headers, content = found
-            return HttpResponse(content, status=status, headers=headers)
+            content_type, content = found
+            return HttpResponse(content, content_type=content_type)
         response = view(request, *args, **kwargs)
         if _may_keep(request, response):
-            _keep(key, (response.status_code, dict(response.headers), response.content))
+            # Only the body and its type: any other header a view might set one day is the
+            # view's to give afresh.
+            _keep(key, (response["Content-Type"], response.content))
         return response
 
     return kept
@@ -64,6 +67,10 @@ def _key(request):
     user = getattr(request, "user", None)
     session_key = request.session.session_key
     if not seconds or request.method != "GET" or user is None or not user.is_authenticated:
+        return None
+    # While Redis is down the cache is the database's: pages are not worth keeping there, and
+    # the generation moved there would be forgotten when Redis comes back.
+    if _redis_is_down():
         return None
     # A message waiting to be shown once must be shown by a page rendered now. Its length
     # reads the stored messages without marking them shown.
@@ -115,20 +122,32 @@ def _keep(key, page):
         logger.warning("The cache could not keep a page.", exc_info=True)
 
 
+def _redis_is_down():
+    return getattr(cache, "redis_is_down", False)
+
+
 def connect():
     for signal in (post_save, post_delete, m2m_changed):
         signal.connect(_written, dispatch_uid=f"page-cache-{signal}")
 
 
-def _written(sender, **kwargs):
-    if sender._meta.app_label in UNWATCHED_APPS:
-        return
-    _next_generation()
-    connection = transaction.get_connection()
+def _written(sender, using=None, **kwargs):
+    if sender._meta.app_label not in UNWATCHED_APPS:
+        pages_changed(using)
+
+
+def pages_changed(using=None):
+    """Call inside the transaction of a write that no model signal reports (a bulk load)."""
+    # At the write, for a read later in the same transaction (each test runs inside one):
+    # Redis counts atomically, but while it is down the cache is a database table, whose row
+    # would stay locked by this transaction until it commits and make every writer queue.
+    if not _redis_is_down():
+        _next_generation()
+    connection = transaction.get_connection(using)
     # Once a transaction is enough: an import of thousands of rows asks once, not per row.
     # (A savepoint rolled back takes its callbacks with it, so a later write asks again.)
     if not any(func is _next_generation for _, func, _ in connection.run_on_commit):
-        transaction.on_commit(_next_generation)
+        transaction.on_commit(_next_generation, using=using)
 
 
 def _next_generation():

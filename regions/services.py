@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
+from portal import page_cache
 from regions.models import (
     Organisation,
     OrganisationName,
@@ -68,6 +69,8 @@ def reference_data_load(*, data, update=False):
     """
     loader = _Loader(data, update=update)
     with transaction.atomic():
+        # Loaded in bulk, without the signals that tell the kept pages of a change.
+        page_cache.pages_changed()
         loader.load_schemes()
         loader.load_regions()
         loader.load_organisations()

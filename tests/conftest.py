@@ -2,6 +2,10 @@ import fcntl
 import importlib
 import io
 import os
+import shutil
+import socket
+import subprocess
+import time
 from contextlib import contextmanager
 from urllib.parse import urlsplit
 
@@ -227,3 +231,68 @@ def _worker_tests_take_turns(request, tmp_path_factory):
     with (tmp_path_factory.getbasetemp().parent / "worker-tests.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         yield
+
+
+# A Redis server of a test's own, which it can really stop.
+
+
+def _free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _answers(port):
+    import redis
+
+    try:
+        return redis.Redis(port=port, socket_connect_timeout=0.5).ping()
+    except redis.RedisError:
+        return False
+
+
+class RedisServer:
+    def __init__(self, tmp_path):
+        self.port = _free_port()
+        command = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1"]
+        command += ["--save", "", "--appendonly", "no", "--dir", str(tmp_path)]
+        self.process = subprocess.Popen(  # noqa: S603 - a fixed command line
+            command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        deadline = time.monotonic() + 20
+        while not _answers(self.port):
+            if time.monotonic() > deadline or self.process.poll() is not None:
+                self.stop()
+                pytest.fail("the test's own Redis server did not start")
+            time.sleep(0.05)
+
+    @property
+    def url(self):
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+        assert not _answers(self.port)
+
+
+@pytest.fixture
+def redis_server(tmp_path, settings):
+    require_service(
+        "redis-server", shutil.which("redis-server"), "install Redis to start one per test"
+    )
+    server = RedisServer(tmp_path)
+    caches = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "portal.cache.RedisCacheWithFallback",
+            "LOCATION": server.url,
+            "KEY_PREFIX": "portal",
+            "FALLBACK": "fallback",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        },
+    }
+    with override_settings(CACHES=caches):
+        yield server
+    server.stop()

@@ -2,85 +2,17 @@
 the rate limits still holding (docs/adr/0018).
 
 Each test starts a Redis server of its own on a free port (never the machine's shared one),
-points the cache at it, and stops it for real before the part that matters.
+points the cache at it, and stops it for real before the part that matters (the
+`redis_server` fixture of tests/conftest.py).
 """
-
-import shutil
-import socket
-import subprocess
-import time
 
 import pytest
 from django.core import mail
-from django.test import override_settings
 
 from tests.auth_helpers import password_step, sign_in
-from tests.conftest import require_service
 from tests.factories import DEMO_PASSWORD
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db]
-
-
-def _free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _answers(port):
-    import redis
-
-    try:
-        return redis.Redis(port=port, socket_connect_timeout=0.5).ping()
-    except redis.RedisError:
-        return False
-
-
-class RedisServer:
-    def __init__(self, tmp_path):
-        self.port = _free_port()
-        command = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1"]
-        command += ["--save", "", "--appendonly", "no", "--dir", str(tmp_path)]
-        self.process = subprocess.Popen(  # noqa: S603 - a fixed command line
-            command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-        deadline = time.monotonic() + 20
-        while not _answers(self.port):
-            if time.monotonic() > deadline or self.process.poll() is not None:
-                self.stop()
-                pytest.fail("the test's own Redis server did not start")
-            time.sleep(0.05)
-
-    @property
-    def url(self):
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def stop(self):
-        if self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-        assert not _answers(self.port)
-
-
-@pytest.fixture
-def redis_server(tmp_path, settings):
-    require_service(
-        "redis-server", shutil.which("redis-server"), "install Redis to start one per test"
-    )
-    server = RedisServer(tmp_path)
-    caches = {
-        **settings.CACHES,
-        "default": {
-            "BACKEND": "portal.cache.RedisCacheWithFallback",
-            "LOCATION": server.url,
-            "KEY_PREFIX": "portal",
-            "FALLBACK": "fallback",
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-        },
-    }
-    with override_settings(CACHES=caches):
-        yield server
-    server.stop()
 
 
 def fail(client, email, ip="192.0.2.10"):
