@@ -10,7 +10,12 @@ class CurriculumConfig(AppConfig):
     verbose_name = "Curriculum and training"
 
     def ready(self):
+        from curriculum import selectors
         from portal.counts import watch
+        from register import backlinks as recommendation
+
+        recommendation.carried_by.answer(selectors.carried_by)
+        recommendation.carrying_any.answer(selectors.carrying_any)
 
         # The syllabus coverage counts published learning, curriculum and training.
         watch("learning", "curriculum")

@@ -15,8 +15,8 @@ from curriculum.models import (
 )
 from learning.models import LearningItem
 from portal.forms import TODAY, DateField, FilterForm, PortalForm, VersionedForm, region_filter
+from regions.forms import OrganisationChoice, WithNewOrganisation
 from regions.models import Organisation, Region
-from register.forms import OrganisationChoice, WithNewOrganisation
 from register.models import Recommendation
 from taxonomy.forms import syllabus_field
 from taxonomy.models import Profession

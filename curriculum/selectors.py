@@ -5,7 +5,7 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, IntegerField, Prefetch, Sum, Value
+from django.db.models import Count, F, IntegerField, Prefetch, Q, Sum, Value
 
 from curriculum.models import CurriculumEntry, StaffSupport, TrainingSession
 from learning.models import LearningItem
@@ -50,6 +50,27 @@ def carried_by(record, user):
         record.curriculum_entries.for_user(user).select_related("organisation"),
         record.training_sessions.for_user(user).select_related("host"),
     )
+
+
+def carrying_any(recommendation_ids, learning_ids, user):
+    """(curriculum entries, training sessions) that carry any of the recommendations or
+    learning items, that the person may see: two queries."""
+    carries = Q(recommendations__in=recommendation_ids) | Q(learning_items__in=learning_ids)
+    entries = list(
+        CurriculumEntry.objects.for_user(user)
+        .filter(carries)
+        .distinct()
+        .select_related("organisation")
+        .order_by("programme")
+    )
+    sessions = list(
+        TrainingSession.objects.for_user(user)
+        .filter(carries)
+        .distinct()
+        .select_related("host")
+        .order_by("-held_on")
+    )
+    return entries, sessions
 
 
 # Reach

@@ -12,15 +12,13 @@ from rules.contrib.views import permission_required
 
 from accounts.scope import user_scope
 from accounts.shortcuts import get_object_for_user_or_404, scoped_getter
-from fellows import selectors, services
+from fellows import backlinks, selectors, services
 from fellows.forms import InitiativeFilterForm, InitiativeForm, MilestoneForm, ProgressUpdateForm
 from fellows.models import Initiative, Milestone
 from fellows.presenters import score_chart
-from learning.selectors import learning_for_initiative
 from portal.concurrency import EditConflict
 from portal.history import history_page
 from portal.pagination import paginated
-from register.selectors import recommendations_answered_by, spread_of
 
 initiative_in_scope = scoped_getter(lambda user: Initiative.objects.for_user(user))
 # The milestone pages name the initiative in the URL too: the record is reached through it.
@@ -79,7 +77,7 @@ def initiative_detail(request, pk):
         {"milestone": milestone, "overdue": milestone.is_overdue(today)}
         for milestone in initiative.milestones.all()
     ]
-    adoptions, spread = spread_of(initiative, request.user)
+    adoptions, spread = backlinks.spread(initiative, request.user)
     return render(
         request,
         "fellows/initiative_detail.html",
@@ -89,8 +87,8 @@ def initiative_detail(request, pk):
             "timeline": list(reversed(updates)),
             "chart": score_chart(updates),
             "milestones": milestones,
-            "learning_items": learning_for_initiative(initiative, request.user),
-            "answers": recommendations_answered_by(initiative, request.user),
+            "learning_items": backlinks.learning_linked(initiative, request.user),
+            "answers": backlinks.recommendations_answered(initiative, request.user),
             "adoptions": adoptions,
             "spread": spread,
             "history": history_page(request, initiative, parts=INITIATIVE_PARTS),

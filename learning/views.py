@@ -15,7 +15,7 @@ from rules.contrib.views import permission_required
 
 from accounts.scope import user_scope
 from accounts.shortcuts import get_object_for_user_or_404, scoped_getter
-from learning import selectors, services
+from learning import backlinks, selectors, services
 from learning.forms import (
     InvestigationFilterForm,
     InvestigationForm,
@@ -30,7 +30,6 @@ from portal.markdown import render_markdown
 from portal.page_cache import kept_for_the_person
 from portal.pagination import paginated
 from regions.models import Region
-from register.selectors import recommendations_answered_by, spread_of
 
 investigation_in_scope = scoped_getter(selectors.investigation_detail_for)
 item_in_scope = scoped_getter(selectors.learning_item_detail_for)
@@ -148,14 +147,14 @@ def item_add(request):
 @require_GET
 def item_detail(request, pk):
     item = item_in_scope(request, pk=pk)
-    adoptions, spread = spread_of(item, request.user)
+    adoptions, spread = backlinks.spread(item, request.user)
     return render(
         request,
         "learning/item_detail.html",
         {
             "item": item,
-            "answers": recommendations_answered_by(item, request.user),
-            "gap_recommendations": item.gap_recommendations.for_user(request.user),
+            "answers": backlinks.recommendations_answered(item, request.user),
+            "gap_recommendations": backlinks.gap_recommendations(item, request.user),
             "adoptions": adoptions,
             "spread": spread,
             "body": render_markdown(item.body),

@@ -307,7 +307,7 @@ def guard_text_fields(form):
     refuses hidden text-direction controls and NHS numbers, names and links included.
     Passwords are left as they are."""
     if getattr(form, "_text_guarded", False):
-        return  # a form with both bases (register's WithNewOrganisation) is guarded once
+        return  # a form with both bases (regions' WithNewOrganisation) is guarded once
     form._text_guarded = True
     limits = getattr(form, "text_limits", {})
     for name, field in form.fields.items():

@@ -8,3 +8,13 @@ class RegisterConfig(AppConfig):
 
     name = "register"
     verbose_name = "Register of recommendations and spread"
+
+    def ready(self):
+        from fellows import backlinks as initiative
+        from learning import backlinks as learning_item
+        from register import selectors
+
+        for page in (initiative, learning_item):
+            page.recommendations_answered.answer(selectors.recommendations_answered_by)
+            page.spread.answer(selectors.spread_of)
+        learning_item.gap_recommendations.answer(selectors.gap_recommendations_of)

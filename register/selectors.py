@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from django.db.models import Count, F, Prefetch, Q
 from django.utils import timezone
 
-from curriculum.models import CurriculumEntry, TrainingSession
 from fellows.models import Initiative
 from learning.models import LearningItem
+from register import backlinks
 from register.models import Adoption, AdoptionStage, Recommendation, ResponseStatus
 from taxonomy.models import SyllabusTag
 
@@ -273,21 +273,7 @@ def investigation_thread(investigation, user):
         .order_by("region__display_order", "organisation__name")
     )
     recommendation_ids = [recommendation.pk for recommendation in recommendations]
-    carries = Q(recommendations__in=recommendation_ids) | Q(learning_items__in=learning_ids)
-    entries = list(
-        CurriculumEntry.objects.for_user(user)
-        .filter(carries)
-        .distinct()
-        .select_related("organisation")
-        .order_by("programme")
-    )
-    sessions = list(
-        TrainingSession.objects.for_user(user)
-        .filter(carries)
-        .distinct()
-        .select_related("host")
-        .order_by("-held_on")
-    )
+    entries, sessions = backlinks.carrying_any(recommendation_ids, learning_ids, user)
     return Thread(investigation, recommendations, other_learning, adoptions, entries, sessions)
 
 
@@ -297,6 +283,11 @@ def investigation_thread(investigation, user):
 def recommendations_answered_by(record, user):
     """The recommendations a learning item or an initiative answers, that the person sees."""
     return record.recommendations_answered.for_user(user).select_related("addressed_to")
+
+
+def gap_recommendations_of(item, user):
+    """The recommendations made from the gap a learning item records, that the person sees."""
+    return item.gap_recommendations.for_user(user)
 
 
 def spread_of(record, user):

@@ -16,14 +16,13 @@ from rules.contrib.views import permission_required
 
 from accounts.scope import user_scope
 from accounts.shortcuts import get_object_for_user_or_404, scoped_getter
-from curriculum.selectors import carried_by
 from fellows.models import Initiative
 from learning.models import Investigation, LearningItem
 from portal.concurrency import EditConflict
 from portal.history import history_page
 from portal.pagination import paginated
 from regions.models import Region
-from register import selectors, services
+from register import backlinks, selectors, services
 from register.forms import (
     AdoptionForm,
     AnswerSearchForm,
@@ -104,7 +103,7 @@ def recommendation_add(request):
 def recommendation_detail(request, pk):
     recommendation = recommendation_in_scope(request, pk=pk)
     learning, initiatives = selectors.answers_of(recommendation, request.user)
-    entries, sessions = carried_by(recommendation, request.user)
+    entries, sessions = backlinks.carried_by(recommendation, request.user)
     return render(
         request,
         "register/recommendation_detail.html",

@@ -1,0 +1,8 @@
+"""What a learning item's page shows of the apps above learning, answered by them at start-up
+(portal/backlinks.py)."""
+
+from portal.backlinks import Backlink
+
+recommendations_answered = Backlink("the recommendations a learning item answers")
+gap_recommendations = Backlink("the recommendations made from a gap a learning item records")
+spread = Backlink("where a learning item was adopted: (adoptions, counts by region and stage)")
