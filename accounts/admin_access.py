@@ -7,16 +7,15 @@ staff is not enough, and neither is a password alone."""
 from functools import wraps
 
 from allauth.account.decorators import secure_admin_login
-from allauth.account.internal.flows.login import get_authentication_records
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 
+from accounts.allauth_internals import authentication_methods
 from accounts.rules import is_national_team
 
 
 def signed_in_with_second_factor(request):
-    records = get_authentication_records(request, request.user)
-    return any(record.get("method") == "mfa" for record in records)
+    return "mfa" in authentication_methods(request)
 
 
 def may_use_admin(request):

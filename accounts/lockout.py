@@ -6,19 +6,23 @@ address, as the number of different accounts failing there. A browser that has s
 account before carries a signed cookie saying so; its sign-ins to that account are counted on
 their own, so neither someone guessing elsewhere nor a busy shared address stops the owner.
 The counts live in the default cache (Redis, with the database standing in while it is down),
-through django-allauth's rate-limit helpers, so a successful sign-in takes its attempt back.
+through django-allauth's rate-limit helpers (accounts/allauth_internals.py), so a successful
+sign-in takes its attempt back.
 """
 
+import logging
 import time
 
-from allauth.core.internal import ratelimit
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.db import transaction
 from django.utils.crypto import get_random_string, salted_hmac
 
+from accounts import allauth_internals as allauth
 from portal.queueing import enqueue
+
+logger = logging.getLogger(__name__)
 
 DEVICE_COOKIE = "portal_device"
 DEVICE_SALT = "accounts.lockout.device"
@@ -78,13 +82,13 @@ def device_cookie_value(request, login):
 
 
 def _consume(request, action, key):
-    return ratelimit.consume(
+    return allauth.rate_consume(
         request, app=APP, action=action, config=settings.SIGN_IN_LIMITS, key=key
     )
 
 
 def _address_key(request):
-    return f"{APP}:address:{ratelimit.get_ip(request)}"
+    return f"{APP}:address:{allauth.client_address(request)}"
 
 
 def _accounts_failing_at(request, now):
@@ -95,7 +99,7 @@ def _accounts_failing_at(request, now):
 
 def _account_limits(request, login):
     """(action, key) of the limits on one account: at this address, and from anywhere."""
-    return (("pair", f"{ratelimit.get_ip(request)}:{login}"), ("account", login))
+    return (("pair", f"{allauth.client_address(request)}:{login}"), ("account", login))
 
 
 def sign_in_allowed(request, login):
@@ -119,18 +123,23 @@ def sign_in_allowed(request, login):
             _tell_owner(request, login)
             raise Refused(action)
         usages.append(usage)
-    return ratelimit.RateLimitUsage(usage=[single for used in usages for single in used.usage])
+    return allauth.usage_of_all(usages)
 
 
 def sign_in_failed(request, login):
-    """Note at the address that `login` failed, for the limit on different accounts."""
+    """Note at the address that `login` failed, for the limit on different accounts.
+
+    The lock keeps two failures at once from losing each other. When it stays busy for over a
+    second (its holder died, or someone floods the address), the failure is noted without it:
+    a lost note from another request costs less than letting this one go uncounted, which
+    would let a busy lock hide guessing."""
     if not login or trusted_device(request, login) is not None:
         return
     _limit, seconds = settings.SIGN_IN_ADDRESS_ACCOUNTS
     key = _address_key(request)
-    with ratelimit.cache_lock(key) as locked:
+    with allauth.cache_lock(key) as locked:
         if not locked:
-            return
+            logger.warning("The failed sign-ins at one address were counted without their lock.")
         now = time.time()
         failures = _accounts_failing_at(request, now)
         failures[_account_mark(login)] = now
@@ -140,7 +149,7 @@ def sign_in_failed(request, login):
 def limits_clear(request, login):
     """Forget the failures counted against `login` (after its password is reset by email)."""
     for action, key in _account_limits(request, login):
-        ratelimit.clear(request, app=APP, action=action, config=settings.SIGN_IN_LIMITS, key=key)
+        allauth.rate_clear(request, app=APP, action=action, config=settings.SIGN_IN_LIMITS, key=key)
 
 
 def _tell_owner(request, login):
@@ -150,7 +159,7 @@ def _tell_owner(request, login):
     user = User.objects.filter(email__iexact=login, is_active=True).only("pk").first()
     if user is None or not cache.add(f"{APP}:told:{user.pk}", True, TOLD_FOR):
         return
-    address = ratelimit.get_ip(request)
+    address = allauth.client_address(request)
     transaction.on_commit(
         lambda: enqueue("accounts.tasks.send_sign_in_paused_email", user.pk, address)
     )

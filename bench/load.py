@@ -29,7 +29,7 @@ from ops.stack import Stack  # noqa: E402
 SEED = """
 import datetime, json, pyotp
 from django.utils import timezone
-from allauth.mfa.totp.internal.auth import TOTP
+from accounts.allauth_internals import activate_totp
 from accounts.models import RoleAssignment, User
 from accounts.roles import Role
 from learning.models import LearningItem
@@ -42,7 +42,7 @@ for n in range({users}):
     region = regions[n % len(regions)]
     RoleAssignment.objects.create(user=user, role=Role.REGIONAL_LEAD, region=region)
     secret = pyotp.random_base32()
-    TOTP.activate(user, secret)
+    activate_totp(user, secret)
     leads.append({{"email": user.email, "secret": secret}})
 authors = list(User.objects.order_by("pk")[:20])
 have = LearningItem.objects.count()

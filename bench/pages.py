@@ -267,7 +267,7 @@ SESSIONS = """
 import json
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
-from allauth.mfa.totp.internal.auth import TOTP
+from accounts.allauth_internals import activate_totp
 from accounts.middleware import SIGNED_IN_AT
 from accounts.models import User
 import time
@@ -275,7 +275,7 @@ keys = {}
 for email in EMAILS:
     user = User.objects.get(email=email)
     if not user.authenticator_set.exists():
-        TOTP.activate(user, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
+        activate_totp(user, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"

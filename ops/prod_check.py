@@ -31,14 +31,14 @@ FELLOW = "fellow.rehearsal@example.org"
 TITLE = "Rehearsal: huddles after deterioration incidents"
 
 MAKE_LEAD = """
-from allauth.mfa.totp.internal.auth import TOTP
+from accounts.allauth_internals import activate_totp
 from accounts.models import RoleAssignment, User
 from accounts.roles import Role
 from regions.models import Region
 lead = User.objects.create_user(email={email!r}, password={password!r}, full_name="Rehearsal Lead")
 north = Region.objects.in_programme_scheme().get(slug="north")
 RoleAssignment.objects.create(user=lead, role=Role.REGIONAL_LEAD, region=north)
-TOTP.activate(lead, {secret!r})
+activate_totp(lead, {secret!r})
 """
 
 

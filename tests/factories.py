@@ -3,8 +3,9 @@ import time
 
 import factory
 from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 
+from accounts.allauth_internals import activate_totp
+from accounts.allauth_internals import totp_code as code_in_step
 from accounts.models import User
 from regions.models import Organisation, OrganisationName, PatientSafetyCollaborative, Region
 
@@ -16,7 +17,7 @@ TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 def totp_code(secret=TOTP_SECRET, at=None):
     """The code an authenticator app shows for this secret now (or at a Unix time)."""
     counter = int(time.time() if at is None else at) // 30
-    return format_hotp_value(hotp_value(secret, counter))
+    return code_in_step(secret, counter)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -36,7 +37,7 @@ class UserFactory(factory.django.DjangoModelFactory):
         if not create or extracted is False:
             return
         if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
-            TOTP.activate(user, extracted or TOTP_SECRET)
+            activate_totp(user, extracted or TOTP_SECRET)
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):

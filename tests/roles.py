@@ -3,8 +3,7 @@ just re-authenticated (allauth asks for that before sensitive actions)."""
 
 import time
 
-from allauth.account.internal.flows.login import AUTHENTICATION_METHODS_SESSION_KEY
-
+from accounts.allauth_internals import record_authentication
 from accounts.middleware import SIGNED_IN_AT
 from accounts.models import RoleAssignment
 from accounts.roles import Role
@@ -53,10 +52,9 @@ def sign_in(client, user, reauthenticated=True):
         session.save()
     if reauthenticated:
         session = client.session
-        session[AUTHENTICATION_METHODS_SESSION_KEY] = [
-            {"method": "password", "at": time.time(), "reauthenticated": True}
-        ]
-        session["account_authentication_methods_user"] = str(user.pk)
+        record_authentication(
+            session, user, [{"method": "password", "at": time.time(), "reauthenticated": True}]
+        )
         session.save()
     return client
 
@@ -66,11 +64,14 @@ def sign_in_with_second_factor(client, user):
     an authenticator code, which the Django admin asks for."""
     client.force_login(user)
     session = client.session
-    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
-        {"method": "password", "at": time.time()},
-        {"method": "mfa", "at": time.time(), "type": "totp"},
-    ]
-    session["account_authentication_methods_user"] = str(user.pk)
+    record_authentication(
+        session,
+        user,
+        [
+            {"method": "password", "at": time.time()},
+            {"method": "mfa", "at": time.time(), "type": "totp"},
+        ],
+    )
     session.save()
     return client
 

@@ -5,9 +5,9 @@ import re
 
 import pytest
 import time_machine
-from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from django.core import mail
 
+from accounts.allauth_internals import activate_recovery_codes
 from accounts.models import SecurityEvent
 from tests.factories import DEMO_PASSWORD, totp_code
 
@@ -104,7 +104,7 @@ def test_the_reauthentication_timeout_is_5_minutes(settings):
 
 
 def test_the_two_factor_page_shows_the_app_and_the_recovery_codes(client, user):
-    RecoveryCodes.activate(user)
+    activate_recovery_codes(user)
     with time_machine.travel(START, tick=False):
         client.force_login(user)
         page = client.get("/accounts/2fa/").content.decode()

@@ -4,12 +4,12 @@ for themselves; it asks for re-authentication, is logged and tells the person by
 
 import pytest
 from allauth.mfa.models import Authenticator
-from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.usersessions.models import UserSession
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
+from accounts.allauth_internals import activate_recovery_codes
 from accounts.models import SecurityEvent
 from accounts.roles import Role
 from tests.auth_helpers import sign_in as sign_in_through_the_pages
@@ -27,7 +27,7 @@ def reset_url(person):
 def locked_out(db):
     """A north fellow with an authenticator app and recovery codes, signed in elsewhere."""
     person = person_with(Role.FELLOW, "north", full_name="Finn North")
-    RecoveryCodes.activate(person)
+    activate_recovery_codes(person)
     return person
 
 
