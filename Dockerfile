@@ -28,4 +28,4 @@ RUN PORTAL_ENV=production SECRET_KEY=build-only-build-only-build-only-build-only
 RUN useradd --system --uid 1000 portal && mkdir -p /app/var && chown portal /app/var
 USER portal
 EXPOSE 8000
-CMD ["gunicorn", "portal.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3"]
+CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3"]

@@ -29,7 +29,7 @@ os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{DATABASE}"
 os.environ.pop("REDIS_URL", None)
 os.environ["LOG_LEVEL"] = "WARNING"
 os.environ["MFA_REQUIRED"] = "false"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 import django  # noqa: E402
 

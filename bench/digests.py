@@ -25,7 +25,7 @@ os.environ.pop("REDIS_URL", None)
 os.environ["VAR_DIR"] = WORK
 os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
 os.environ["LOG_LEVEL"] = "WARNING"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 import django  # noqa: E402
 

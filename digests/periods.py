@@ -1,5 +1,5 @@
 """The periods digests cover. Digests go out at 07:00 London time, every day or on Mondays;
-the beat schedule in portal/celery_app.py fires at these moments and the periods are cut at
+the beat schedule in config/celery_app.py fires at these moments and the periods are cut at
 the same ones."""
 
 import datetime

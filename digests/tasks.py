@@ -1,5 +1,5 @@
 """Digest tasks: each takes ids and calls one service. Periodic ones are scheduled in
-portal/celery_app.py."""
+config/celery_app.py."""
 
 import smtplib
 

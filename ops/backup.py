@@ -120,16 +120,6 @@ def manage(url, *args):
     subprocess.run(command, check=True, cwd=ROOT, env=env, capture_output=True)  # noqa: S603
 
 
-EDITS = """
-from learning.models import LearningItem
-from accounts.models import User
-item = LearningItem.objects.order_by("pk").first()
-item.title = item.title + " (edited before the backup drill)"
-item.save()
-User.objects.create_user(email="drill@example.org", password="drill-only-" + "x" * 12)
-"""
-
-
 def drill(url):
     """Demo data and edits in a scratch database, backed up, restored into another, compared."""
     suffix = f"{os.getpid()}_{secrets.token_hex(3)}"
@@ -142,7 +132,7 @@ def drill(url):
         manage(source_url, "migrate", "--no-input")
         manage(source_url, "load_reference_data")
         manage(source_url, "seed_demo")
-        manage(source_url, "shell", "-c", EDITS)
+        manage(source_url, "backup_drill_edits")
         path = backup(source_url, folder)
         restore(url, path, target, confirmed=True)
         before, after = row_counts(url, source), row_counts(url, target)

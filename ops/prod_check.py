@@ -30,17 +30,6 @@ LEAD = "lead.rehearsal@example.org"
 FELLOW = "fellow.rehearsal@example.org"
 TITLE = "Rehearsal: huddles after deterioration incidents"
 
-MAKE_LEAD = """
-from accounts.allauth_internals import activate_totp
-from accounts.models import RoleAssignment, User
-from accounts.roles import Role
-from regions.models import Region
-lead = User.objects.create_user(email={email!r}, password={password!r}, full_name="Rehearsal Lead")
-north = Region.objects.in_programme_scheme().get(slug="north")
-RoleAssignment.objects.create(user=lead, role=Role.REGIONAL_LEAD, region=north)
-activate_totp(lead, {secret!r})
-"""
-
 
 class Failed(Exception):
     pass
@@ -103,8 +92,12 @@ class Rehearsal:
         self.step("/health/ready is 503 naming Redis while it is down", self.redis_outage)
 
     def make_lead(self):
-        code = MAKE_LEAD.format(email=LEAD, password=PASSWORD, secret=self.lead_secret)
-        self.stack.run(f"python manage.py shell -c {shlex.quote(code)}", "creating the lead")
+        self.stack.run(
+            f"python manage.py rehearsal_lead {shlex.quote(LEAD)}",
+            "creating the lead",
+            REHEARSAL_PASSWORD=PASSWORD,
+            REHEARSAL_TOTP_SECRET=self.lead_secret,
+        )
 
     def sign_in(self, browser, email, secret):
         browser.get("/accounts/login/")

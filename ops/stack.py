@@ -144,12 +144,13 @@ class Stack:
 
     secret_key = secrets.token_urlsafe(64)
 
-    def run(self, command, what):
-        """Run a one-off command of the stack (as the release phase does); fail naming it."""
+    def run(self, command, what, **extra_env):
+        """Run a one-off command of the stack (as the release phase does), with `extra_env`
+        added to its environment; fail naming it."""
         result = subprocess.run(  # noqa: S603 - our own commands
             ["sh", "-c", command],  # noqa: S607
             cwd=ROOT,
-            env=self.environment(),
+            env={**self.environment(), **extra_env},
             capture_output=True,
             text=True,
             timeout=600,

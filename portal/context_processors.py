@@ -4,19 +4,6 @@ from django.urls import reverse
 
 SERVICE_NAME = "Patient safety fellows"
 
-NAV_PERMISSIONS = [
-    ("Initiatives", "fellows:list", "fellows.view_initiatives"),
-    ("Learning", "learning:item-list", "learning.view_learningitems"),
-    ("Investigations", "learning:investigation-list", "learning.view_investigations"),
-    ("Recommendations", "register:recommendation-list", "register.view_recommendations"),
-    ("Spread", "register:spread", "register.view_spread"),
-    ("Curriculum", "curriculum:entry-list", "curriculum.view"),
-    ("Review", "learning:review-queue", "learning.view_review_queue"),
-    ("Search", "search:results", "search.search"),
-    ("People", "accounts:people", "accounts.view_people"),
-    ("Digest runs", "digests:runs", "digests.view_runs"),
-]
-
 
 def portal(request):
     return {
@@ -36,7 +23,7 @@ def _nav_items(request):
     items = []
     # Each item appears only to those with the permission for its page. Asking the
     # rules directly skips Django's table permissions, which would cost two queries a page.
-    for label, url_name, permission in NAV_PERMISSIONS:
+    for label, url_name, permission in settings.MENU:
         if rules.has_perm(permission, user):
             items.append((label, reverse(url_name)))
     path = request.path

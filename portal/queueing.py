@@ -6,15 +6,15 @@ find it. So a failure to queue is logged and swallowed here, in one place.
 
 Tasks are queued by their registered name ("digests.tasks.send_digest"), not imported: a
 task calls a service, and the service queues the next task, so importing would tie the two
-modules in a circle.
+modules in a circle. The Celery application is the project's (config/celery_app.py), reached
+as Celery's current one, so the kernel does not import the wiring above it.
 """
 
 import logging
 
+from celery import current_app as app
 from celery.exceptions import Retry
 from kombu.exceptions import OperationalError
-
-from portal.celery_app import app
 
 logger = logging.getLogger(__name__)
 

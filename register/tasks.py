@@ -1,5 +1,5 @@
 """Register tasks: each takes ids and calls one service. The daily reminder run is scheduled
-in portal/celery_app.py."""
+in config/celery_app.py."""
 
 import smtplib
 

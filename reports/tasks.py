@@ -1,5 +1,5 @@
 """Report tasks: each takes ids and calls one service. The sweep is scheduled in
-portal/celery_app.py."""
+config/celery_app.py."""
 
 import smtplib
 

@@ -18,7 +18,7 @@ from django.test import override_settings
 from django.utils.text import slugify
 
 from accounts.roles import Role
-from portal.celery_app import app as celery_app
+from config.celery_app import app as celery_app
 from tests.factories import UserFactory
 from tests.roles import person_with, sign_in_with_second_factor
 

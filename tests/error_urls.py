@@ -3,7 +3,7 @@
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 
-from portal.urls import handler403, handler429, handler500, urlpatterns  # noqa: F401
+from config.urls import handler403, handler429, handler500, urlpatterns  # noqa: F401
 
 
 @login_not_required

@@ -15,6 +15,6 @@ SETUP = "import django; django.setup(); "
 
 def run_python(extra_env, code=SETUP + "print('started')", args=None):
     env = {k: v for k, v in os.environ.items() if k not in CLEARED}
-    env.update(DJANGO_SETTINGS_MODULE="portal.settings", **extra_env)
+    env.update(DJANGO_SETTINGS_MODULE="config.settings", **extra_env)
     command = [sys.executable, *(args or ["-c", code])]
     return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)

@@ -22,7 +22,7 @@ def fail(client, email, ip="192.0.2.10"):
 
 
 def test_the_settings_fall_back_on_the_database_cache_when_redis_is_set(settings):
-    from portal.env import settings_from_environment
+    from config.env import settings_from_environment
 
     started = settings_from_environment(
         {"REDIS_URL": "redis://127.0.0.1:6379/3"}, settings.BASE_DIR

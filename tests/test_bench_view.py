@@ -4,7 +4,7 @@ BENCH_BARE_VIEW is on, never in a normal deployment."""
 import pytest
 from django.urls import NoReverseMatch, reverse
 
-from portal.env import settings_from_environment
+from config.env import settings_from_environment
 
 
 def test_the_bare_view_is_off_unless_asked_for(client, settings, tmp_path):

@@ -22,10 +22,10 @@ from django.db import connection
 from django.utils import timezone
 
 from accounts.roles import Role
+from config.celery_app import app as celery_app
 from digests import services
 from digests.models import DigestDelivery, DigestFrequency
 from learning.models import LearningItem
-from portal.celery_app import app as celery_app
 from tests.conftest import require_service
 from tests.roles import person_with, region
 from tests.work_factories import LearningItemFactory
@@ -58,7 +58,7 @@ def _database_url():
 def _env(mail_dir, **extra):
     env = {k: v for k, v in os.environ.items() if k not in {"CI", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     env.update(
-        DJANGO_SETTINGS_MODULE="portal.settings",
+        DJANGO_SETTINGS_MODULE="config.settings",
         DATABASE_URL=_database_url(),
         REDIS_URL=settings.REDIS_URL,
         VAR_DIR=str(mail_dir.parent),
@@ -84,7 +84,7 @@ class Worker:
         self.starts += 1
         log = self.tmp_path / f"worker-{self.starts}.log"
         name = f"digests-{uuid.uuid4().hex[:8]}@%h"
-        command = [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=solo"]
+        command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo"]
         command += ["--loglevel=INFO", "--without-gossip", "--without-mingle", "-n", name]
         self.log = log
         self.process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
@@ -252,7 +252,7 @@ from django.test.utils import setup_test_environment
 setup_test_environment()
 from django.test import Client
 from accounts.models import User
-from portal.celery_app import app
+from config.celery_app import app
 published = []
 after_task_publish.connect(lambda sender=None, **kwargs: published.append(sender), weak=False)
 client = Client()

@@ -16,12 +16,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Role
+from config.celery_app import app as celery_app
 from digests import periods, services, tokens
 from digests.models import DigestDelivery, DigestFrequency, DigestPreference, DigestRun
 from digests.tasks import send_digest
 from learning.models import LearningItem
 from portal import page_cache
-from portal.celery_app import app as celery_app
 from tests.conftest import require_service
 from tests.roles import person_with, region, sign_in
 from tests.work_factories import LearningItemFactory

@@ -9,8 +9,8 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import send_mail
 
-import portal.settings
-from portal.env import settings_from_environment
+import config.settings
+from config.env import settings_from_environment
 from tests.processes import SETUP, run_python
 
 GOOD_PRODUCTION = {
@@ -27,11 +27,11 @@ def settings_at_start(environ):
     """The settings a process started with only `environ` would have: those the environment
     decides, with the rest of portal/settings.py as this process has them."""
     fixed = {
-        name: getattr(portal.settings, name)
-        for name in dir(portal.settings)
-        if name.isupper() and name not in portal.settings.from_environment
+        name: getattr(config.settings, name)
+        for name in dir(config.settings)
+        if name.isupper() and name not in config.settings.from_environment
     }
-    return fixed | settings_from_environment(environ, portal.settings.BASE_DIR)
+    return fixed | settings_from_environment(environ, config.settings.BASE_DIR)
 
 
 def refusal(environ):
@@ -123,7 +123,7 @@ def test_with_redis_the_broker_results_and_cache_use_it():
     # A new process: the Celery app takes its configuration from the settings as it starts.
     code = (
         SETUP + "from django.conf import settings;"
-        "from portal import celery_app as app;"
+        "from config import celery_app as app;"
         "print(settings.CELERY_TASK_ALWAYS_EAGER, settings.CACHES['default']['LOCATION'],"
         " app.conf.broker_url, app.conf.result_backend, app.conf.task_serializer)"
     )

@@ -10,8 +10,8 @@ from django.core import mail
 from django.core.management import call_command
 
 from accounts.roles import Role
+from config.env import settings_from_environment
 from learning.models import LearningItem
-from portal.env import settings_from_environment
 from tests.roles import person_with, region
 from tests.test_digests import MID_PERIOD, MONDAY_AFTER_CHANGE
 from tests.work_factories import LearningItemFactory

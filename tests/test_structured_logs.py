@@ -10,8 +10,8 @@ import logging
 
 import pytest
 
-from portal.env import settings_from_environment
-from portal.settings import BASE_DIR
+from config.env import settings_from_environment
+from config.settings import BASE_DIR
 from portal.structured_logs import formatter
 from tests.test_settings import GOOD_PRODUCTION
 

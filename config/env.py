@@ -114,7 +114,7 @@ def local_site_url(environ, var_dir):
 
 
 def settings_from_environment(environ, base_dir):
-    """Every setting the environment decides, by name, as portal/settings.py takes them.
+    """Every setting the environment decides, by name, as config/settings.py takes them.
 
     Reads only `environ` (and the local address `make run` records under VAR_DIR) and touches
     nothing else; raises ImproperlyConfigured naming the

@@ -11,7 +11,7 @@ from celery.schedules import crontab
 from celery.signals import setup_logging
 from django_structlog.celery.steps import DjangoStructLogInitStep
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")

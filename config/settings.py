@@ -10,7 +10,7 @@ from pathlib import Path
 
 from csp.constants import NONE, SELF
 
-from portal.env import settings_from_environment
+from config.env import settings_from_environment
 from portal.structured_logs import REQUEST_STARTED_LEVEL, configure_structlog
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "dashboards",
     "reports",
     "demo",
+    "ops",
 ]
 
 MIDDLEWARE = [
@@ -77,8 +78,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
-ROOT_URLCONF = "portal.urls"
-WSGI_APPLICATION = "portal.wsgi.application"
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
     {
@@ -94,6 +95,22 @@ TEMPLATES = [
             ],
         },
     },
+]
+
+# The header menu, in order: (label, URL name, permission). Each item shows only to those with
+# the permission for its page (portal/context_processors.py). It is wiring, so it names the
+# apps here rather than in the kernel they stand on.
+MENU = [
+    ("Initiatives", "fellows:list", "fellows.view_initiatives"),
+    ("Learning", "learning:item-list", "learning.view_learningitems"),
+    ("Investigations", "learning:investigation-list", "learning.view_investigations"),
+    ("Recommendations", "register:recommendation-list", "register.view_recommendations"),
+    ("Spread", "register:spread", "register.view_spread"),
+    ("Curriculum", "curriculum:entry-list", "curriculum.view"),
+    ("Review", "learning:review-queue", "learning.view_review_queue"),
+    ("Search", "search:results", "search.search"),
+    ("People", "accounts:people", "accounts.view_people"),
+    ("Digest runs", "digests:runs", "digests.view_runs"),
 ]
 
 database = from_environment["DATABASES"]["default"]
