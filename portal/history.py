@@ -19,9 +19,17 @@ UNTRACKED = ["search_vector", "version", "updated_at"]
 
 class HistoryQuerySet(models.QuerySet):
     def update(self, **kwargs):
+        """Update the rows and write a history entry for each row changed, and no other.
+
+        A conditional update (`filter(pk=..., completed_on__isnull=True).update(...)`) can
+        lose a race: another transaction changes the row between our read of the ids and our
+        UPDATE, which then skips it. So the rows are locked as they are read, and only the
+        locked ids are updated: PostgreSQL re-checks the conditions of a row it had to wait
+        for, and leaves out one that no longer meets them, so an id we lock is one we change.
+        (SQLite, which has one writer at a time, ignores the lock.)"""
         with transaction.atomic(using=self.db):
-            pks = list(self.values_list("pk", flat=True))
-            count = super().update(**kwargs)
+            pks = list(self.select_for_update(of=("self",)).values_list("pk", flat=True))
+            count = self.model._base_manager.using(self.db).filter(pk__in=pks).update(**kwargs)
             for changed in self.model._base_manager.using(self.db).filter(pk__in=pks):
                 changed._change_reason = "Bulk update"
                 _record(changed, created=False)
