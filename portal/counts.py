@@ -64,8 +64,12 @@ def first_generation():
     return time.time_ns()
 
 
-def counted(name, count):
-    """`count()`, or what it returned since the last write to a counted record."""
+def counted(name, count, *, keep_from=None):
+    """`count()`, or what it returned since the last write to a counted record.
+
+    With `keep_from`, a number is kept only once it is at least that: smaller counts are quick
+    to make again. (A count made after the last write is still exact, so nobody sees a number
+    older than their own last change.)"""
     try:
         key = f"counts:{cache.get_or_set(GENERATION, first_generation, timeout=None)}:{name}"
         found = cache.get(key)
@@ -74,26 +78,7 @@ def counted(name, count):
         return count()
     if found is None:
         found = count()
-        try:
-            cache.set(key, found, KEPT_FOR)
-        except Exception:  # noqa: BLE001
-            logger.warning("The cache could not keep a count.", exc_info=True)
-    return found
-
-
-def counted_if_large(name, count, at_least):
-    """`count()`, kept between writes like `counted` once it is at least `at_least`: smaller
-    counts are quick to make again, and are not kept. (A count made after the last write is
-    still exact, so nobody sees a number older than their own last change.)"""
-    try:
-        key = f"counts:{cache.get_or_set(GENERATION, first_generation, timeout=None)}:{name}"
-        found = cache.get(key)
-    except Exception:  # noqa: BLE001
-        logger.warning("The cache could not be read; counting from the database.", exc_info=True)
-        return count()
-    if found is None:
-        found = count()
-        if found >= at_least:
+        if keep_from is None or found >= keep_from:
             try:
                 cache.set(key, found, KEPT_FOR)
             except Exception:  # noqa: BLE001

@@ -30,7 +30,7 @@ class CountKeptPaginator(Paginator):
         except EmptyResultSet:  # a none() queryset: nothing to count or keep
             return 0
         digest = hashlib.sha256(f"{sql}|{params!r}".encode()).hexdigest()
-        return counts.counted_if_large(f"list:{digest}", rows.count, KEEP_COUNTS_FROM)
+        return counts.counted(f"list:{digest}", rows.count, keep_from=KEEP_COUNTS_FROM)
 
 
 def paginated(request, rows, param="page"):
