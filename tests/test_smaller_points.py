@@ -16,8 +16,8 @@ from accounts.models import Invitation
 from accounts.roles import Role
 from accounts.services import invitation_create
 from learning.models import LearningItem
+from tests.learning.factories import LearningItemFactory
 from tests.roles import person_with, region, sign_in
-from tests.work_factories import LearningItemFactory
 
 pytestmark = pytest.mark.django_db
 

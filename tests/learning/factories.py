@@ -1,0 +1,62 @@
+"""Factories for the fellows' work: initiatives, investigations and learning items."""
+
+import factory
+
+from fellows.models import Initiative
+from learning.models import Investigation, LearningItem
+from regions.models import Organisation, PatientSafetyCollaborative, Region
+from tests.accounts.factories import UserFactory
+
+
+def programme_region(slug="north"):
+    return Region.objects.in_programme_scheme().get(slug=slug)
+
+
+class InitiativeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Initiative
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Safer handover project {n}")
+    summary = "Standardising handover between wards using a structured tool."
+    region = factory.LazyFunction(programme_region)
+    host_psc = factory.LazyAttribute(
+        lambda o: PatientSafetyCollaborative.objects.filter(primary_region=o.region).first()
+    )
+    created_by = factory.SubFactory(UserFactory)
+
+    @factory.post_generation
+    def fellows(initiative, create, extracted, **kwargs):
+        if create:
+            initiative.fellows.set(extracted or [initiative.created_by])
+
+
+class InvestigationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Investigation
+
+    source = Investigation.Source.HSSIB
+    title = factory.Sequence(lambda n: f"National investigation report {n}")
+    organisation = factory.LazyFunction(lambda: Organisation.objects.get(slug="hssib"))
+    report_url = factory.Sequence(lambda n: f"https://www.hssib.org.uk/reports/{n}/")
+    summary = "Findings and safety recommendations on recognising deterioration."
+    region = factory.LazyFunction(programme_region)
+    created_by = factory.SubFactory(UserFactory)
+
+
+class LearningItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LearningItem
+        skip_postgeneration_save = True
+
+    kind = LearningItem.Kind.BEST_PRACTICE
+    title = factory.Sequence(lambda n: f"Learning item {n}")
+    summary = "A structured huddle after incidents helped staff recover and learn."
+    body = "## What we did\n\nA short huddle within a day of the incident."
+    region = factory.LazyFunction(programme_region)
+    created_by = factory.SubFactory(UserFactory)
+
+    @factory.post_generation
+    def authors(item, create, extracted, **kwargs):
+        if create:
+            item.authors.set(extracted or [item.created_by])
