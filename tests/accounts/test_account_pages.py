@@ -7,6 +7,7 @@ import pytest
 import time_machine
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from django.core import mail
+from django.urls import reverse
 
 from accounts.models import SecurityEvent
 from tests.accounts.factories import DEMO_PASSWORD, totp_code
@@ -68,6 +69,22 @@ def test_a_used_reset_link_says_it_does_not_work(client):
     assert "This link does not work" in response.content.decode()
 
 
+def reset_link(client, user):
+    client.post("/accounts/password/reset/", {"email": user.email})
+    return re.search(r"http://\S+(/accounts/password/reset/key/\S+)", mail.outbox[-1].body)[1]
+
+
+@pytest.mark.parametrize(("minutes", "works"), [(59, True), (61, False)])
+def test_a_password_reset_link_stops_working_after_an_hour(client, user, minutes, works):
+    with time_machine.travel(START, tick=False) as clock:
+        link = reset_link(client, user)
+        clock.shift(dt.timedelta(minutes=minutes))
+
+        page = client.get(link, follow=True).content.decode()
+
+    assert ("This link does not work" not in page) is works
+
+
 def test_a_sensitive_page_asks_for_the_password_again_after_5_minutes(signed_in_client, user):
     with time_machine.travel(START, tick=False) as clock:
         signed_in_client.force_login(user)
@@ -121,6 +138,28 @@ def test_the_header_links_to_the_account_pages(signed_in_client):
 
     assert 'href="/accounts/sessions/">Your sessions</a>' in page
     assert 'href="/accounts/2fa/">Two-factor authentication</a>' in page
+
+
+@pytest.mark.usefixtures("no_mfa_required")
+def test_the_sign_in_fields_have_labels_and_no_placeholders(client):
+    page = client.get(reverse("account_login")).content.decode()
+
+    inputs = re.findall(r"<input[^>]*>", page)
+    assert any('name="login"' in tag for tag in inputs)
+    assert not [tag for tag in inputs if "placeholder=" in tag]
+    assert '<label class="nhsuk-label" for="id_login">' in page
+    for described_by in re.findall(r'aria-describedby="([^"]+)"', page):
+        for target in described_by.split():
+            assert f'id="{target}"' in page
+
+
+@pytest.mark.usefixtures("no_mfa_required")
+def test_the_sign_up_page_says_accounts_are_by_invitation_in_sentence_case(client):
+    page = client.get("/accounts/signup/").content.decode()
+
+    assert "<h1>You cannot create an account</h1>" in page
+    assert "Sign Up Closed" not in page
+    assert "by invitation only" in page
 
 
 @pytest.mark.parametrize(

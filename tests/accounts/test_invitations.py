@@ -5,12 +5,13 @@ import pytest
 import time_machine
 from allauth.account.models import EmailAddress
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Invitation, RoleAssignment, SecurityEvent, User
 from accounts.roles import Role
-from accounts.services import invitation_token
+from accounts.services import invitation_create, invitation_token
 from portal.pagination import PAGE_SIZE
 from tests.accounts.factories import UserFactory
 from tests.roles import host_psc, invite_fellow, partner_organisation, person_with, region
@@ -165,6 +166,23 @@ def test_a_fellow_needs_a_host_psc_in_their_region(client, national):
     assert response.context["form"].errors == {"psc": ["Choose a PSC based in the fellow's region"]}
 
 
+@pytest.mark.django_db
+def test_an_invitations_name_with_an_nhs_number_is_refused(national):
+    from accounts.forms import InvitationForm
+
+    form = InvitationForm(
+        {
+            "email": "new.fellow@example.org",
+            "full_name": "Jo 943 476 5919",
+            "role": Role.NATIONAL,
+        },
+        inviter=national,
+    )
+
+    assert not form.is_valid()
+    assert form.errors["full_name"][0].startswith("Remove the NHS number ending 5919")
+
+
 def test_inviting_needs_a_recent_reauthentication(client, lead):
     sign_in_as(client, lead, reauthenticated=False)
 
@@ -183,6 +201,30 @@ def test_someone_with_an_open_invitation_cannot_be_invited_twice(client, lead):
     )
 
     assert "email" in response.context["form"].errors
+
+
+@pytest.mark.parametrize(
+    ("role", "scope", "missing"),
+    [
+        (Role.FELLOW, {"region": "north"}, "psc"),
+        (Role.REGIONAL_LEAD, {}, "region"),
+        (Role.PSC_CHAIR, {}, "psc"),
+        (Role.PARTNER_READER, {}, "organisation"),
+    ],
+)
+def test_an_invitation_without_the_scope_its_role_needs_is_refused_by_the_service(
+    national, role, scope, missing
+):
+    fields = {key: region(value) for key, value in scope.items()}
+
+    with pytest.raises(ValidationError) as refused:
+        invitation_create(
+            by=national, email="new@example.org", full_name="New Person", role=role, **fields
+        )
+
+    assert missing in refused.value.message_dict
+    assert not Invitation.objects.exists()
+    assert mail.outbox == []
 
 
 # Accepting

@@ -58,13 +58,3 @@ def test_a_lead_manages_a_fellows_dates_two_factor_and_account(page, lead):
     screenshot(page, "reactivate")
     page.get_by_role("button", name="Reactivate account").click()
     expect(page.get_by_text("account is active again")).to_be_visible()
-
-
-def test_the_preferences_page_says_the_regions_follow_the_roles(page, lead):
-    sign_in(page, lead.email, DEMO_PASSWORD)
-
-    page.goto("/digests/preferences/")
-
-    expect(page.locator("#regions-follow-roles")).to_be_visible()
-    check_accessibility(page)
-    screenshot(page, "digest-preferences-follow")

@@ -5,8 +5,10 @@ import datetime as dt
 import pytest
 import time_machine
 from django.forms.models import model_to_dict
+from django.test import RequestFactory
 
 from accounts.models import SecurityEvent
+from accounts.security import security_event_record
 from tests.accounts.auth_helpers import TOTP_SET_UP_URL, sign_in
 from tests.accounts.factories import DEMO_PASSWORD, UserFactory, totp_code
 
@@ -41,6 +43,27 @@ def test_a_failed_sign_in_for_an_unknown_address_is_recorded(client):
 
     event = SecurityEvent.objects.get(kind=Kind.SIGN_IN_FAILED)
     assert (event.user, event.email) == (None, "stranger@example.org")
+
+
+@pytest.mark.django_db
+def test_an_event_records_the_user_ip_request_id_and_path_but_no_secret():
+    user = UserFactory()
+    request = RequestFactory().post("/accounts/login/", REMOTE_ADDR="192.0.2.7")
+    request.user = user
+    request.request_id = "abc123def456"
+
+    security_event_record(
+        kind=SecurityEvent.Kind.SIGNED_IN, request=request, password="hunter2", method="password"
+    )
+
+    event = SecurityEvent.objects.get()
+    assert (event.user, event.ip_address, event.request_id, event.path) == (
+        user,
+        "192.0.2.7",
+        "abc123def456",
+        "/accounts/login/",
+    )
+    assert event.detail == {"method": "password"}
 
 
 def test_a_wrong_authenticator_code_is_recorded_as_a_failed_sign_in(client, user):
@@ -89,21 +112,6 @@ def test_a_refused_page_is_recorded_and_shows_the_nhs_403_page(signed_in_client,
     assert "nhsuk-header" in page
     event = SecurityEvent.objects.get(kind=Kind.ACCESS_DENIED)
     assert (event.user, event.path) == (user, "/admin/login/")
-
-
-def test_the_404_page_is_nhs_styled(signed_in_client):
-    response = signed_in_client.get("/no-such-page/")
-
-    assert response.status_code == 404
-    assert "<h1>Page not found</h1>" in response.content.decode()
-
-
-def test_the_500_page_renders_without_a_request(client):
-    from django.template.loader import render_to_string
-
-    page = render_to_string("500.html")
-
-    assert "Sorry, there is a problem with the service" in page
 
 
 def test_the_admin_lists_the_log_read_only(admin_client):

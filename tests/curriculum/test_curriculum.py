@@ -11,7 +11,6 @@ from curriculum.models import CurriculumEntry, StaffSupport, TrainingSession
 from curriculum.selectors import coverage_grid, training_reach
 from fellows.models import Initiative
 from learning.models import Investigation, LearningItem
-from portal.quarters import Quarter
 from regions.models import Organisation
 from search.selectors import search
 from tests.conftest import AN_NHS_NUMBER, NOT_AN_NHS_NUMBER
@@ -244,15 +243,6 @@ def test_reach_sums_people_by_region_profession_pair_and_nhs_quarter(fellow):
         ("2026/27 Q1", 45),
         ("2026/27 Q2", 7),
     ]
-
-
-def test_a_moment_belongs_to_its_london_date_quarter():
-    # 00:30 on 1 April 2026, British Summer Time, is still 31 March in UTC.
-    moment = datetime.datetime(2026, 3, 31, 23, 30, tzinfo=datetime.UTC)
-    assert Quarter.of(moment).label == "2026/27 Q1"
-    assert Quarter.of(datetime.date(2026, 3, 31)).label == "2025/26 Q4"
-    assert Quarter.parse("2025/26 Q3").starts_on == datetime.date(2025, 10, 1)
-    assert Quarter.parse("2025/26 Q3").ends_on == datetime.date(2025, 12, 31)
 
 
 # The coverage grid

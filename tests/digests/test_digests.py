@@ -634,6 +634,18 @@ def test_everyone_signed_in_sees_digests_in_the_menu(client):
     assert reverse("digests:preferences") in response.text
 
 
+@pytest.mark.django_db
+def test_the_digest_runs_page_is_in_the_national_teams_menu_only(client):
+    runs = reverse("digests:runs")
+    sign_in(client, person_with(Role.NATIONAL))
+    national = client.get(reverse("regions:list")).context["nav_items"]
+    sign_in(client, person_with(Role.REGIONAL_LEAD, "north"))
+    lead = client.get(reverse("regions:list")).context["nav_items"]
+
+    assert ("Digest runs", runs) in [(item["label"], item["url"]) for item in national]
+    assert runs not in [item["url"] for item in lead]
+
+
 # The command
 
 

@@ -1,5 +1,6 @@
 """Digests in a real browser: a fellow changes their preferences; a digest's unsubscribe link
-is opened by someone who is not signed in, confirmed, and undone from the preferences."""
+is opened by someone who is not signed in, confirmed, and undone from the preferences; a lead's
+preferences page says their regions follow their roles."""
 
 import re
 
@@ -18,6 +19,12 @@ from tests.roles import person_with
 def fellow(reference_data, settings):
     settings.MFA_REQUIRED = False
     return person_with(Role.FELLOW, "north", email="fellow@example.org", full_name="Sam North")
+
+
+@pytest.fixture
+def lead(settings, reference_data):
+    settings.MFA_REQUIRED = False
+    return person_with(Role.REGIONAL_LEAD, "north", full_name="Nora North")
 
 
 def test_a_fellow_changes_their_digest_preferences(page, fellow):
@@ -62,3 +69,13 @@ def test_the_unsubscribe_link_works_without_signing_in_and_can_be_undone(page, f
 
     expect(page.get_by_text("Your digest preferences have been saved.")).to_be_visible()
     assert DigestPreference.objects.get(user=fellow).frequency == "weekly"
+
+
+def test_the_preferences_page_says_the_regions_follow_the_roles(page, lead):
+    sign_in(page, lead.email, DEMO_PASSWORD)
+
+    page.goto("/digests/preferences/")
+
+    expect(page.locator("#regions-follow-roles")).to_be_visible()
+    check_accessibility(page)
+    screenshot(page, "digest-preferences-follow")

@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -7,6 +8,7 @@ from django.utils import timezone
 from accounts.roles import Role
 from fellows.models import Initiative, Milestone, ProgressUpdate
 from learning.models import LearningItem
+from regions.models import Organisation
 from taxonomy.models import SyllabusTag, Theme
 from tests.conftest import AN_NHS_NUMBER, NOT_AN_NHS_NUMBER
 from tests.learning.factories import InitiativeFactory, LearningItemFactory
@@ -241,6 +243,18 @@ def test_the_national_team_may_choose_any_region(client):
 
     assert response.status_code == 302
     assert Initiative.objects.get().region == region("south")
+
+
+def test_the_partner_organisations_are_grouped_by_kind_in_fieldsets(client):
+    sign_in(client, person_with(Role.FELLOW, "north"))
+
+    page = client.get(reverse("fellows:add")).content.decode()
+
+    partners = page[page.index('name="partners"') - 3000 : page.rindex('name="partners"')]
+    legends = re.findall(r"<legend[^>]*>\s*(.*?)\s*</legend>", partners, re.S)
+    kinds = set(Organisation.objects.values_list("kind", flat=True))
+    labels = [label for value, label in Organisation.Kind.choices if value in kinds]
+    assert [label for label in legends if label in labels] == labels
 
 
 def test_the_end_date_may_not_be_before_the_start(client, fellow):

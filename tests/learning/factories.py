@@ -1,7 +1,9 @@
 """Factories for the fellows' work: initiatives, investigations and learning items."""
 
 import factory
+from django.utils import timezone
 
+from accounts.models import User
 from fellows.models import Initiative
 from learning.models import Investigation, LearningItem
 from regions.models import Organisation, PatientSafetyCollaborative, Region
@@ -60,3 +62,22 @@ class LearningItemFactory(factory.django.DjangoModelFactory):
     def authors(item, create, extracted, **kwargs):
         if create:
             item.authors.set(extracted or [item.created_by])
+
+
+def published_items(count, title="Falls prevention", region="north"):
+    """`count` published items, written at once (the search trigger still fills each vector)."""
+    author = User.objects.create(email=f"author.{count}.{region}@example.org")
+    now = timezone.now()
+    LearningItem.objects.bulk_create(
+        LearningItem(
+            kind=LearningItem.Kind.BEST_PRACTICE,
+            title=f"{title} {number}",
+            summary="What the ward changed.",
+            body="A longer account of what the ward changed.",
+            region=programme_region(region),
+            created_by=author,
+            status=LearningItem.Status.PUBLISHED,
+            published_at=now - timezone.timedelta(minutes=number),
+        )
+        for number in range(count)
+    )

@@ -135,6 +135,24 @@ def test_ten_digits_that_are_not_an_nhs_number_are_accepted(client, fellow):
     assert Investigation.objects.get().summary.endswith(NOT_AN_NHS_NUMBER)
 
 
+@pytest.mark.django_db
+@pytest.mark.usefixtures("no_mfa_required")
+def test_an_investigations_report_link_with_an_nhs_number_is_refused(client, fellow):
+    from tests.roles import sign_in
+
+    sign_in(client, fellow)
+
+    response = client.post(
+        reverse("learning:investigation-add"),
+        {"title": "A report", "report_url": "https://example.org/reports/943-476-5919"},
+    )
+
+    assert response.status_code == 200
+    [error] = response.context["form"].errors["report_url"]
+    assert error.startswith("Remove the NHS number ending 5919")
+    assert not Investigation.objects.exists()
+
+
 def test_the_detail_page_links_the_report_and_the_learning_the_person_may_see(client, fellow):
     investigation = InvestigationFactory(report_url="https://www.hssib.org.uk/reports/x/")
     LearningItemFactory(

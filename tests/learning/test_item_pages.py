@@ -17,7 +17,7 @@ from tests.learning.factories import (
     LearningItemFactory,
     programme_region,
 )
-from tests.roles import person_with, sign_in
+from tests.roles import person_with, region, sign_in
 
 Status = LearningItem.Status
 
@@ -185,6 +185,20 @@ def test_the_detail_page_links_only_investigations_the_person_may_see(client):
     sign_in(client, person_with(Role.FELLOW, "north"))
     response = client.get(reverse("learning:item-detail", args=[item.pk]))
     assert [i.title for i in response.context["investigations"]] == ["North report"]
+
+
+def test_a_learning_item_links_to_its_initiatives_as_to_its_investigations(client):
+    fellow = person_with(Role.FELLOW, "north")
+    initiative = InitiativeFactory(title="Safer insulin", region=region("north"))
+    item = LearningItemFactory(
+        status=LearningItem.Status.PUBLISHED, published_at=timezone.now(), region=region("north")
+    )
+    item.initiatives.add(initiative)
+    sign_in(client, fellow)
+
+    page = client.get(reverse("learning:item-detail", args=[item.pk])).content.decode()
+
+    assert f'<a href="{reverse("fellows:detail", args=[initiative.pk])}">Safer insulin</a>' in page
 
 
 def test_a_fellow_never_sees_another_regions_draft(client):

@@ -1,11 +1,10 @@
-"""A fellow pages through their learning in progress and an item's older changes; a paused
-account's sign-in page says why and what to do. Each page passes axe's checks."""
+"""A fellow pages through their learning in progress and an item's older changes. Each page
+passes axe's checks."""
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from accounts import lockout
 from accounts.roles import Role
 from learning.models import LearningItem
 from portal.pagination import PAGE_SIZE
@@ -49,20 +48,3 @@ def test_a_fellow_pages_their_learning_in_progress_and_an_items_history(page, fe
     expect(page.get_by_role("link", name="Show newest changes")).to_be_visible()
     check_accessibility(page)
     screenshot(page, "learning-item-older-changes")
-
-
-def test_a_paused_account_is_told_why_and_how_to_get_in(page, fellow, rf):
-    # Fifty failures from as many addresses, counted as the sign-in form counts them.
-    for number in range(50):
-        request = rf.post("/accounts/login/", REMOTE_ADDR=f"10.0.0.{number}")
-        lockout.sign_in_allowed(request, fellow.email)
-
-    page.goto("/accounts/login/")
-    page.fill("input[name=login]", fellow.email)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-
-    expect(page.locator("h1")).to_have_text("Too many attempts")
-    expect(page.locator("main")).to_contain_text("paused sign-ins to it for up to an hour")
-    check_accessibility(page)
-    screenshot(page, "sign-in-paused")

@@ -54,6 +54,14 @@ def test_a_fellow_has_no_review_queue(client):
     assert client.get(reverse("learning:review-queue")).status_code == 403
 
 
+def test_the_review_page_has_a_breadcrumb(client):
+    sign_in(client, person_with(Role.REGIONAL_LEAD, "north"))
+
+    page = client.get(reverse("learning:review-queue")).content.decode()
+
+    assert 'aria-label="Breadcrumb"' in page
+
+
 def test_the_queue_makes_the_same_number_of_queries_for_few_and_many_items(client):
     lead = person_with(Role.REGIONAL_LEAD, "north")
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from accounts.roles import Role
 from learning.models import LearningItem, LearningItemEvent
 from tests.learning.factories import LearningItemFactory
-from tests.roles import person_with, sign_in
+from tests.roles import person_with, region, sign_in
 
 Status = LearningItem.Status
 
@@ -173,6 +173,23 @@ def test_a_step_someone_else_already_took_is_refused_with_a_message(
     response = client.post(step_url("return", submitted), {"feedback": "Late"}, follow=True)
     assert "now published" in str(list(response.context["messages"])[0])
     assert not submitted.events.exists()
+
+
+@pytest.mark.usefixtures("no_mfa_required")
+@pytest.mark.parametrize("step", ["publish", "return"])
+def test_someone_who_may_not_take_a_step_gets_403_whatever_the_status(client, step):
+    author = person_with(Role.FELLOW, "north")
+    published = LearningItemFactory(
+        created_by=author,
+        region=region("north"),
+        status=LearningItem.Status.PUBLISHED,
+        published_at=timezone.now(),
+    )
+    sign_in(client, author)
+
+    response = client.get(reverse(f"learning:item-{step}", args=[published.pk]))
+
+    assert response.status_code == 403
 
 
 @pytest.mark.parametrize("step", ["submit", "withdraw"])

@@ -1,16 +1,12 @@
 """The NHS-number guard, driven by generated numbers and spellings: every valid NHS number,
 however it is split and whatever separates its digits, is refused; ten digits that fail the
-modulus 11 check are accepted however they are written. And the guard is on every text box of
-the portal's forms, names and links included."""
+modulus 11 check are accepted however they are written."""
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.urls import reverse
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from accounts.roles import Role
-from learning.models import Investigation
 from portal.nhs_number import find_nhs_numbers, no_nhs_number
 
 WEIGHTS = range(10, 1, -1)
@@ -103,41 +99,3 @@ def test_the_message_names_the_last_four_digits(number):
 @given(valid_numbers)
 def test_a_valid_number_inside_a_longer_run_of_digits_is_not_an_nhs_number(number):
     assert find_nhs_numbers(f"1{number}") == []
-
-
-# The guard on the forms, where the model had none: names and links.
-
-
-@pytest.mark.django_db
-@pytest.mark.usefixtures("no_mfa_required")
-def test_an_investigations_report_link_with_an_nhs_number_is_refused(client, fellow):
-    from tests.roles import sign_in
-
-    sign_in(client, fellow)
-
-    response = client.post(
-        reverse("learning:investigation-add"),
-        {"title": "A report", "report_url": "https://example.org/reports/943-476-5919"},
-    )
-
-    assert response.status_code == 200
-    [error] = response.context["form"].errors["report_url"]
-    assert error.startswith("Remove the NHS number ending 5919")
-    assert not Investigation.objects.exists()
-
-
-@pytest.mark.django_db
-def test_an_invitations_name_with_an_nhs_number_is_refused(national):
-    from accounts.forms import InvitationForm
-
-    form = InvitationForm(
-        {
-            "email": "new.fellow@example.org",
-            "full_name": "Jo 943 476 5919",
-            "role": Role.NATIONAL,
-        },
-        inviter=national,
-    )
-
-    assert not form.is_valid()
-    assert form.errors["full_name"][0].startswith("Remove the NHS number ending 5919")

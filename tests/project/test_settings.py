@@ -5,6 +5,8 @@ few that need what only a new process shows (that it starts, what the Celery app
 service check see) start one.
 """
 
+import secrets
+
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import send_mail
@@ -76,6 +78,27 @@ def test_an_unsafe_setting_stops_a_real_production_start_naming_the_variable():
     last_line = result.stderr.strip().splitlines()[-1]
     assert last_line.startswith("django.core.exceptions.ImproperlyConfigured")
     assert "DEBUG" in last_line
+
+
+def test_check_deploy_is_clean_in_production_settings():
+    environment = {**GOOD_PRODUCTION, "SECRET_KEY": secrets.token_urlsafe(60)}
+    result = run_python(
+        environment, args=["manage.py", "check", "--deploy", "--fail-level", "WARNING"]
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_check_deploy_does_not_start_with_a_weak_secret_key():
+    # What Django's deploy check would warn of (security.W009) stops the start-up itself.
+    result = run_python(
+        {**GOOD_PRODUCTION, "SECRET_KEY": "ab" * 30},
+        args=["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+    )
+
+    assert result.returncode != 0
+    assert "SECRET_KEY must be random in production" in result.stderr
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,5 @@
-"""Search and the learning list as the programme grows: the true number of matches, pages
-through all of them, the body left unread, and conditions the indexes can serve."""
+"""Search as the programme grows: the true number of matches, pages through all of them, the
+body left unread, and conditions the indexes can serve."""
 
 import re
 
@@ -7,38 +7,16 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
-from accounts.models import User
 from accounts.roles import Role
-from learning.models import LearningItem
 from search.selectors import search
 from search.views import scoped_records
-from tests.learning.factories import programme_region
+from tests.learning.factories import published_items
 from tests.roles import person_with, sign_in
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_mfa_required")]
 
 RESULT_COUNT = re.compile(r'id="result-count">([\d,]+) result')
-
-
-def published_items(count, title="Falls prevention", region="north"):
-    """`count` published items, written at once (the search trigger still fills each vector)."""
-    author = User.objects.create(email=f"author.{count}.{region}@example.org")
-    now = timezone.now()
-    LearningItem.objects.bulk_create(
-        LearningItem(
-            kind=LearningItem.Kind.BEST_PRACTICE,
-            title=f"{title} {number}",
-            summary="What the ward changed.",
-            body="A longer account of what the ward changed.",
-            region=programme_region(region),
-            created_by=author,
-            status=LearningItem.Status.PUBLISHED,
-            published_at=now - timezone.timedelta(minutes=number),
-        )
-        for number in range(count)
-    )
 
 
 @pytest.fixture
@@ -102,24 +80,6 @@ def test_search_reads_neither_the_body_nor_the_search_vector_of_learning(
         ), sql
 
 
-def test_the_learning_list_reads_no_body_and_counts_published_items_without_a_join(client, fellow):
-    published_items(30)
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(reverse("learning:item-list"))
-    assert response.context["page"].paginator.count == 30
-    counts = [q["sql"] for q in queries if "COUNT(" in q["sql"] and "learningitem" in q["sql"]]
-    assert counts
-    for sql in counts:
-        assert "JOIN" not in sql.split("COUNT(", 1)[1], sql
-    listed = [
-        q["sql"]
-        for q in queries
-        if q["sql"].startswith('SELECT "learning_learningitem"."id"') and "LIMIT" in q["sql"]
-    ]
-    assert listed
-    assert all('"learning_learningitem"."body"' not in _selected_columns(sql) for sql in listed)
-
-
 @pytest.fixture
 def many_records(db):
     """A few matches among thousands of published items, with fresh statistics."""
@@ -155,31 +115,3 @@ def test_every_role_s_search_uses_the_gin_indexes(role, on_postgresql, many_reco
         with connection.cursor() as cursor:
             cursor.execute("SET enable_seqscan = on")
     assert "learning_learningitem_search_vector_gin" in plans["learning"], plans["learning"]
-
-
-def test_a_list_with_no_rows_for_the_person_pages_as_empty(rf):
-    from portal.pagination import paginated
-
-    page = paginated(rf.get("/learning/"), LearningItem.objects.none())["page"]
-    assert page.paginator.count == 0
-    assert list(page) == []
-
-
-def test_a_large_count_is_kept_until_the_next_write(rf, settings, monkeypatch):
-    from portal import counts, pagination
-
-    monkeypatch.setattr(pagination, "KEEP_COUNTS_FROM", 3)
-    published_items(3)
-    rows = LearningItem.objects.published()
-    assert pagination.paginated(rf.get("/"), rows)["page"].paginator.count == 3
-    LearningItem.objects.filter(pk=rows.first().pk).update(status=LearningItem.Status.DRAFT)
-    # Kept: the count moves on when a write commits, which never comes inside a test.
-    assert pagination.paginated(rf.get("/"), rows)["page"].paginator.count == 3
-    counts._next_generation()  # what every committed write of a counted record does
-    assert pagination.paginated(rf.get("/"), rows)["page"].paginator.count == 2
-    monkeypatch.setattr(pagination, "KEEP_COUNTS_FROM", 10)
-    counts._next_generation()
-    assert pagination.paginated(rf.get("/"), rows)["page"].paginator.count == 2
-    LearningItem.objects.filter(pk=rows.first().pk).update(status=LearningItem.Status.DRAFT)
-    # Small counts are never kept: counted afresh every time.
-    assert pagination.paginated(rf.get("/"), rows)["page"].paginator.count == 1

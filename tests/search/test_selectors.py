@@ -69,6 +69,25 @@ def test_postgresql_search_matches_word_forms_and_highlights_them(on_postgresql)
     assert "<mark>screened</mark>" in result.summary
 
 
+@pytest.mark.parametrize(
+    ("text", "words", "html"),
+    [
+        ("Ramp & handover", {"amp"}, "R<mark>amp</mark> &amp; handover"),
+        ("Falls < 5 a month", {"lt"}, "Falls &lt; 5 a month"),
+        (
+            'Quotes "quot" & more',
+            {"quot"},
+            "<mark>Quot</mark>es &quot;<mark>quot</mark>&quot; &amp; more",
+        ),
+        ("<script>", {"script"}, "&lt;<mark>script</mark>&gt;"),
+    ],
+)
+def test_search_highlighting_never_marks_inside_an_escaped_character(text, words, html):
+    from search.selectors import _highlight
+
+    assert _highlight(text, words) == html
+
+
 def test_second_victim_finds_learning_about_staff_affected_by_incidents(either_backend):
     LearningItemFactory(
         kind=LearningItem.Kind.STAFF_SUPPORT, title="Peer support after serious incidents",
