@@ -17,7 +17,8 @@ from portal.quarters import Quarter
 from register.models import AdoptionStage, ResponseStatus
 from register.services import adoption_stage_change, response_record
 from tests.curriculum import factories as curriculum
-from tests.learning.factories import InitiativeFactory, InvestigationFactory, LearningItemFactory
+from tests.fellows.factories import InitiativeFactory
+from tests.learning.factories import InvestigationFactory, LearningItemFactory
 from tests.register.factories import a_trust, adoption, recommendation
 from tests.roles import person_with, region
 

@@ -1,4 +1,5 @@
-import datetime
+"""Factories for people: an account with an authenticator app, and the demo password."""
+
 import time
 
 import factory
@@ -6,7 +7,6 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 
 from accounts.models import User
-from regions.models import Organisation, OrganisationName, PatientSafetyCollaborative, Region
 
 DEMO_PASSWORD = "fellows-demo-2026"
 # Every factory user has an authenticator app with this secret, as real accounts must.
@@ -37,40 +37,3 @@ class UserFactory(factory.django.DjangoModelFactory):
             return
         if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
             TOTP.activate(user, extracted or TOTP_SECRET)
-
-
-class OrganisationFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Organisation
-
-    slug = factory.Sequence(lambda n: f"organisation-{n}")
-    kind = Organisation.Kind.HEALTH_INNOVATION_NETWORK
-    name = factory.Sequence(lambda n: f"Health Innovation Test Network {n}")
-
-
-class PatientSafetyCollaborativeFactory(factory.django.DjangoModelFactory):
-    """A PSC in the programme's first region, hosted by a new network with one former name."""
-
-    class Meta:
-        model = PatientSafetyCollaborative
-        skip_postgeneration_save = True
-
-    slug = factory.Sequence(lambda n: f"collaborative-{n}")
-    host = factory.SubFactory(OrganisationFactory)
-    primary_region = factory.LazyFunction(
-        lambda: Region.objects.in_programme_scheme().order_by("display_order").first()
-    )
-
-    @factory.post_generation
-    def former_name(psc, create, extracted, **kwargs):
-        if create:
-            OrganisationName.objects.create(
-                organisation=psc.host,
-                name=extracted or f"{psc.host.name} AHSN",
-                used_until=datetime.date(2023, 9, 30),
-            )
-
-    @factory.post_generation
-    def regions(psc, create, extracted, **kwargs):
-        if create:
-            psc.regions.set(extracted or Region.objects.filter(scheme__slug="nhse-2019")[:2])

@@ -20,7 +20,8 @@ from learning.services import learning_item_publish
 from portal.quarters import Quarter
 from register.models import AdoptionStage
 from tests.curriculum import factories as curriculum
-from tests.learning.factories import InitiativeFactory, LearningItemFactory
+from tests.fellows.factories import InitiativeFactory
+from tests.learning.factories import LearningItemFactory
 from tests.quarter_data import Q1, Q2, Q4_2025, answered, build, published
 from tests.register.factories import a_trust, adoption, recommendation
 from tests.roles import host_psc, person_with, region, sign_in

@@ -4,7 +4,8 @@ times as many: the count is fixed by the page, never by the number of rows behin
 import pytest
 from django.urls import reverse
 
-from tests.learning.factories import InitiativeFactory, LearningItemFactory
+from tests.fellows.factories import InitiativeFactory
+from tests.learning.factories import LearningItemFactory
 from tests.roles import region, sign_in
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_mfa_required")]

@@ -11,7 +11,8 @@ from learning.models import LearningItem
 from regions.models import Organisation
 from taxonomy.models import SyllabusTag, Theme
 from tests.conftest import AN_NHS_NUMBER, NOT_AN_NHS_NUMBER
-from tests.learning.factories import InitiativeFactory, LearningItemFactory
+from tests.fellows.factories import InitiativeFactory
+from tests.learning.factories import LearningItemFactory
 from tests.roles import host_psc, person_with, region, sign_in
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_mfa_required")]

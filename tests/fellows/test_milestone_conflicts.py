@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from fellows.models import Milestone
-from tests.learning.factories import InitiativeFactory
+from tests.fellows.factories import InitiativeFactory
 from tests.roles import person_with, region, sign_in
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_mfa_required")]

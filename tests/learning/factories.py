@@ -1,36 +1,13 @@
-"""Factories for the fellows' work: initiatives, investigations and learning items."""
+"""Factories for investigations and learning items, one at a time or published in bulk."""
 
 import factory
 from django.utils import timezone
 
 from accounts.models import User
-from fellows.models import Initiative
 from learning.models import Investigation, LearningItem
-from regions.models import Organisation, PatientSafetyCollaborative, Region
+from regions.models import Organisation
 from tests.accounts.factories import UserFactory
-
-
-def programme_region(slug="north"):
-    return Region.objects.in_programme_scheme().get(slug=slug)
-
-
-class InitiativeFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Initiative
-        skip_postgeneration_save = True
-
-    title = factory.Sequence(lambda n: f"Safer handover project {n}")
-    summary = "Standardising handover between wards using a structured tool."
-    region = factory.LazyFunction(programme_region)
-    host_psc = factory.LazyAttribute(
-        lambda o: PatientSafetyCollaborative.objects.filter(primary_region=o.region).first()
-    )
-    created_by = factory.SubFactory(UserFactory)
-
-    @factory.post_generation
-    def fellows(initiative, create, extracted, **kwargs):
-        if create:
-            initiative.fellows.set(extracted or [initiative.created_by])
+from tests.regions.factories import programme_region
 
 
 class InvestigationFactory(factory.django.DjangoModelFactory):

@@ -13,7 +13,8 @@ from learning.models import Investigation, LearningItem
 from regions.models import Organisation
 from taxonomy.models import PsirfResponse
 from tests.conftest import AN_NHS_NUMBER, NOT_AN_NHS_NUMBER
-from tests.learning.factories import InvestigationFactory, LearningItemFactory, programme_region
+from tests.learning.factories import InvestigationFactory, LearningItemFactory
+from tests.regions.factories import programme_region
 from tests.roles import person_with, sign_in
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_mfa_required")]

@@ -11,12 +11,9 @@ from learning.models import LearningItem
 from portal.pagination import PAGE_SIZE
 from taxonomy.models import SyllabusTag, Theme
 from tests.conftest import AN_NHS_NUMBER, NOT_AN_NHS_NUMBER
-from tests.learning.factories import (
-    InitiativeFactory,
-    InvestigationFactory,
-    LearningItemFactory,
-    programme_region,
-)
+from tests.fellows.factories import InitiativeFactory
+from tests.learning.factories import InvestigationFactory, LearningItemFactory
+from tests.regions.factories import programme_region
 from tests.roles import person_with, region, sign_in
 
 Status = LearningItem.Status

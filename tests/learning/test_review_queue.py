@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from learning.models import LearningItem
-from tests.learning.factories import LearningItemFactory, programme_region
+from tests.learning.factories import LearningItemFactory
+from tests.regions.factories import programme_region
 from tests.roles import person_with, sign_in
 
 Status = LearningItem.Status

@@ -2,7 +2,7 @@ import pytest
 
 from fellows.models import Initiative
 from portal.concurrency import EditConflict, save_if_unchanged
-from tests.learning.factories import InitiativeFactory
+from tests.fellows.factories import InitiativeFactory
 
 
 @pytest.mark.django_db

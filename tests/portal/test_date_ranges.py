@@ -11,7 +11,7 @@ from django.utils import timezone
 from fellows.models import Milestone
 from learning.models import Investigation
 from portal.forms import DateField, check_date_parts
-from tests.learning.factories import InitiativeFactory
+from tests.fellows.factories import InitiativeFactory
 from tests.roles import region, sign_in
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_mfa_required")]

@@ -3,7 +3,8 @@ import pytest
 from fellows.models import Initiative
 from learning.models import LearningItem
 from portal.history import changes_of
-from tests.learning.factories import InitiativeFactory, LearningItemFactory
+from tests.fellows.factories import InitiativeFactory
+from tests.learning.factories import LearningItemFactory
 
 
 @pytest.mark.django_db
@@ -45,7 +46,7 @@ def test_a_save_with_its_many_to_many_fields_is_one_history_entry():
 
     fellow = UserFactory()
     item = LearningItem(kind=LearningItem.Kind.GAP, title="Gap", summary="Summary", region_id=None)
-    item.region = __import__("tests.learning.factories", fromlist=["x"]).programme_region()
+    item.region = __import__("tests.regions.factories", fromlist=["x"]).programme_region()
     item.created_by = fellow
     with one_history_entry(item, created=True):
         item.save()

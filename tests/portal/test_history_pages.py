@@ -15,7 +15,8 @@ from portal.history import HISTORY_SHOWN, changes_of, one_history_entry
 from taxonomy.models import Theme
 from tests.accounts.factories import UserFactory
 from tests.curriculum import factories as curriculum
-from tests.learning.factories import InitiativeFactory, InvestigationFactory, LearningItemFactory
+from tests.fellows.factories import InitiativeFactory
+from tests.learning.factories import InvestigationFactory, LearningItemFactory
 from tests.register import factories as register
 from tests.roles import region, sign_in
 

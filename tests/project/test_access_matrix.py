@@ -32,7 +32,8 @@ from register.models import AdoptionStage, RecommendationKind
 from register.services import adoption_create, recommendation_create
 from reports.models import Report
 from taxonomy.models import Profession
-from tests.learning.factories import InitiativeFactory, InvestigationFactory, LearningItemFactory
+from tests.fellows.factories import InitiativeFactory
+from tests.learning.factories import InvestigationFactory, LearningItemFactory
 from tests.roles import host_psc, partner_organisation, person_with, region, sign_in
 
 ROLES = ("anonymous", "fellow", "lead", "chair", "national", "reader")

@@ -11,7 +11,7 @@ from regions.models import (
     Region,
     RegionScheme,
 )
-from tests.accounts.factories import OrganisationFactory, PatientSafetyCollaborativeFactory
+from tests.regions.factories import OrganisationFactory, PatientSafetyCollaborativeFactory
 
 pytestmark = pytest.mark.django_db
 

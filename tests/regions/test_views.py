@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from regions.models import PatientSafetyCollaborative, RegionScheme
-from tests.accounts.factories import PatientSafetyCollaborativeFactory
+from tests.regions.factories import PatientSafetyCollaborativeFactory
 from tests.regions.test_reference_data import PSCS_BY_HEE_REGION
 
 pytestmark = pytest.mark.django_db

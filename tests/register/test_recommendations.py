@@ -18,7 +18,8 @@ from register import selectors, services
 from register.models import Recommendation, RecommendationKind, ResponseStatus
 from search.selectors import search
 from tests.conftest import AN_NHS_NUMBER, NOT_AN_NHS_NUMBER, require_service
-from tests.learning.factories import InitiativeFactory, InvestigationFactory, LearningItemFactory
+from tests.fellows.factories import InitiativeFactory
+from tests.learning.factories import InvestigationFactory, LearningItemFactory
 from tests.register.factories import a_trust, adoption, recommendation
 from tests.roles import person_with, region, sign_in
 

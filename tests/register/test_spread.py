@@ -12,7 +12,8 @@ from learning.models import LearningItem
 from register.models import Adoption, AdoptionStage
 from taxonomy.models import Theme
 from tests.conftest import AN_NHS_NUMBER
-from tests.learning.factories import InitiativeFactory, LearningItemFactory
+from tests.fellows.factories import InitiativeFactory
+from tests.learning.factories import LearningItemFactory
 from tests.register.factories import a_trust, adoption
 from tests.roles import person_with, region, sign_in
 

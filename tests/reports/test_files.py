@@ -19,7 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from dashboards.selectors import dashboard
 from reports.files import BOM, csv_zip_chunks, write_pdf, write_xlsx
 from reports.sections import Scope, report
-from tests.learning.factories import InitiativeFactory
+from tests.fellows.factories import InitiativeFactory
 from tests.quarter_data import Q1, build, published
 from tests.roles import host_psc, region
 

@@ -13,12 +13,9 @@ from accounts.roles import Role
 from fellows.models import Initiative
 from learning.models import LearningItem
 from taxonomy.models import SyllabusDomain, SyllabusTag, Theme
-from tests.learning.factories import (
-    InitiativeFactory,
-    InvestigationFactory,
-    LearningItemFactory,
-    programme_region,
-)
+from tests.fellows.factories import InitiativeFactory
+from tests.learning.factories import InvestigationFactory, LearningItemFactory
+from tests.regions.factories import programme_region
 from tests.roles import person_with, sign_in
 
 Status = LearningItem.Status

@@ -10,12 +10,9 @@ from search import selectors as search_module
 from search.selectors import SearchFilters, search
 from taxonomy.models import SyllabusTag, Theme
 from tests.conftest import require_service
-from tests.learning.factories import (
-    InitiativeFactory,
-    InvestigationFactory,
-    LearningItemFactory,
-    programme_region,
-)
+from tests.fellows.factories import InitiativeFactory
+from tests.learning.factories import InvestigationFactory, LearningItemFactory
+from tests.regions.factories import programme_region
 
 PUBLISHED = LearningItem.Status.PUBLISHED
 

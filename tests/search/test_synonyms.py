@@ -10,7 +10,8 @@ from fellows.models import Initiative
 from learning.models import Investigation, LearningItem
 from search.selectors import expand, search
 from taxonomy.models import PsirfResponse, SearchSynonym
-from tests.learning.factories import InitiativeFactory, InvestigationFactory
+from tests.fellows.factories import InitiativeFactory
+from tests.learning.factories import InvestigationFactory
 from tests.search.test_selectors import either_backend  # noqa: F401 - the fixture
 
 SYNONYMS = importlib.import_module("taxonomy.migrations.0004_search_synonyms").SYNONYMS
