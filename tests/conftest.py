@@ -33,15 +33,22 @@ AN_NHS_NUMBER = "943 476 5919"
 NOT_AN_NHS_NUMBER = "943 476 5918"
 
 
-# A test that asks for one of these drives a real Chromium.
+# A test that asks for one of these drives a real Chromium; one that asks for `redis_server`
+# starts a Redis server of its own. Tests that start a process themselves are marked `slow`
+# where they are.
 BROWSER_FIXTURES = {"browser", "context", "page"}
+PROCESS_FIXTURES = BROWSER_FIXTURES | {"redis_server"}
 
 
 def pytest_collection_modifyitems(config, items):
-    """Mark `browser` every test that uses the browser, wherever its file is."""
+    """Mark `browser` every test that uses the browser, wherever its file is, and `slow` every
+    test whose fixtures start a browser or a process."""
     for item in items:
-        if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if BROWSER_FIXTURES & fixtures:
             item.add_marker(pytest.mark.browser)
+        if PROCESS_FIXTURES & fixtures:
+            item.add_marker(pytest.mark.slow)
 
 
 def require_service(name, available, why):

@@ -193,6 +193,7 @@ def test_ending_the_other_sessions_signs_them_out_and_is_logged(user):
     )
 
 
+@pytest.mark.slow
 def test_production_cookies_are_secure_http_only_and_same_site():
     from tests.processes import SETUP, run_python
     from tests.project.test_settings import GOOD_PRODUCTION

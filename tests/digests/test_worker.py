@@ -30,7 +30,7 @@ from tests.conftest import require_service
 from tests.learning.factories import LearningItemFactory
 from tests.roles import person_with, region
 
-pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.worker, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 ROOT = Path(__file__).resolve().parents[2]
 Status = DigestDelivery.Status

@@ -43,6 +43,7 @@ def test_ready_answers_503_naming_redis_when_it_is_down(client, settings):
     assert response.json()["down"] == ["redis"]
 
 
+@pytest.mark.slow
 def test_ready_answers_503_naming_the_database_when_it_is_down():
     code = SETUP + (
         "from django.test import Client;"

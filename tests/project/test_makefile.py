@@ -3,7 +3,10 @@
 import shutil
 import subprocess
 
+import pytest
 from django.conf import settings
+
+pytestmark = pytest.mark.slow
 
 
 def make(*arguments):

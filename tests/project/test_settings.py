@@ -44,12 +44,14 @@ def refusal(environ):
     return str(refused.value)
 
 
+@pytest.mark.slow
 def test_the_local_defaults_start_without_any_variables():
     result = run_python({})
     assert result.returncode == 0, result.stderr
     assert "started" in result.stdout
 
 
+@pytest.mark.slow
 def test_production_starts_with_its_required_variables():
     result = run_python(GOOD_PRODUCTION)
     assert result.returncode == 0, result.stderr
@@ -72,6 +74,7 @@ def test_production_refuses_to_start_with_an_unsafe_setting(variable, value):
     assert variable in refusal({**GOOD_PRODUCTION, variable: value})
 
 
+@pytest.mark.slow
 def test_an_unsafe_setting_stops_a_real_production_start_naming_the_variable():
     result = run_python({**GOOD_PRODUCTION, "DEBUG": "true"})
     assert result.returncode != 0
@@ -80,6 +83,7 @@ def test_an_unsafe_setting_stops_a_real_production_start_naming_the_variable():
     assert "DEBUG" in last_line
 
 
+@pytest.mark.slow
 def test_check_deploy_is_clean_in_production_settings():
     environment = {**GOOD_PRODUCTION, "SECRET_KEY": secrets.token_urlsafe(60)}
     result = run_python(
@@ -90,6 +94,7 @@ def test_check_deploy_is_clean_in_production_settings():
     assert "no issues" in result.stdout
 
 
+@pytest.mark.slow
 def test_check_deploy_does_not_start_with_a_weak_secret_key():
     # What Django's deploy check would warn of (security.W009) stops the start-up itself.
     result = run_python(
@@ -121,6 +126,7 @@ def test_a_malformed_value_fails_at_start_naming_the_variable(variable, value):
     assert variable in refusal({variable: value})
 
 
+@pytest.mark.slow
 def test_a_database_that_cannot_be_reached_fails_the_start_up_check_naming_it():
     result = run_python(
         {
@@ -142,6 +148,7 @@ def test_without_redis_tasks_run_in_process_and_the_cache_is_local():
     ]
 
 
+@pytest.mark.slow
 def test_with_redis_the_broker_results_and_cache_use_it():
     # A new process: the Celery app takes its configuration from the settings as it starts.
     code = (

@@ -27,6 +27,7 @@ def make_run_records_its_address(port, var_dir):
     )
 
 
+@pytest.mark.slow
 def test_settings_read_the_address_make_run_recorded_when_no_port_is_set(tmp_path):
     make_run_records_its_address(8810, tmp_path)
 
@@ -48,6 +49,7 @@ def test_without_a_recorded_address_the_default_port_is_used(tmp_path):
     )
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_a_digest_sent_by_the_command_links_to_the_port_make_run_serves_on(
     tmp_path, settings, reference_data, no_mfa_required

@@ -168,6 +168,7 @@ def test_a_report_takes_the_same_queries_for_few_and_many_rows(fellow):
     assert _report_queries(10) == few
 
 
+@pytest.mark.slow
 def test_the_pdf_has_a_cover_the_section_headings_a_known_figure_and_page_numbers(
     hand_built, fellow, tmp_path
 ):

@@ -13,7 +13,7 @@ from reports.models import Report
 from tests.digests.test_worker import wait_for, worker  # noqa: F401 - the worker fixture
 from tests.roles import host_psc, person_with
 
-pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.worker, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
 def ready_emails(running):
