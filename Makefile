@@ -57,10 +57,11 @@ run: prepare
 test: install
 	$(UV) run --frozen pytest $(PYTEST_ARGS)
 
-# The suite without the browser tests, for a quick loop while working, in two processes
-# (pytest-xdist; PYTEST_ARGS="-n 0" runs it in one).
+# The suite without the slow tests (those that start a process or a browser: the `slow`
+# marker), for a quick loop while working, in two processes (pytest-xdist; PYTEST_ARGS="-n 0"
+# runs it in one).
 test-fast: install
-	$(UV) run --frozen pytest -m "not browser" -n 2 $(PYTEST_ARGS)
+	$(UV) run --frozen pytest -m "not slow" -n 2 $(PYTEST_ARGS)
 
 # The layers contract (pyproject.toml, docs/adr/0011) fails when an app imports one above it.
 lint: .venv/.synced

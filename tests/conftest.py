@@ -19,8 +19,11 @@ from django.utils.text import slugify
 
 from accounts.roles import Role
 from config.celery_app import app as celery_app
-from tests.factories import UserFactory
+from tests.accounts.factories import UserFactory
 from tests.roles import person_with, sign_in_with_second_factor
+
+# The browser tests' fixtures (`browser`, `context`, `page`) and helpers, for every test.
+pytest_plugins = ["tests.browser"]
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
@@ -28,6 +31,24 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 # digits with a wrong check digit, which is no NHS number and is accepted.
 AN_NHS_NUMBER = "943 476 5919"
 NOT_AN_NHS_NUMBER = "943 476 5918"
+
+
+# A test that asks for one of these drives a real Chromium; one that asks for `redis_server`
+# starts a Redis server of its own. Tests that start a process themselves are marked `slow`
+# where they are.
+BROWSER_FIXTURES = {"browser", "context", "page"}
+PROCESS_FIXTURES = BROWSER_FIXTURES | {"redis_server"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark `browser` every test that uses the browser, wherever its file is, and `slow` every
+    test whose fixtures start a browser or a process."""
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if BROWSER_FIXTURES & fixtures:
+            item.add_marker(pytest.mark.browser)
+        if PROCESS_FIXTURES & fixtures:
+            item.add_marker(pytest.mark.slow)
 
 
 def require_service(name, available, why):
@@ -73,7 +94,7 @@ def on_postgresql(db):
 @pytest.fixture
 def no_mfa_required(settings):
     """For tests about roles, scope and records: the two-factor requirement is tested on its
-    own (test_auth_mfa.py), and these people have not all set an authenticator up."""
+    own (tests/accounts/test_mfa.py), and these people have not all set an authenticator up."""
     settings.MFA_REQUIRED = False
 
 

@@ -16,10 +16,11 @@ from learning.models import LearningItem
 from portal.quarters import Quarter
 from register.models import AdoptionStage, ResponseStatus
 from register.services import adoption_stage_change, response_record
-from tests import curriculum_factories as curriculum
-from tests.register_factories import a_trust, adoption, recommendation
+from tests.curriculum import factories as curriculum
+from tests.fellows.factories import InitiativeFactory
+from tests.learning.factories import InvestigationFactory, LearningItemFactory
+from tests.register.factories import a_trust, adoption, recommendation
 from tests.roles import person_with, region
-from tests.work_factories import InitiativeFactory, InvestigationFactory, LearningItemFactory
 
 LONDON = ZoneInfo("Europe/London")
 Q4_2025 = Quarter(2025, 4)  # January to March 2026

@@ -9,7 +9,7 @@ from accounts.models import RoleAssignment
 from accounts.roles import Role
 from accounts.services import invitation_create
 from regions.models import Organisation, PatientSafetyCollaborative, Region
-from tests.factories import UserFactory
+from tests.accounts.factories import UserFactory
 
 # Each region's host PSC, as in the demo data.
 HOST_PSC = {"north": "north-east-north-cumbria", "south": "wessex"}

@@ -24,8 +24,8 @@ from accounts.allauth_internals import (
     totp_code,
     usage_of_all,
 )
-from tests.auth_helpers import MFA_URL, password_step, sign_in
-from tests.factories import DEMO_PASSWORD, UserFactory
+from tests.accounts.auth_helpers import MFA_URL, password_step, sign_in
+from tests.accounts.factories import DEMO_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 

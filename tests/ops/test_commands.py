@@ -10,8 +10,8 @@ from django.core.management.base import CommandError
 from accounts.models import User
 from accounts.roles import Role
 from learning.models import LearningItem
-from tests.auth_helpers import sign_in
-from tests.work_factories import LearningItemFactory
+from tests.accounts.auth_helpers import sign_in
+from tests.learning.factories import LearningItemFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from django.db import connection, connections, transaction
 from fellows import services
 from fellows.models import Milestone
 from tests.conftest import require_service
-from tests.work_factories import InitiativeFactory
+from tests.fellows.factories import InitiativeFactory
 
 FIRST = datetime.date(2026, 5, 1)
 SECOND = datetime.date(2026, 5, 2)

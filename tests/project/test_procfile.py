@@ -1,0 +1,68 @@
+"""The Procfile and docker-compose.yml run the same processes with the same commands, so a
+platform that reads one and a host that runs the other deploy the same portal."""
+
+import json
+import re
+import shlex
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+# Procfile process: compose service.
+SAME = {"release": "migrate", "web": "web", "worker": "worker", "beat": "beat"}
+DEFAULT = re.compile(r"\$\{[A-Z_]+:-([^}]*)\}")
+
+
+def procfile():
+    lines = (ROOT / "Procfile").read_text().splitlines()
+    return dict(line.split(": ", 1) for line in lines if line.strip() and not line.startswith("#"))
+
+
+def with_defaults(command):
+    """The command as a shell runs it when none of its variables is set."""
+    return DEFAULT.sub(lambda match: match.group(1), command)
+
+
+def compose_commands():
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    return {name: service["command"] for name, service in services.items() if "command" in service}
+
+
+def as_run(command):
+    """A compose command as the words it runs: `sh -c` scripts compared as their script."""
+    if command[:2] == ["sh", "-c"]:
+        return command[2]
+    return command
+
+
+def test_every_procfile_process_is_a_compose_service_and_the_other_way_round():
+    portal_services = set(compose_commands()) - {"redis"}
+
+    assert set(procfile()) == set(SAME)
+    assert set(SAME.values()) == portal_services
+
+
+def test_each_procfile_command_is_its_compose_services_command():
+    compose = compose_commands()
+
+    for process, command in procfile().items():
+        expected = as_run(compose[SAME[process]])
+        ran = with_defaults(command)
+        if isinstance(expected, str):
+            assert ran == expected, process
+        else:
+            assert shlex.split(ran) == expected, process
+
+
+def test_the_image_starts_the_web_process_by_default():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    [cmd] = re.findall(r"^CMD (.+)$", dockerfile, flags=re.MULTILINE)
+
+    assert json.loads(cmd) == shlex.split(with_defaults(procfile()["web"]))
+
+
+def test_a_drifted_command_is_caught():
+    drifted = with_defaults(procfile()["worker"]).replace("--concurrency=2", "--concurrency=4")
+
+    assert shlex.split(drifted) != compose_commands()["worker"]

@@ -1,0 +1,48 @@
+"""Factories for the reference data: organisations and PSCs, and a programme region."""
+
+import datetime
+
+import factory
+
+from regions.models import Organisation, OrganisationName, PatientSafetyCollaborative, Region
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    slug = factory.Sequence(lambda n: f"organisation-{n}")
+    kind = Organisation.Kind.HEALTH_INNOVATION_NETWORK
+    name = factory.Sequence(lambda n: f"Health Innovation Test Network {n}")
+
+
+class PatientSafetyCollaborativeFactory(factory.django.DjangoModelFactory):
+    """A PSC in the programme's first region, hosted by a new network with one former name."""
+
+    class Meta:
+        model = PatientSafetyCollaborative
+        skip_postgeneration_save = True
+
+    slug = factory.Sequence(lambda n: f"collaborative-{n}")
+    host = factory.SubFactory(OrganisationFactory)
+    primary_region = factory.LazyFunction(
+        lambda: Region.objects.in_programme_scheme().order_by("display_order").first()
+    )
+
+    @factory.post_generation
+    def former_name(psc, create, extracted, **kwargs):
+        if create:
+            OrganisationName.objects.create(
+                organisation=psc.host,
+                name=extracted or f"{psc.host.name} AHSN",
+                used_until=datetime.date(2023, 9, 30),
+            )
+
+    @factory.post_generation
+    def regions(psc, create, extracted, **kwargs):
+        if create:
+            psc.regions.set(extracted or Region.objects.filter(scheme__slug="nhse-2019")[:2])
+
+
+def programme_region(slug="north"):
+    return Region.objects.in_programme_scheme().get(slug=slug)
