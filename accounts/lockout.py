@@ -16,11 +16,9 @@ import time
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
-from django.db import transaction
 from django.utils.crypto import get_random_string, salted_hmac
 
 from accounts import allauth_internals as allauth
-from portal.queueing import enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -159,7 +157,6 @@ def _tell_owner(request, login):
     user = User.objects.filter(email__iexact=login, is_active=True).only("pk").first()
     if user is None or not cache.add(f"{APP}:told:{user.pk}", True, TOLD_FOR):
         return
-    address = allauth.client_address(request)
-    transaction.on_commit(
-        lambda: enqueue("accounts.tasks.send_sign_in_paused_email", user.pk, address)
-    )
+    from accounts.services import sign_in_paused_email_send
+
+    sign_in_paused_email_send(person_id=user.pk, address=allauth.client_address(request))

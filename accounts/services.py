@@ -25,7 +25,6 @@ from accounts.models import (
 from accounts.roles import SCOPE_FIELDS, Role
 from accounts.security import security_event_record
 from portal.emails import email_send
-from portal.queueing import enqueue
 
 INVITATION_SALT = "accounts.invitation"  # a namespace for signing, not a secret
 # A safety fellow is first appointed for about twelve months.
@@ -82,7 +81,8 @@ def invitation_from_token(token):
 
 
 def invitation_email_send(*, invitation_id):
-    """Email the invitation's link (from a task, after the invitation is saved)."""
+    """Email the invitation's link. Called in the transaction that saves the invitation, so
+    the email is written to the outbox with it (portal/emails.py)."""
     invitation = Invitation.objects.select_related("invited_by").filter(pk=invitation_id).first()
     if invitation is None or not invitation.is_open:
         return None
@@ -99,12 +99,6 @@ def invitation_email_send(*, invitation_id):
         context=context,
     )
     return invitation.email
-
-
-def _queue_invitation_email(invitation):
-    # After the commit, through a task: an SMTP fault is retried there and never turns the
-    # saved invitation into an error page.
-    transaction.on_commit(lambda: enqueue("accounts.tasks.send_invitation_email", invitation.pk))
 
 
 def invitation_create(*, by, request=None, **fields):
@@ -149,7 +143,7 @@ def invitation_create(*, by, request=None, **fields):
             invitation=invitation.pk,
             role=role.value,
         )
-        _queue_invitation_email(invitation)
+        invitation_email_send(invitation_id=invitation.pk)
     return invitation
 
 
@@ -172,7 +166,7 @@ def invitation_resend(*, invitation, by, request=None):
             email=invitation.email,
             invitation=invitation.pk,
         )
-        _queue_invitation_email(invitation)
+        invitation_email_send(invitation_id=invitation.pk)
     return True
 
 
@@ -358,14 +352,13 @@ def two_factor_reset(*, person, by, request=None):
             methods=methods,
             sessions_ended=len(sessions),
         )
-        transaction.on_commit(
-            lambda: enqueue("accounts.tasks.send_two_factor_reset_email", person.pk, by.pk)
-        )
+        two_factor_reset_email_send(person_id=person.pk, by_id=by.pk)
     return removed
 
 
 def two_factor_reset_email_send(*, person_id, by_id):
-    """Tell the person their two-factor authentication was reset, and by whom (from a task)."""
+    """Tell the person their two-factor authentication was reset, and by whom (in the
+    transaction of the reset)."""
     person = User.objects.filter(pk=person_id, is_active=True).first()
     if person is None:
         return None
@@ -385,7 +378,7 @@ def two_factor_reset_email_send(*, person_id, by_id):
 
 def sign_in_paused_email_send(*, person_id, address):
     """Tell a person that sign-ins to their account were paused after repeated wrong
-    passwords, from which address, and how they can still get in (from a task)."""
+    passwords, from which address, and how they can still get in."""
     person = User.objects.filter(pk=person_id, is_active=True).first()
     if person is None:
         return None

@@ -53,9 +53,21 @@ app.conf.beat_schedule = {
         "task": "digests.tasks.sweep_digests",
         "schedule": crontab(minute="*/5"),
     },
-    # Marks failed a report whose worker died while making it; deletes files after 7 days.
+    # Sends the outbox's email: what a task after the commit missed (Redis was down), and
+    # every ten minutes what the mail server refused.
+    "send-queued-mail": {
+        "task": "portal.tasks.send_queued_mail",
+        "schedule": 60.0,
+    },
+    "retry-deferred-mail": {
+        "task": "portal.tasks.retry_deferred_mail",
+        "schedule": crontab(minute="*/10"),
+    },
+    # Queues again a report the broker never took or a dead worker left half made (so it is
+    # made within about two minutes of Redis or a worker coming back); deletes files after
+    # 7 days.
     "sweep-reports": {
         "task": "reports.tasks.sweep_reports",
-        "schedule": crontab(minute="*/5"),
+        "schedule": 30.0,
     },
 }

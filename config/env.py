@@ -245,7 +245,10 @@ def settings_from_environment(environ, base_dir):
         EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
         EMAIL_FILE_PATH = VAR_DIR / "mail"
     # Another backend by its dotted path (a test worker writes its mail where the test reads it).
-    EMAIL_BACKEND = env_str(environ, "EMAIL_BACKEND", EMAIL_BACKEND)
+    # It is the one that really sends: every email is first written to the outbox, in the
+    # transaction of the change it tells of, and sent from there (portal/emails.py).
+    MAILER_EMAIL_BACKEND = env_str(environ, "EMAIL_BACKEND", EMAIL_BACKEND)
+    EMAIL_BACKEND = "portal.emails.OutboxBackend"
 
     if PRODUCTION:
         SESSION_COOKIE_SECURE = True

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "simple_history",
     "csp",
     "django_structlog",
+    "mailer",
     "portal",
     "accounts",
     "regions",
@@ -255,6 +256,12 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_step": 0.2,
     "interval_max": 0.5,
 }
+
+# The outbox of email (portal/emails.py, django-mailer): rows are locked one at a time in the
+# database, not with a file, so workers on many machines never send one twice; a message the
+# mail server refused is tried again up to five times.
+MAILER_USE_FILE_LOCK = False
+MAILER_EMAIL_MAX_RETRIES = 5
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -28,7 +28,7 @@ def digest_context(*, user, groups, start, end, frequency):
     }
 
 
-def digest_message(context):
+def digest_message(context, connection=None):
     count = context["count"]
     unsubscribe = context["unsubscribe_url"]
     return email_message(
@@ -40,4 +40,5 @@ def digest_message(context):
             "List-Unsubscribe": f"<{unsubscribe}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
+        connection=connection,
     )

@@ -29,6 +29,7 @@ from digests.selectors import (
     group_by_region,
     subscription_for,
 )
+from portal.emails import direct_connection
 from portal.queueing import enqueue
 
 logger = logging.getLogger(__name__)
@@ -235,7 +236,8 @@ def _send_claimed(delivery_id, *, last_attempt):
         frequency=delivery.frequency,
     )
     try:
-        digest_message(context).send()
+        # Past the outbox: the delivery is this digest's own record of being sent.
+        digest_message(context, connection=direct_connection()).send()
     except (OSError, smtplib.SMTPException) as error:
         detail = f"{type(error).__name__}: {error}"[:300]
         if last_attempt:

@@ -11,8 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from learning.models import Investigation, LearningItem, LearningItemEvent
+from learning.notifications import send_event_email
 from learning.steps import STEPS
-from portal.queueing import enqueue
 from portal.records import record_create, record_update
 
 # Investigations
@@ -63,7 +63,8 @@ def _step(item, *, step, by, feedback="", **extra):
             item=item, from_status=from_status, to_status=step.to_status, by=by, at=now,
             feedback=feedback,
         )  # fmt: skip
-        transaction.on_commit(lambda: _queue_notification(event.pk))
+        # In the step's transaction, so the emails are in the outbox with the step.
+        send_event_email(event)
     return event
 
 
@@ -99,8 +100,3 @@ STEP_SERVICES = {
     "return": learning_item_return,
     "withdraw": learning_item_withdraw,
 }
-
-
-def _queue_notification(event_id):
-    # Runs after the commit: the step has happened whether or not the broker answers.
-    enqueue("learning.tasks.notify_learning_item_event", event_id)

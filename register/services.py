@@ -11,9 +11,9 @@ from django.utils import timezone
 from learning.models import LearningItem
 from learning.services import learning_item_create
 from portal.history import one_history_entry
-from portal.queueing import enqueue
 from portal.records import record_create, record_update
 from regions.services import organisation_add
+from register import emails
 from register.models import (
     Adoption,
     AdoptionStageChange,
@@ -127,7 +127,7 @@ def answer_unlink(*, recommendation, learning_item=None, initiative=None):
 
 def overdue_reminders_queue(*, today=None):
     """Claim every recommendation that is overdue and whose owner has not been reminded about
-    this due date, and queue one reminder each. The claim is a conditional UPDATE, so the
+    this due date, and write one reminder email each. The claim is a conditional UPDATE, so the
     task running twice, or on two workers at once, reminds nobody twice; a due date moved
     later makes a new reminder possible once that date has passed too."""
     today = today or timezone.localdate()
@@ -139,15 +139,17 @@ def overdue_reminders_queue(*, today=None):
     )
     claimed = []
     for pk in candidates:
-        # The plain manager: the claim is bookkeeping, not a change anyone made.
-        if (
-            Recommendation._base_manager.filter(pk=pk)
-            .exclude(reminded_for_due_on=F("due_on"))
-            .update(reminded_for_due_on=F("due_on"))
-        ):
-            claimed.append(pk)
-    for pk in claimed:
-        transaction.on_commit(lambda pk=pk: enqueue("register.tasks.send_overdue_reminder", pk))
+        # The claim and its email are written in one transaction: neither without the other,
+        # so a broker outage loses no reminder (portal/emails.py sends it from the outbox).
+        with transaction.atomic():
+            # The plain manager: the claim is bookkeeping, not a change anyone made.
+            if (
+                Recommendation._base_manager.filter(pk=pk)
+                .exclude(reminded_for_due_on=F("due_on"))
+                .update(reminded_for_due_on=F("due_on"))
+            ):
+                emails.overdue_reminder_send(recommendation_id=pk)
+                claimed.append(pk)
     return claimed
 
 

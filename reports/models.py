@@ -12,6 +12,7 @@ from django.utils import timezone
 from accounts.scope import user_scope
 from portal.nhs_number import no_nhs_number
 from portal.quarters import Quarter
+from portal.work import Work
 
 KEPT_FOR = datetime.timedelta(days=7)
 
@@ -33,7 +34,7 @@ class ReportQuerySet(models.QuerySet):
         return self.filter(status__in=[Report.Status.QUEUED, Report.Status.RUNNING])
 
 
-class Report(models.Model):
+class Report(Work):
     class Format(models.TextChoices):
         PDF = "pdf", "PDF, for a board"
         XLSX = "xlsx", "Excel workbook (XLSX)"
@@ -68,7 +69,6 @@ class Report(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reports"
     )
     created_at = models.DateTimeField(default=timezone.now)
-    started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     objects = ReportQuerySet.as_manager()

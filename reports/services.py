@@ -1,6 +1,6 @@
-"""Asking for a report, making it (from its task), and sweeping up what a dead worker left."""
+"""Asking for a report, making it (from its task), and sweeping up what the broker or a dead
+worker left: a report is its own piece of work (portal/work.py)."""
 
-import datetime
 import logging
 import tempfile
 
@@ -8,15 +8,14 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
-from portal.queueing import enqueue
-from reports import files
+from portal.work import heartbeat, work_claim, work_queue, work_sweep
+from reports import emails, files
 from reports.models import KEPT_FOR, Report
 from reports.sections import Scope, report
 
 logger = logging.getLogger(__name__)
 
-# A report still "being made" this long after it started has lost its worker.
-STUCK_AFTER = datetime.timedelta(minutes=20)
+MAKE = "reports.tasks.make_report"
 
 
 def report_request(*, by, quarter, format, region=None, psc=None):
@@ -32,20 +31,30 @@ def report_request(*, by, quarter, format, region=None, psc=None):
         }
         running = Report.objects.unfinished().filter(**fields).select_for_update().first()
         if running is not None:
+            if running.status == Report.Status.QUEUED and running.queued_at is None:
+                # The broker never took it (Redis was down): asking again tries again now,
+                # rather than waiting for the sweep.
+                work_queue(Report, running.pk, MAKE)
             return running, False
         made = Report.objects.create(requested_by=by, **fields)
-        transaction.on_commit(lambda: enqueue("reports.tasks.make_report", made.pk))
+        work_queue(Report, made.pk, MAKE)
     return made, True
 
 
 def report_make(*, report_id):
     """Make the report's file; claimed with a conditional UPDATE, so two workers never make
-    the same one. Any failure marks it failed with a message, never left running."""
-    claimed = Report.objects.filter(pk=report_id, status=Report.Status.QUEUED).update(
-        status=Report.Status.RUNNING, started_at=timezone.now()
+    the same one, and one left by a dead worker is made again. Any failure marks it failed
+    with a message, never left running."""
+    claimed = work_claim(
+        Report, report_id, waiting=Report.Status.QUEUED, running=Report.Status.RUNNING
     )
     if not claimed:
         return None
+    with heartbeat(Report, report_id):
+        return _make(report_id)
+
+
+def _make(report_id):
     made = Report.objects.select_related("region", "psc__primary_region").get(pk=report_id)
     try:
         scope = Scope.of_psc(made.psc) if made.psc_id else Scope(region=made.region)
@@ -66,12 +75,15 @@ def report_make(*, report_id):
                     target.write(chunk)
             target.seek(0)
             made.file.save(made.filename, File(target), save=False)
-        Report.objects.filter(pk=made.pk).update(
-            status=Report.Status.READY,
-            file=made.file.name,
-            sections_done=total,
-            finished_at=timezone.now(),
-        )
+        # Ready, and the email saying so, in one transaction (the email goes from the outbox).
+        with transaction.atomic():
+            Report.objects.filter(pk=made.pk).update(
+                status=Report.Status.READY,
+                file=made.file.name,
+                sections_done=total,
+                finished_at=timezone.now(),
+            )
+            emails.report_ready_send(report_id=made.pk)
     except Exception as error:
         logger.exception("Report %s failed", made.pk)
         Report.objects.filter(pk=made.pk).update(
@@ -82,24 +94,29 @@ def report_make(*, report_id):
             finished_at=timezone.now(),
         )
         return made.pk
-    transaction.on_commit(lambda: enqueue("reports.tasks.send_report_ready", made.pk))
     return made.pk
 
 
 def reports_sweep(*, now=None):
-    """Mark failed what a dead worker left being made, and delete files past their seven
-    days. Returns (failed, deleted)."""
+    """Queue again what the broker never took and what a dead worker left being made, mark
+    failed what has been tried too often, and delete files past their seven days. Returns
+    (queued again, failed, deleted)."""
     now = now or timezone.now()
-    failed = Report.objects.filter(
-        status=Report.Status.RUNNING, started_at__lt=now - STUCK_AFTER
-    ).update(
-        status=Report.Status.FAILED,
-        message="The report stopped before it was finished. Please ask for it again.",
-        finished_at=now,
+    again, failed = work_sweep(
+        Report,
+        MAKE,
+        waiting=Report.Status.QUEUED,
+        running=Report.Status.RUNNING,
+        failed=Report.Status.FAILED,
+        failure_fields={
+            "message": "The report stopped before it was finished. Please ask for it again.",
+            "finished_at": now,
+        },
+        now=now,
     )
     deleted = 0
     for old in Report.objects.filter(finished_at__lt=now - KEPT_FOR).exclude(file=""):
         old.file.delete(save=False)
         Report.objects.filter(pk=old.pk).update(file="")
         deleted += 1
-    return failed, deleted
+    return again, failed, deleted

@@ -275,8 +275,13 @@ def _answers(port):
 class RedisServer:
     def __init__(self, tmp_path):
         self.port = _free_port()
+        self.tmp_path = tmp_path
+        self.start()
+
+    def start(self):
+        """Start (or start again, empty, on the same port: as after an outage)."""
         command = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1"]
-        command += ["--save", "", "--appendonly", "no", "--dir", str(tmp_path)]
+        command += ["--save", "", "--appendonly", "no", "--dir", str(self.tmp_path)]
         self.process = subprocess.Popen(  # noqa: S603 - a fixed command line
             command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )

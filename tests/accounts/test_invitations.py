@@ -8,11 +8,13 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
+from mailer.models import PRIORITY_DEFERRED, Message
 
 from accounts.models import Invitation, RoleAssignment, SecurityEvent, User
 from accounts.roles import Role
 from accounts.services import invitation_create, invitation_token
 from portal.pagination import PAGE_SIZE
+from portal.tasks import retry_deferred_mail
 from tests.accounts.factories import UserFactory
 from tests.roles import host_psc, invite_fellow, partner_organisation, person_with, region
 from tests.roles import sign_in as sign_in_as
@@ -40,10 +42,11 @@ def form_data(role, **extra):
 # Sending
 
 
-def test_a_mail_relay_that_is_down_leaves_the_invitation_saved_and_the_page_working(
+def test_a_mail_relay_that_is_down_leaves_the_invitation_saved_and_its_email_for_later(
     client, lead, settings, django_capture_on_commit_callbacks
 ):
-    settings.EMAIL_BACKEND = "tests.worker_mail.FailingBackend"
+    settings.EMAIL_BACKEND = "portal.emails.OutboxBackend"
+    settings.MAILER_EMAIL_BACKEND = "tests.worker_mail.FailingBackend"
     sign_in_as(client, lead)
     data = form_data(Role.FELLOW, region=region("north").pk, psc=host_psc("north").pk)
 
@@ -54,6 +57,14 @@ def test_a_mail_relay_that_is_down_leaves_the_invitation_saved_and_the_page_work
     assert response.status_code == 302
     assert response.url == reverse("accounts:invitation", args=[invitation.pk])
     assert mail.outbox == []
+    # The email waits in the outbox, deferred, for the relay to come back.
+    [waiting] = Message.objects.all()
+    assert waiting.to_addresses == [invitation.email] and waiting.priority == PRIORITY_DEFERRED
+
+    settings.MAILER_EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    retry_deferred_mail()
+    assert [message.to for message in mail.outbox] == [[invitation.email]]
+    assert not Message.objects.exists()
 
 
 def test_a_lead_invites_a_fellow_to_their_region_and_an_email_goes_out(

@@ -20,6 +20,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
+from mailer.models import Message
 
 from accounts.roles import Role
 from config.celery_app import app as celery_app
@@ -73,12 +74,14 @@ def _env(mail_dir, **extra):
 class Worker:
     """A `celery worker --pool=solo` subprocess, started and stopped by the test."""
 
-    def __init__(self, tmp_path):
+    def __init__(self, tmp_path, redis_url=None, beat=False):
         self.tmp_path = tmp_path
         self.mail_dir = tmp_path / "var" / "mail"
         self.mail_dir.mkdir(parents=True, exist_ok=True)
         self.process = None
         self.starts = 0
+        self.redis_url = redis_url or settings.REDIS_URL
+        self.beat = beat
 
     def start(self):
         self.starts += 1
@@ -86,11 +89,14 @@ class Worker:
         name = f"digests-{uuid.uuid4().hex[:8]}@%h"
         command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo"]
         command += ["--loglevel=INFO", "--without-gossip", "--without-mingle", "-n", name]
+        if self.beat:
+            # The schedule too, in the worker's process, as `celery beat` would run it.
+            command += ["--beat", f"--schedule={self.tmp_path / 'beat-schedule'}"]
         self.log = log
         self.process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
             command,
             cwd=ROOT,
-            env=_env(self.mail_dir),
+            env=_env(self.mail_dir, REDIS_URL=self.redis_url),
             stdout=log.open("w"),
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -114,16 +120,20 @@ class Worker:
     def output(self):
         return "\n".join(p.read_text()[-3000:] for p in sorted(self.tmp_path.glob("worker-*.log")))
 
-    def digests(self):
-        """The digest emails written so far, parsed."""
+    def emails(self, subject_has):
+        """The emails written so far whose subject has `subject_has`, parsed."""
         messages = []
         for path in sorted(self.mail_dir.glob("*.log")):
             for part in path.read_text().split("-" * 79):
                 if part.strip():
                     message = email.message_from_string(part.strip())
-                    if "new learning" in (message["Subject"] or ""):
+                    if subject_has in (message["Subject"] or ""):
                         messages.append(message)
         return messages
+
+    def digests(self):
+        """The digest emails written so far, parsed."""
+        return self.emails("new learning")
 
 
 def wait_for(condition, seconds, what, worker=None):
@@ -250,6 +260,9 @@ django.setup()
 from celery.signals import after_task_publish
 from django.test.utils import setup_test_environment
 setup_test_environment()
+from django.conf import settings
+# As in production: email goes to the outbox (the test environment would send it to memory).
+settings.EMAIL_BACKEND = "portal.emails.OutboxBackend"
 from django.test import Client
 from accounts.models import User
 from config.celery_app import app
@@ -305,6 +318,14 @@ def test_publishing_while_redis_is_down_succeeds_without_waiting_and_the_digest_
     assert result["ignore_result"] is True
     item.refresh_from_db()
     assert item.status == LearningItem.Status.PUBLISHED
+    # The author's "published" email is in the outbox, written with the step.
+    assert [message.to_addresses for message in Message.objects.all()] == [[author.email]]
+
+    # With the real Redis back, beat's minute sends the outbox (here, asked for at once).
+    celery_app.send_task("portal.tasks.send_queued_mail")
+    wait_for(lambda: worker.emails("has been published"), 60, "the author's email", worker)
+    wait_for(lambda: not Message.objects.exists(), 30, "the outbox to empty", worker)
+    assert [m["To"] for m in worker.emails("has been published")] == [author.email]
 
     # The planner reads the database, so with the real Redis back the digest goes out.
     run = plan_this_week()

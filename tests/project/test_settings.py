@@ -173,11 +173,17 @@ def test_production_cookies_are_secure():
     ] == [True, True, True, True]
 
 
-def test_locally_email_is_written_to_files_under_var_mail(tmp_path, settings):
+@pytest.mark.django_db
+def test_locally_email_goes_through_the_outbox_to_files_under_var_mail(
+    tmp_path, settings, django_capture_on_commit_callbacks
+):
     started = settings_at_start({"VAR_DIR": str(tmp_path)})
+    assert started["EMAIL_BACKEND"] == "portal.emails.OutboxBackend"
     settings.EMAIL_BACKEND = started["EMAIL_BACKEND"]
+    settings.MAILER_EMAIL_BACKEND = started["MAILER_EMAIL_BACKEND"]
     settings.EMAIL_FILE_PATH = started["EMAIL_FILE_PATH"]
-    send_mail("Subject line", "Body text", None, ["someone@example.org"])
+    with django_capture_on_commit_callbacks(execute=True):
+        send_mail("Subject line", "Body text", None, ["someone@example.org"])
     [message] = (tmp_path / "mail").iterdir()
     assert "Subject: Subject line" in message.read_text()
 

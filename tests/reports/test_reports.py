@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.models import SecurityEvent
 from accounts.roles import Role
+from portal.quarters import Quarter
 from reports import files, services
 from reports.models import Report
 from tests.roles import host_psc, person_with, region, sign_in
@@ -137,16 +138,24 @@ def test_a_report_that_fails_says_so_and_is_never_left_running(
     assert not mail.outbox
 
 
-def test_the_sweep_fails_what_a_dead_worker_left_and_deletes_files_after_seven_days(chair):
+def test_the_sweep_queues_again_what_a_dead_worker_left_and_deletes_files_after_seven_days(
+    chair, django_capture_on_commit_callbacks
+):
     now = timezone.now()
-    quarter = {"year": 2025, "quarter_number": 3, "psc": host_psc("north"), "format": "pdf"}
-    stuck = Report.objects.create(
-        requested_by=chair, status="running", started_at=now - datetime.timedelta(hours=1),
+    quarter = {"year": 2025, "quarter_number": 3, "psc": host_psc("north"), "format": "csv"}
+    # Its worker last said it was alive an hour ago: it died half way.
+    left = Report.objects.create(
+        requested_by=chair, status="running", attempts=1,
+        started_at=now - datetime.timedelta(hours=1),
+        heartbeat_at=now - datetime.timedelta(hours=1),
         **quarter,
     )  # fmt: skip
+    # Its worker said so ten seconds ago: still being made.
     working = Report.objects.create(
-        requested_by=chair, status="running", started_at=now - datetime.timedelta(minutes=2),
-        **quarter,
+        requested_by=chair, status="running", attempts=1,
+        started_at=now - datetime.timedelta(minutes=2),
+        heartbeat_at=now - datetime.timedelta(seconds=10),
+        **{**quarter, "format": "pdf"},
     )  # fmt: skip
     old = Report.objects.create(
         requested_by=chair, status="ready", finished_at=now - datetime.timedelta(days=8),
@@ -155,12 +164,82 @@ def test_the_sweep_fails_what_a_dead_worker_left_and_deletes_files_after_seven_d
     old.file.save("old.pdf", ContentFile(b"%PDF-1.7"))
     path = old.file.path
 
-    assert services.reports_sweep(now=now) == (1, 1)
-    stuck.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.reports_sweep(now=now) == (1, 0, 1)
+    left.refresh_from_db()
     working.refresh_from_db()
     old.refresh_from_db()
-    assert stuck.status == "failed" and "stopped before it was finished" in stuck.message
+    # Queued again and made (tasks run in this process here), by its second attempt.
+    assert (left.status, left.attempts) == ("ready", 2)
     assert working.status == "running"
     assert not old.file
     assert not __import__("os").path.exists(path)
-    assert not old.is_downloadable
+    assert [m.to for m in mail.outbox] == [[chair.email]]  # one "ready" email, for the one made
+
+
+def test_the_sweep_fails_a_report_after_three_attempts(chair):
+    now = timezone.now()
+    left = Report.objects.create(
+        requested_by=chair, status="running", attempts=3,
+        heartbeat_at=now - datetime.timedelta(hours=1),
+        year=2025, quarter_number=3, psc=host_psc("north"), format="pdf",
+    )  # fmt: skip
+
+    assert services.reports_sweep(now=now) == (0, 1, 0)
+    left.refresh_from_db()
+    assert left.status == "failed" and "stopped before it was finished" in left.message
+
+
+def test_a_report_the_broker_never_took_is_queued_again_by_the_sweep_and_made_once(
+    chair, django_capture_on_commit_callbacks, monkeypatch
+):
+    # Redis is down when it is asked for: the report is saved, and nothing reached a broker.
+    from portal import work
+
+    monkeypatch.setattr(work, "enqueue", lambda *args: None)
+    with django_capture_on_commit_callbacks(execute=True):
+        made, new = services.report_request(
+            by=chair, quarter=Quarter(2025, 3), format=Report.Format.CSV, psc=host_psc("north")
+        )
+    made.refresh_from_db()
+    assert (new, made.status, made.queued_at) == (True, "queued", None)
+    monkeypatch.undo()
+
+    # Redis is back: the next sweep queues it, and it is made once.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.reports_sweep() == (1, 0, 0)
+        assert services.reports_sweep() == (0, 0, 0)
+    made.refresh_from_db()
+    assert (made.status, made.attempts) == ("ready", 1)
+    assert len(mail.outbox) == 1
+
+
+def test_asking_again_for_a_report_the_broker_never_took_queues_it_at_once(
+    chair, django_capture_on_commit_callbacks, monkeypatch
+):
+    from portal import work
+
+    monkeypatch.setattr(work, "enqueue", lambda *args: None)
+    with django_capture_on_commit_callbacks(execute=True):
+        made, _new = services.report_request(
+            by=chair, quarter=Quarter(2025, 3), format=Report.Format.CSV, psc=host_psc("north")
+        )
+    monkeypatch.undo()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        again, new = services.report_request(
+            by=chair, quarter=Quarter(2025, 3), format=Report.Format.CSV, psc=host_psc("north")
+        )
+    again.refresh_from_db()
+    assert (again.pk, new, again.status) == (made.pk, False, "ready")
+
+
+def test_a_second_delivery_of_a_report_being_made_does_nothing(chair):
+    made = Report.objects.create(
+        requested_by=chair, status="running", attempts=1, heartbeat_at=timezone.now(),
+        year=2025, quarter_number=3, psc=host_psc("north"), format="csv",
+    )  # fmt: skip
+
+    assert services.report_make(report_id=made.pk) is None
+    made.refresh_from_db()
+    assert (made.status, made.attempts) == ("running", 1)
