@@ -42,10 +42,12 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute=0, hour=7),
         "args": ("daily",),
     },
-    # Owners hear once, the day after a response was due, that it is overdue.
+    # Owners hear once, the day after a response was due, that it is overdue. Each reminder
+    # is claimed with its email, so only the first run of the day that reaches a worker
+    # sends: the later ones are there for a Redis outage at eight o'clock.
     "overdue-recommendation-reminders": {
         "task": "register.tasks.remind_overdue_recommendations",
-        "schedule": crontab(minute=0, hour=8),
+        "schedule": crontab(minute=0, hour="8-18"),
     },
     # Releases claims left by a worker that died, catches a missed plan, queues what is
     # still pending (a broker outage while planning, a retry lost with its worker).

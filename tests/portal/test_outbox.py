@@ -7,6 +7,7 @@ from django.db import transaction
 from mailer.models import Message
 
 from accounts.roles import Role
+from config.celery_app import app as celery_app
 from learning.models import LearningItem
 from learning.services import learning_item_publish
 from portal import emails
@@ -109,3 +110,21 @@ def test_the_national_team_reads_the_outbox_in_the_admin_and_nobody_else_does(
     assert admin_client.get("/admin/mailer/messagelog/").status_code == 200
     client.force_login(person_with(Role.REGIONAL_LEAD, "north"))
     assert client.get("/admin/mailer/message/").status_code in {302, 403}
+
+
+def test_beat_sends_the_outbox_every_minute_and_tries_refused_mail_again_every_ten():
+    schedule = celery_app.conf.beat_schedule
+    assert schedule["send-queued-mail"] == {
+        "task": "portal.tasks.send_queued_mail",
+        "schedule": 60.0,
+    }
+    retry = schedule["retry-deferred-mail"]
+    assert retry["task"] == "portal.tasks.retry_deferred_mail"
+    assert retry["schedule"].minute == set(range(0, 60, 10))
+
+
+def test_beat_sweeps_the_reports_every_half_minute_and_reminds_every_hour_of_the_day():
+    schedule = celery_app.conf.beat_schedule
+    assert schedule["sweep-reports"]["schedule"] == 30.0
+    reminders = schedule["overdue-recommendation-reminders"]["schedule"]
+    assert (reminders.minute, reminders.hour) == ({0}, set(range(8, 19)))
