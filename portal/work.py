@@ -22,7 +22,7 @@ import logging
 import threading
 from contextlib import contextmanager
 
-from django.db import close_old_connections, connection, models, transaction
+from django.db import connection, models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -111,7 +111,6 @@ def work_sweep(model, task_name, *, waiting, running, failed, failure_fields, no
     dead worker left running; mark failed (with `failure_fields`) what has had ATTEMPTS
     tries. Returns (queued again, failed)."""
     now = now or timezone.now()
-    close_old_connections()
     dead = Q(status=running) & (
         Q(heartbeat_at__lt=now - STALE_AFTER) | Q(heartbeat_at__isnull=True)
     )

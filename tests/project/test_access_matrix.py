@@ -225,6 +225,10 @@ ADMIN_MODELS = [
     "curriculum_curriculumentry",
     "curriculum_trainingsession",
     "curriculum_staffsupport",
+    # The outbox of email and what was sent (portal/emails.py): the national team's status page.
+    "mailer_message",
+    "mailer_messagelog",
+    "mailer_dontsendentry",
 ]
 ADMIN_DEFAULT = everyone(302)
 EXPECTED |= {

@@ -196,14 +196,14 @@ def test_a_report_the_broker_never_took_is_queued_again_by_the_sweep_and_made_on
     # Redis is down when it is asked for: the report is saved, and nothing reached a broker.
     from portal import work
 
-    monkeypatch.setattr(work, "enqueue", lambda *args: None)
-    with django_capture_on_commit_callbacks(execute=True):
-        made, new = services.report_request(
-            by=chair, quarter=Quarter(2025, 3), format=Report.Format.CSV, psc=host_psc("north")
-        )
+    with monkeypatch.context() as broker_down:
+        broker_down.setattr(work, "enqueue", lambda *args: None)
+        with django_capture_on_commit_callbacks(execute=True):
+            made, new = services.report_request(
+                by=chair, quarter=Quarter(2025, 3), format=Report.Format.CSV, psc=host_psc("north")
+            )
     made.refresh_from_db()
     assert (new, made.status, made.queued_at) == (True, "queued", None)
-    monkeypatch.undo()
 
     # Redis is back: the next sweep queues it, and it is made once.
     with django_capture_on_commit_callbacks(execute=True):
@@ -219,12 +219,12 @@ def test_asking_again_for_a_report_the_broker_never_took_queues_it_at_once(
 ):
     from portal import work
 
-    monkeypatch.setattr(work, "enqueue", lambda *args: None)
-    with django_capture_on_commit_callbacks(execute=True):
-        made, _new = services.report_request(
-            by=chair, quarter=Quarter(2025, 3), format=Report.Format.CSV, psc=host_psc("north")
-        )
-    monkeypatch.undo()
+    with monkeypatch.context() as broker_down:
+        broker_down.setattr(work, "enqueue", lambda *args: None)
+        with django_capture_on_commit_callbacks(execute=True):
+            made, _new = services.report_request(
+                by=chair, quarter=Quarter(2025, 3), format=Report.Format.CSV, psc=host_psc("north")
+            )
 
     with django_capture_on_commit_callbacks(execute=True):
         again, new = services.report_request(
