@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import lazy
 
-from portal.nhs_number import no_nhs_number
+from portal.nhs_number import NoNHSNumberValidator
 
 # (name, label, width): the order, labels and box widths of the design system's date input.
 DATE_PARTS = (("day", "Day", 2), ("month", "Month", 2), ("year", "Year", 4))
@@ -282,8 +282,12 @@ def _no_bidi_controls(value):
         )
 
 
+def _label(field, name):
+    return str(field.label or pretty_name(name))
+
+
 def _limit(field, name, limit):
-    label = str(field.label or pretty_name(name))
+    label = _label(field, name)
     field.max_length = limit
     field.validators = [
         validator
@@ -304,8 +308,8 @@ def _with_sentence(help_text, sentence):
 def guard_text_fields(form):
     """Every text box of a portal form takes a size that fits it (the model's column, or
     TEXTAREA_LIMIT for a paragraph, or the form's `text_limits`), says it in the hint, and
-    refuses hidden text-direction controls and NHS numbers, names and links included.
-    Passwords are left as they are."""
+    refuses hidden text-direction controls and NHS numbers, names and links included, with a
+    message that names the box. Passwords are left as they are."""
     if getattr(form, "_text_guarded", False):
         return  # a form with both bases (regions' WithNewOrganisation) is guarded once
     form._text_guarded = True
@@ -323,8 +327,16 @@ def guard_text_fields(form):
             if form.says_text_limits:
                 field.help_text = _with_sentence(field.help_text, f"Up to {limit:,} characters.")
         field.validators.append(_no_bidi_controls)
-        if no_nhs_number not in field.validators:
-            field.validators.append(no_nhs_number)
+        # The field's own guard, so that its message (shown by the box and in the error
+        # summary) says which box holds the number; one a form declared is replaced.
+        field.validators = [
+            validator
+            for validator in field.validators
+            if not isinstance(validator, NoNHSNumberValidator)
+        ]
+        field.validators.append(
+            NoNHSNumberValidator(label=_label(field, name).rstrip("?:."), limit=limit)
+        )
 
 
 class PortalForm(forms.Form):

@@ -338,10 +338,11 @@ def test_free_text_with_an_nhs_number_is_refused_with_the_message_by_the_field(
     response = post_free_text(client, initiative, url_name, field, AN_NHS_NUMBER)
 
     assert response.status_code == 200
-    errors = response.context["form"].errors[field]
-    assert errors == [
-        "Remove the NHS number ending 5919. The portal holds published learning only and must "
-        "never contain patient-identifiable information."
+    form = response.context["form"]
+    assert form.errors[field] == [
+        f"Remove the NHS number ending 5919 from {form[field].label}: “Seen in clinic, ref "
+        "••• ••• 5919, during the pilot” (characters 21 to 32). The portal must never hold "
+        "patient-identifiable information."
     ]
     assert f'id="id_{field}-error"' in response.content.decode()
 
