@@ -18,5 +18,5 @@ def send_two_factor_reset_email(person_id, by_id):
 
 
 @shared_task(autoretry_for=SMTP_ERRORS, retry_backoff=True, retry_backoff_max=600, max_retries=5)
-def send_sign_in_paused_email(person_id, address):
-    return services.sign_in_paused_email_send(person_id=person_id, address=address)
+def send_sign_in_paused_email(person_id, address, limit="pair"):
+    return services.sign_in_paused_email_send(person_id=person_id, address=address, limit=limit)
