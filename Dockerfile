@@ -24,8 +24,9 @@ COPY . .
 COPY --from=frontend /build/static/vendor ./static/vendor
 # collectstatic needs settings that load; these values exist only for this build step.
 RUN PORTAL_ENV=production SECRET_KEY=build-only-build-only-build-only-build-only-build-only \
-    ALLOWED_HOSTS=build EMAIL_HOST=build python manage.py collectstatic --no-input
+    ALLOWED_HOSTS=build EMAIL_HOST=build TRUSTED_PROXIES=127.0.0.1 \
+    python manage.py collectstatic --no-input
 RUN useradd --system --uid 1000 portal && mkdir -p /app/var && chown portal /app/var
 USER portal
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3"]
+CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--forwarded-allow-ips", "127.0.0.1"]

@@ -5,11 +5,12 @@ from allauth.core.ratelimit import respond_429
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.usersessions.adapter import DefaultUserSessionsAdapter
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 
 from accounts import lockout
 from accounts.middleware import session_signed_in_within
 from accounts.models import SecurityEvent
-from accounts.security import security_event_record
+from accounts.security import client_ip, security_event_record
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -47,6 +48,30 @@ class AccountAdapter(DefaultAccountAdapter):
         except lockout.Refused as refused:
             request.sign_in_limit = refused.limit
             raise ImmediateHttpResponse(respond_429(request)) from None
+
+    def get_client_ip(self, request):
+        # The address every allauth limit counts (and its sessions list shows): X-Forwarded-For
+        # only from TRUSTED_PROXIES. allauth's own setting, ALLAUTH_TRUSTED_PROXY_COUNT, takes
+        # an entry of the header whoever sent it, so a client reaching gunicorn directly could
+        # name any address it liked.
+        address = client_ip(request)
+        if address is None:
+            raise PermissionDenied("Unable to determine client IP address")
+        return address
+
+    def send_password_reset_mail(self, user, email, context):
+        # Past its limits for the address, the email is not sent, and nothing else differs:
+        # the page after the form says "check your email" whether the address has an account,
+        # and whether it has had its share of emails, so it tells neither.
+        if not lockout.reset_email_allowed(self.request, email):
+            security_event_record(
+                kind=SecurityEvent.Kind.RATE_LIMITED,
+                request=self.request,
+                user=user,
+                limit="reset_email",
+            )
+            return
+        super().send_password_reset_mail(user, email, context)
 
     def authentication_failed(self, request, **credentials):
         lockout.sign_in_failed(request, lockout.login_of(credentials))

@@ -8,6 +8,11 @@ their own, so neither someone guessing elsewhere nor a busy shared address stops
 The counts live in the default cache (Redis, with the database standing in while it is down),
 through django-allauth's rate-limit helpers (accounts/allauth_internals.py), so a successful
 sign-in takes its attempt back.
+
+When failures from many addresses pause an account, its owner is emailed a one-time link: the
+browser that opens it may sign in to that account past the pause (with the password and the
+second factor, and within the limits at its address), and is then remembered like any other.
+The emails of password resets to one address are limited here too.
 """
 
 import logging
@@ -28,6 +33,11 @@ DEVICE_MAX_AGE = 90 * 24 * 60 * 60
 # Accounts one browser remembers: a shared computer at a trust may be used by several people.
 DEVICE_ACCOUNTS = 5
 TOLD_FOR = 24 * 60 * 60
+# The owner's link past a pause works once, within an hour of being sent; the browser that
+# opens it may then sign in past the pause for an hour, in that browser session.
+UNLOCK_SALT = "accounts.lockout.unlock"
+UNLOCK_MAX_AGE = 60 * 60
+UNLOCKED_SESSION_KEY = "portal_unlocked"
 
 APP = "accounts.lockout"
 
@@ -112,13 +122,18 @@ def sign_in_allowed(request, login):
     limit, _seconds = settings.SIGN_IN_ADDRESS_ACCOUNTS
     if len(_accounts_failing_at(request, time.time())) >= limit:
         raise Refused("address")
+    # The owner's link lets this browser past the pause on the account, and nothing else:
+    # the limits at its address still count it.
+    unlocked = has_unlock_pass(request, login)
     usages = []
     for action, key in _account_limits(request, login):
+        if action == "account" and unlocked:
+            continue
         usage = _consume(request, action, key)
         if not usage:
             for used in usages:
                 used.rollback()
-            _tell_owner(request, login)
+            _tell_owner(request, login, action)
             raise Refused(action)
         usages.append(usage)
     return allauth.usage_of_all(usages)
@@ -150,13 +165,105 @@ def limits_clear(request, login):
         allauth.rate_clear(request, app=APP, action=action, config=settings.SIGN_IN_LIMITS, key=key)
 
 
-def _tell_owner(request, login):
-    """Email the account's owner, once a day at most, that its sign-ins were paused."""
+def _tell_owner(request, login, limit):
+    """Email the account's owner that its sign-ins were paused by `limit`: once a day at most
+    for each limit, so that a pause from many addresses is told with its link even when a pause
+    at one address was told earlier that day."""
     from accounts.models import User
 
     user = User.objects.filter(email__iexact=login, is_active=True).only("pk").first()
-    if user is None or not cache.add(f"{APP}:told:{user.pk}", True, TOLD_FOR):
+    if user is None or not cache.add(f"{APP}:told:{limit}:{user.pk}", True, TOLD_FOR):
         return
     from accounts.services import sign_in_paused_email_send
 
-    sign_in_paused_email_send(person_id=user.pk, address=allauth.client_address(request))
+    sign_in_paused_email_send(
+        person_id=user.pk, address=allauth.client_address(request), limit=limit
+    )
+
+
+# The owner's link past a pause of their account (sent with the email above).
+
+
+class UnlockRefused(Exception):
+    """A link that cannot be used; `reason` is "expired", "used" or "invalid"."""
+
+    def __init__(self, reason):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def unlock_token(user):
+    """The signed token of a new one-time link past the pause on `user`'s account."""
+    return signing.dumps({"u": user.pk, "n": get_random_string(24)}, salt=UNLOCK_SALT)
+
+
+def _used_key(nonce):
+    return f"{APP}:unlock-used:{nonce}"
+
+
+def unlock_person(token):
+    """The active person whose link `token` is, or raise UnlockRefused. Using nothing up."""
+    from accounts.models import User
+
+    try:
+        data = signing.loads(token, salt=UNLOCK_SALT, max_age=UNLOCK_MAX_AGE)
+        person_id, nonce = int(data["u"]), str(data["n"])
+    except signing.SignatureExpired:
+        raise UnlockRefused("expired") from None
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        raise UnlockRefused("invalid") from None
+    person = User.objects.filter(pk=person_id, is_active=True).first()
+    if person is None:
+        raise UnlockRefused("invalid")
+    if cache.get(_used_key(nonce)):
+        raise UnlockRefused("used")
+    return person, nonce
+
+
+def unlock_use(request, token):
+    """Use the link `token` up and let this browser's session past the pause on its owner's
+    account for UNLOCK_MAX_AGE. Returns the owner; raises UnlockRefused.
+
+    The link is marked used in the cache with an add, which only one request can win, for as
+    long as the link could still be used; so two browsers opening it at once get one pass."""
+    person, nonce = unlock_person(token)
+    if not cache.add(_used_key(nonce), True, UNLOCK_MAX_AGE):
+        raise UnlockRefused("used")
+    request.session[UNLOCKED_SESSION_KEY] = {
+        "a": _account_mark(person.email.strip().lower()),
+        "until": time.time() + UNLOCK_MAX_AGE,
+    }
+    return person
+
+
+def has_unlock_pass(request, login):
+    session = getattr(request, "session", None)
+    unlock_pass = session.get(UNLOCKED_SESSION_KEY) if session is not None else None
+    return bool(
+        login
+        and isinstance(unlock_pass, dict)
+        and unlock_pass.get("a") == _account_mark(login)
+        and unlock_pass.get("until", 0) > time.time()
+    )
+
+
+def unlock_pass_end(request):
+    """The browser is remembered now (a complete sign-in): its pass is no longer needed."""
+    request.session.pop(UNLOCKED_SESSION_KEY, None)
+
+
+# Password reset emails.
+
+
+def reset_email_allowed(request, email):
+    """Count one password reset email to `email`: False when PASSWORD_RESET_EMAIL_LIMITS are
+    spent for that address (or its count stays locked by another request for over a
+    second), and the email is not to be sent."""
+    usage = allauth.rate_consume(
+        request,
+        app=APP,
+        action="reset_email",
+        config={"reset_email": settings.PASSWORD_RESET_EMAIL_LIMITS},
+        key=email.strip().lower(),
+    )
+    return usage is not None

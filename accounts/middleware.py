@@ -39,6 +39,10 @@ MFA_SET_UP_PREFIXES = (
 )
 
 
+# Set in the session of a sign-in that still owes its second factor (an authenticator not yet
+# set up): DeviceCookieMiddleware gives the device cookie once it is set up.
+DEVICE_OWED = "portal_device_owed"
+
 # When the session last saw a request, to the minute: the idle limit is kept here rather than
 # by saving the session on every request, which made every page a write.
 SEEN_AT = "portal_seen_at"
@@ -135,7 +139,13 @@ class MfaRequiredMiddleware:
 class DeviceCookieMiddleware:
     """After a complete sign-in (password and second factor), remember in a signed cookie that
     this browser has signed in to the account, so a lockout others cause does not stop it
-    (accounts/lockout.py)."""
+    (accounts/lockout.py).
+
+    A sign-in is complete once the second factor is given where MFA_REQUIRED asks for one. An
+    account that has not set up its authenticator yet is signed in on its password alone and
+    sent to set one up: its browser is remembered only once the set-up is done, or a password
+    alone would buy a way past every pause. Until then the session notes that the cookie is
+    owed, and each of its requests (the set-up pages) checks whether it has been earned."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -143,13 +153,26 @@ class DeviceCookieMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         login = getattr(request, "signed_in_login", None)
-        if login:
-            response.set_cookie(
-                lockout.DEVICE_COOKIE,
-                lockout.device_cookie_value(request, login.lower()),
-                max_age=lockout.DEVICE_MAX_AGE,
-                secure=settings.SESSION_COOKIE_SECURE,
-                httponly=True,
-                samesite="Lax",
-            )
+        if login is None and request.user.is_authenticated:
+            login = request.user.email if request.session.get(DEVICE_OWED) else None
+        if not login:
+            return response
+        if not sign_in_complete(request):
+            request.session[DEVICE_OWED] = True
+            return response
+        request.session.pop(DEVICE_OWED, None)
+        lockout.unlock_pass_end(request)
+        response.set_cookie(
+            lockout.DEVICE_COOKIE,
+            lockout.device_cookie_value(request, login.lower()),
+            max_age=lockout.DEVICE_MAX_AGE,
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
+        )
         return response
+
+
+def sign_in_complete(request):
+    user = request.user
+    return user.is_authenticated and (not settings.MFA_REQUIRED or is_mfa_enabled(user))

@@ -262,6 +262,7 @@ class SecurityEvent(models.Model):
         SESSION_ENDED = "session_ended", "Session ended"
         ACCESS_DENIED = "access_denied", "Access denied"
         REPORT_EXPORTED = "report_exported", "Report downloaded"
+        UNLOCK_LINK_USED = "unlock_link_used", "Link past a sign-in pause used"
 
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     kind = models.CharField(max_length=32, choices=Kind.choices, db_index=True)

@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import lockout
 from accounts.models import (
     INVITATION_VALID_FOR,
     Invitation,
@@ -376,12 +377,19 @@ def two_factor_reset_email_send(*, person_id, by_id):
     return person.email
 
 
-def sign_in_paused_email_send(*, person_id, address):
+def sign_in_paused_email_send(*, person_id, address, limit="pair"):
     """Tell a person that sign-ins to their account were paused after repeated wrong
-    passwords, from which address, and how they can still get in."""
+    passwords, from which address, and how they can still get in. A pause from
+    many addresses (`limit` "account") stops them too, so its email carries a one-time link
+    that lets one browser past it."""
     person = User.objects.filter(pk=person_id, is_active=True).first()
     if person is None:
         return None
+    everywhere = limit == "account"
+    unlock_url = ""
+    if everywhere:
+        unlock_path = reverse("accounts:unlock", args=[lockout.unlock_token(person)])
+        unlock_url = f"{settings.SITE_URL}{unlock_path}"
     email_send(
         to=person.email,
         subject="Sign-ins to your account were paused",
@@ -389,10 +397,21 @@ def sign_in_paused_email_send(*, person_id, address):
         context={
             "person": person,
             "address": address,
+            "everywhere": everywhere,
+            "unlock_url": unlock_url,
+            "unlock_hours": lockout.UNLOCK_MAX_AGE // 3600,
             "reset_url": f"{settings.SITE_URL}{reverse('account_reset_password')}",
         },
     )
     return person.email
+
+
+def unlock_link_use(*, token, request):
+    """Use the owner's one-time link past a pause on their account in this browser, and log
+    it. Returns the owner; raises lockout.UnlockRefused."""
+    person = lockout.unlock_use(request, token)
+    security_event_record(kind=SecurityEvent.Kind.UNLOCK_LINK_USED, request=request, user=person)
+    return person
 
 
 def user_reactivate(*, person, by, request=None):

@@ -29,4 +29,5 @@ urlpatterns = [
         name="invitation-revoke",
     ),
     path("invitation/<str:token>/", views.invitation_accept, name="invitation-accept"),
+    path("sign-in/unlock/<str:token>/", views.unlock, name="unlock"),
 ]

@@ -19,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from rules.contrib.views import permission_required
 
-from accounts import services
+from accounts import lockout, services
 from accounts.forms import AcceptInvitationForm, AssignmentDatesForm, InvitationForm
 from accounts.models import Invitation, RoleAssignment, SecurityEvent, User
 from accounts.security import security_event_record
@@ -296,6 +296,36 @@ def _unusable(request, unusable):
         {"reason": unusable.reason, "invitation": unusable.invitation},
         status=UNUSABLE_STATUS.get(unusable.reason, 410),
     )
+
+
+UNLOCK_REFUSED_STATUS = {"invalid": 404}
+
+
+@login_not_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def unlock(request, token):
+    """The owner's one-time link past a pause on their account (accounts/lockout.py). Opening
+    it shows a button, and only the button uses it up: mail scanners that fetch every link in
+    an email would otherwise spend it before its owner could."""
+    try:
+        if request.method == "POST":
+            services.unlock_link_use(token=token, request=request)
+            messages.success(
+                request,
+                "This browser can now sign in to your account for the next hour. "
+                "Enter your password, then the code from your authenticator app.",
+            )
+            return redirect("account_login")
+        person, _nonce = lockout.unlock_person(token)
+    except lockout.UnlockRefused as refused:
+        return render(
+            request,
+            "accounts/unlock_refused.html",
+            {"reason": refused.reason},
+            status=UNLOCK_REFUSED_STATUS.get(refused.reason, 410),
+        )
+    return render(request, "accounts/unlock.html", {"person": person})
 
 
 # Error pages that write the security log: the project's handler403 and handler429.

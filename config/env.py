@@ -7,6 +7,7 @@ settings_from_environment reads and checks them all from the mapping it is given
 nothing else, so the tests try a start-up's environment without starting a process.
 """
 
+import ipaddress
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -49,6 +50,23 @@ def env_list(environ, name, default=()):
     if raw is None:
         return list(default)
     return [part.strip() for part in raw.split(",") if part.strip()]
+
+
+def address_networks(environ, name):
+    """IP addresses or networks, comma-separated, each as a network ("10.0.0.5/32"); anything
+    else is refused, "*" included: trusting every sender is what the list is there to avoid.
+    A network with host bits set (10.0.0.5/16) is refused as gunicorn refuses it, since
+    gunicorn reads the same variable."""
+    networks = []
+    for part in env_list(environ, name):
+        try:
+            networks.append(str(ipaddress.ip_network(part)))
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name} must list IP addresses or networks separated by commas, as in "
+                f"10.0.0.5,10.1.0.0/16 (got {part!r})."
+            ) from None
+    return networks
 
 
 def database_config(environ, name, default):
@@ -164,10 +182,18 @@ def settings_from_environment(environ, base_dir):
         )
     }
 
-    # Brute-force protection (ACCOUNT_RATE_LIMITS): in production the proxy appends the
-    # client's address to X-Forwarded-For; its last entry is the one to count
-    # (accounts.security.client_ip reads the same one for the log).
-    ALLAUTH_TRUSTED_PROXY_COUNT = 1 if PRODUCTION else 0
+    # The proxies whose X-Forwarded-For is believed (accounts.security.client_ip), for the
+    # sign-in limits and the security log: a request from any other peer counts at the peer's
+    # own address, whatever header it sends, or anyone reaching gunicorn could spread their
+    # failures over made-up addresses. Production sits behind a TLS proxy, and without naming
+    # it every person would count at the proxy's one address, where a few failures would stop
+    # everyone; so production refuses to start without it.
+    TRUSTED_PROXIES = address_networks(environ, "TRUSTED_PROXIES")
+    if PRODUCTION and not TRUSTED_PROXIES:
+        raise ImproperlyConfigured(
+            "TRUSTED_PROXIES must name the TLS proxy in front of the portal (its address or "
+            "network) when PORTAL_ENV=production."
+        )
 
     # Two-factor authentication: every account must have one unless MFA_REQUIRED is off,
     # which only the local demo may do.

@@ -165,15 +165,22 @@ ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 # authenticator code) again when the last sign-in or confirmation is older than this.
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 # Brute-force protection, counted in the default cache (Redis when REDIS_URL is set, so every
-# web process shares the counts; the database while Redis is down). Behind the proxy in
-# production, ALLAUTH_TRUSTED_PROXY_COUNT says which address to count.
+# web process shares the counts; the database while Redis is down). The address counted is
+# the peer's, or the client's as TRUSTED_PROXIES pass it on (AccountAdapter.get_client_ip).
 ACCOUNT_RATE_LIMITS = {
     # Sign-in attempts of any outcome from one address: a flood guard (each costs a password
     # hash), above what a trust's staff behind one proxy would reach.
     "login": "60/m/ip",
-    "reset_password": "20/m/ip,5/m/key",
+    # Reset requests from one address: a flood guard. allauth's limit per email address is
+    # left out because it answers with the 429 page, which would tell whoever asks that the
+    # address's limit is reached; PASSWORD_RESET_EMAIL_LIMITS below stops the emails instead.
+    "reset_password": "20/m/ip",
     "reauthenticate": "10/m/user",
 }
+# Password reset emails to one address: at most 3 an hour and 10 a day, so the form cannot
+# fill someone's inbox. One over the limit is not sent, and the page says the same "check your
+# email" as ever (AccountAdapter.send_password_reset_mail, accounts.lockout).
+PASSWORD_RESET_EMAIL_LIMITS = "3/h/key,10/d/key"  # noqa: S105 - rates, not a password
 # Failed sign-ins are limited by accounts.lockout instead of allauth's "login_failed", so that
 # a lockout cannot be used to keep an owner out (docs/adr/0020): 5 failures in 5 minutes for
 # one account at one address, 50 in an hour for one account from anywhere, and 5 in 5 minutes

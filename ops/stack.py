@@ -135,6 +135,9 @@ class Stack:
             STATIC_ROOT=str(self.dir / "staticfiles"),
             VAR_DIR=str(self.dir / "var"),
             HOST="127.0.0.1",
+            # The rehearsal's clients play the TLS proxy, from loopback: the load test gives
+            # each simulated person an address of their own in X-Forwarded-For.
+            TRUSTED_PROXIES="127.0.0.1",
             PORT=str(self.web_port),
             WEB_CONCURRENCY=str(self.web_workers),
             BEAT_SCHEDULE=str(self.dir / "celerybeat-schedule"),

@@ -1,5 +1,7 @@
 """Signing in through the real allauth pages with the test client, as a person would."""
 
+import re
+
 from django.urls import reverse
 
 from tests.accounts.factories import DEMO_PASSWORD, TOTP_SECRET, totp_code
@@ -19,3 +21,10 @@ def sign_in(client, user, secret=TOTP_SECRET, **extra):
     if response.status_code == 302 and response.url == MFA_URL:
         response = client.post(MFA_URL, {"code": totp_code(secret)}, **extra)
     return response
+
+
+def set_up_page_secret(response):
+    """The setup key, read from the page as a person who cannot scan the QR code would."""
+    match = re.search(r'id="authenticator_secret">([A-Z2-7 ]+)<', response.content.decode())
+    assert match, "the set-up page shows the setup key as text"
+    return match.group(1).replace(" ", "")

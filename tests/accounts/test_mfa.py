@@ -1,13 +1,17 @@
 """Two-factor authentication is required: set-up before anything else, a code at sign-in."""
 
-import re
-
 import pytest
 from allauth.mfa.models import Authenticator
 from django.urls import reverse
 
 from accounts.allauth_internals import activate_recovery_codes
-from tests.accounts.auth_helpers import MFA_URL, TOTP_SET_UP_URL, password_step, sign_in
+from tests.accounts.auth_helpers import (
+    MFA_URL,
+    TOTP_SET_UP_URL,
+    password_step,
+    set_up_page_secret,
+    sign_in,
+)
 from tests.accounts.factories import UserFactory, totp_code
 
 pytestmark = pytest.mark.django_db
@@ -19,13 +23,6 @@ ORDINARY_PAGES = ["/", "/regions/", "/accounts/sessions/", "/accounts/2fa/", "/a
 def newcomer():
     """An account that has not set up an authenticator app yet."""
     return UserFactory(totp=False)
-
-
-def set_up_page_secret(response):
-    """The setup key, read from the page as a person who cannot scan the QR code would."""
-    match = re.search(r'id="authenticator_secret">([A-Z2-7 ]+)<', response.content.decode())
-    assert match, "the set-up page shows the setup key as text"
-    return match.group(1).replace(" ", "")
 
 
 @pytest.mark.parametrize("path", ORDINARY_PAGES)

@@ -10,8 +10,14 @@ from django.core import mail
 
 from accounts.lockout import DEVICE_COOKIE
 from accounts.models import SecurityEvent
-from tests.accounts.auth_helpers import MFA_URL, password_step, sign_in
-from tests.accounts.factories import UserFactory
+from tests.accounts.auth_helpers import (
+    MFA_URL,
+    TOTP_SET_UP_URL,
+    password_step,
+    set_up_page_secret,
+    sign_in,
+)
+from tests.accounts.factories import UserFactory, totp_code
 
 pytestmark = pytest.mark.django_db
 
@@ -234,3 +240,17 @@ def test_a_rate_limited_sign_in_shows_an_nhs_page_and_is_logged_with_its_limit(c
         "/accounts/login/",
         "pair",
     )
+
+
+def test_no_device_cookie_for_a_password_alone_before_the_authenticator_is_set_up(client):
+    newcomer = UserFactory(totp=False)
+
+    response = password_step(client, newcomer)
+
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(newcomer.pk)
+    assert DEVICE_COOKIE not in client.cookies
+    # Setting the authenticator up completes the sign-in: the browser is remembered then.
+    secret = set_up_page_secret(client.get(TOTP_SET_UP_URL))
+    client.post(TOTP_SET_UP_URL, {"code": totp_code(secret)})
+    assert DEVICE_COOKIE in client.cookies

@@ -16,6 +16,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from accounts.lockout import unlock_token
 from accounts.models import RoleAssignment
 from accounts.roles import Role
 from accounts.services import invitation_create, invitation_token
@@ -103,6 +104,8 @@ EXPECTED = {
     "fellows:progress-add": INITIATIVE_EDITORS,
     # Public: a signed-in person who is not the invitee is told the link is someone else's.
     "accounts:invitation-accept": everyone(200),
+    # Public: the owner's link past a pause on their account; opening it uses nothing up.
+    "accounts:unlock": everyone(200),
     # Investigations: working records, not for partner readers; fellows and national add them.
     "learning:investigation-list": NOT_READERS,
     "learning:investigation-add": AUTHORS,
@@ -429,6 +432,7 @@ def concrete_url(key, samples):
         "accounts:invitation-resend": {"pk": samples["invitation"].pk},
         "accounts:invitation-revoke": {"pk": samples["invitation"].pk},
         "accounts:invitation-accept": {"token": invitation_token(samples["invitation"])},
+        "accounts:unlock": {"token": unlock_token(subject)},
         "learning:investigation-detail": {"pk": samples["investigation"].pk},
         "learning:investigation-edit": {"pk": samples["investigation"].pk},
         "learning:item-detail": {"pk": samples["published"].pk},

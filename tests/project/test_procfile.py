@@ -30,10 +30,11 @@ def compose_commands():
 
 
 def as_run(command):
-    """A compose command as the words it runs: `sh -c` scripts compared as their script."""
+    """A compose command as the words it runs when none of its variables is set (compose
+    fills them in itself): `sh -c` scripts compared as their script."""
     if command[:2] == ["sh", "-c"]:
-        return command[2]
-    return command
+        return with_defaults(command[2])
+    return [with_defaults(word) for word in command]
 
 
 def test_every_procfile_process_is_a_compose_service_and_the_other_way_round():
@@ -60,6 +61,15 @@ def test_the_image_starts_the_web_process_by_default():
     [cmd] = re.findall(r"^CMD (.+)$", dockerfile, flags=re.MULTILINE)
 
     assert json.loads(cmd) == shlex.split(with_defaults(procfile()["web"]))
+
+
+def test_gunicorn_believes_forwarded_headers_from_the_trusted_proxies_only():
+    compose = compose_commands()["web"]
+    procfile_web = shlex.split(procfile()["web"])
+
+    option = "--forwarded-allow-ips"
+    assert compose[compose.index(option) + 1] == "${TRUSTED_PROXIES:-127.0.0.1}"
+    assert procfile_web[procfile_web.index(option) + 1] == "${TRUSTED_PROXIES:-127.0.0.1}"
 
 
 def test_a_drifted_command_is_caught():

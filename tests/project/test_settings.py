@@ -22,6 +22,7 @@ GOOD_PRODUCTION = {
     "ALLOWED_HOSTS": "portal.example.org",
     "EMAIL_HOST": "smtp.example.org",
     "SITE_URL": "https://portal.example.org",
+    "TRUSTED_PROXIES": "10.0.0.2",
 }
 
 
@@ -68,6 +69,8 @@ def test_production_starts_with_its_required_variables():
         ("DEBUG", "true"),
         ("ALLOWED_HOSTS", ""),
         ("EMAIL_HOST", ""),
+        # Behind its TLS proxy, production would otherwise count everyone at the proxy.
+        ("TRUSTED_PROXIES", ""),
     ],
 )
 def test_production_refuses_to_start_with_an_unsafe_setting(variable, value):
@@ -120,6 +123,10 @@ def test_check_deploy_does_not_start_with_a_weak_secret_key():
         ("PORTAL_ENV", "staging"),
         ("PAGE_CACHE_SECONDS", "a minute"),
         ("PAGE_CACHE_SECONDS", "-1"),
+        ("TRUSTED_PROXIES", "proxy.example.org"),
+        ("TRUSTED_PROXIES", "10.0.0.2,*"),
+        ("TRUSTED_PROXIES", "10.0.0.0/33"),
+        ("TRUSTED_PROXIES", "10.0.0.5/16"),
     ],
 )
 def test_a_malformed_value_fails_at_start_naming_the_variable(variable, value):
@@ -203,6 +210,14 @@ def test_production_answers_the_hsts_preload_question_and_silences_only_that_war
     assert started["SECURE_HSTS_PRELOAD"] is False
     assert started["SILENCED_SYSTEM_CHECKS"] == ["security.W021"]
     assert started["SECURE_HSTS_SECONDS"] >= 60 * 60 * 24 * 365
+
+
+def test_trusted_proxies_are_addresses_or_networks_and_none_by_default():
+    assert settings_at_start({})["TRUSTED_PROXIES"] == []
+    assert settings_at_start({"TRUSTED_PROXIES": " 10.0.0.2, 10.1.0.0/16 "})["TRUSTED_PROXIES"] == [
+        "10.0.0.2/32",
+        "10.1.0.0/16",
+    ]
 
 
 def test_a_password_reset_link_works_for_an_hour(settings):
