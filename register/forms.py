@@ -7,15 +7,25 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.scope import user_scope
 from learning.models import LearningItem
-from portal.forms import TODAY, DateField, FilterForm, PortalForm, VersionedForm, region_filter
+from portal.forms import (
+    TODAY,
+    DateField,
+    FilterForm,
+    PortalForm,
+    VersionedForm,
+    max_length_of,
+    region_filter,
+)
 from portal.nhs_number import no_nhs_number
 from regions.forms import OrganisationChoice, WithNewOrganisation
 from regions.models import Organisation, Region
 from register.models import (
     Adoption,
     AdoptionStage,
+    AdoptionStageChange,
     Recommendation,
     RecommendationKind,
+    RecommendationResponse,
     ResponseStatus,
     is_backwards,
 )
@@ -152,12 +162,13 @@ class GapForm(WithNewOrganisation, PortalForm):
 
     gap_title = forms.CharField(
         label="The gap, in a line",
-        max_length=250,
+        max_length=max_length_of(LearningItem, "title"),
         validators=[no_nhs_number],
         error_messages={"required": "Enter the gap in a line"},
     )
     gap_summary = forms.CharField(
         label="What is missing, and where",
+        max_length=max_length_of(LearningItem, "summary"),
         widget=forms.Textarea(attrs={"rows": 4}),
         validators=[no_nhs_number],
         help_text="In practice, training or curriculum. Do not include patient-identifiable "
@@ -166,6 +177,7 @@ class GapForm(WithNewOrganisation, PortalForm):
     )
     text = forms.CharField(
         label="Your recommendation",
+        max_length=max_length_of(Recommendation, "text"),
         widget=forms.Textarea(attrs={"rows": 4}),
         validators=[no_nhs_number],
         error_messages={"required": "Enter your recommendation"},
@@ -239,6 +251,7 @@ class ResponseForm(PortalForm):
     text = forms.CharField(
         label="What the response says",
         required=False,
+        max_length=max_length_of(RecommendationResponse, "text"),
         widget=forms.Textarea(attrs={"rows": 5}),
         validators=[no_nhs_number],
         help_text="A summary, or the text of a short response. Do not include "
@@ -247,7 +260,7 @@ class ResponseForm(PortalForm):
     url = forms.URLField(
         label="Link to the published response",
         required=False,
-        max_length=500,
+        max_length=max_length_of(RecommendationResponse, "url"),
         assume_scheme="https",
         validators=[no_nhs_number],
     )
@@ -392,6 +405,7 @@ class StageForm(PortalForm):
     note = forms.CharField(
         label="Note",
         required=False,
+        max_length=max_length_of(AdoptionStageChange, "note"),
         widget=forms.Textarea(attrs={"rows": 3}),
         validators=[no_nhs_number],
         help_text="Why it changed. Needed when it goes back a stage or stops.",
