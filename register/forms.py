@@ -3,6 +3,7 @@ from crispy_forms.layout import Fieldset, Layout, Submit
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from accounts.models import User
 from accounts.scope import user_scope
@@ -264,11 +265,30 @@ class ResponseForm(PortalForm):
         assume_scheme="https",
         validators=[no_nhs_number],
     )
+    # What the page showed: the response recorded last (0 for none). A response recorded
+    # after the page was shown refuses this one (register.services.response_record).
+    last_response_seen = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, recommendation, **kwargs):
         super().__init__(*args, **kwargs)
         self.recommendation = recommendation
+        self.fields["last_response_seen"].initial = recommendation.last_response_id()
+        # The responses recorded after the page was shown, when saving was refused for them.
+        self.newer_responses = []
         self.helper = _helper("Save response")
+
+    def clean_last_response_seen(self):
+        # A page without the field showed no responses, as far as anyone can tell.
+        return self.cleaned_data["last_response_seen"] or 0
+
+    def conflict(self, newer):
+        """`newer` are the responses recorded since the page was shown, oldest first. The form
+        keeps what was typed and now carries the latest of them, so saving again is a choice
+        made having seen them."""
+        self.newer_responses = newer
+        self.data = self.data.copy()
+        self.data["last_response_seen"] = newer[-1].pk
+        self.add_error(None, stale_response_message(newer))
 
     def clean_responded_on(self):
         responded_on = self.cleaned_data["responded_on"]
@@ -293,6 +313,24 @@ class ResponseForm(PortalForm):
         ):
             self.add_error("text", "Enter what the response says, or link to it below")
         return cleaned
+
+
+def stale_response_message(newer):
+    latest = newer[-1]
+    when = date_format(timezone.localtime(latest.recorded_at), "j F Y \\a\\t H:i")
+    if len(newer) == 1:
+        opening = f"{latest.recorded_by} recorded a response on {when}, after you opened this page."
+        theirs = "read theirs below"
+    else:
+        opening = (
+            f"{len(newer)} responses were recorded after you opened this page, the latest by "
+            f"{latest.recorded_by} on {when}."
+        )
+        theirs = "read them below"
+    return (
+        f"{opening} Yours is not saved, and is still in the form: {theirs}, then save yours "
+        "again if it should still be added."
+    )
 
 
 class AnswerSearchForm(PortalForm):

@@ -213,6 +213,12 @@ class Recommendation(Versioned):
     def is_answered(self):
         return self.status != ResponseStatus.AWAITING
 
+    def last_response_id(self):
+        """The id of the response recorded last, 0 when there is none. Ids grow with each
+        response, and one recommendation's are recorded one at a time (the response service
+        locks it), so the highest is the latest recorded whatever date it carries."""
+        return self.responses.order_by("-pk").values_list("pk", flat=True).first() or 0
+
     def is_overdue(self, today=None):
         today = today or timezone.localdate()
         return not self.is_answered and self.due_on is not None and self.due_on < today
