@@ -9,7 +9,7 @@ from django.utils import timezone
 from accounts.models import INVITATION_VALID_FOR, Invitation, User
 from accounts.roles import SCOPE_FIELDS, Role
 from accounts.scope import user_scope
-from portal.forms import DateField, PortalForm, YearsAhead
+from portal.forms import DateField, PortalForm, YearsAhead, max_length_of
 from regions.models import Organisation, PatientSafetyCollaborative, Region
 
 
@@ -18,7 +18,7 @@ class InvitationForm(PortalForm):
 
     full_name = forms.CharField(
         label="Full name",
-        max_length=150,
+        max_length=max_length_of(Invitation, "full_name"),
         error_messages={"required": "Enter the person's full name"},
     )
     email = forms.EmailField(

@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.scope import user_scope
 from portal.concurrency import Versioned
+from portal.fields import LimitedTextField
 from portal.history import UNTRACKED, HistoryQuerySet
 from portal.nhs_number import no_nhs_number
 from regions.models import Organisation
@@ -71,7 +72,7 @@ class CurriculumEntry(Versioned):
         "taxonomy.Profession", on_delete=models.PROTECT, related_name="curriculum_entries"
     )
     stage = models.CharField(max_length=20, choices=Stage.choices)
-    change = models.TextField("what changes", validators=[no_nhs_number])
+    change = LimitedTextField("what changes", max_length=5_000, validators=[no_nhs_number])
     syllabus = models.ManyToManyField(
         "taxonomy.SyllabusTag", blank=True, related_name="+", verbose_name="Patient Safety Syllabus"
     )
@@ -254,7 +255,7 @@ class StaffSupport(Versioned):
     support_model = models.CharField(
         "model of support", max_length=20, choices=SupportModel.choices
     )
-    notes = models.TextField(blank=True, validators=[no_nhs_number])
+    notes = LimitedTextField(max_length=5_000, blank=True, validators=[no_nhs_number])
     region = models.ForeignKey(
         "regions.Region", on_delete=models.PROTECT, related_name="staff_support"
     )

@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.scope import user_scope
 from portal.concurrency import Versioned
+from portal.fields import LimitedTextField
 from portal.history import UNTRACKED, HistoryQuerySet
 from portal.nhs_number import no_nhs_number
 
@@ -54,8 +55,8 @@ class Initiative(Versioned):
         STOPPED = "stopped", "Stopped"
 
     title = models.CharField(max_length=250, validators=[no_nhs_number])
-    summary = models.TextField(validators=[no_nhs_number])
-    aims = models.TextField(blank=True, validators=[no_nhs_number])
+    summary = LimitedTextField(max_length=5_000, validators=[no_nhs_number])
+    aims = LimitedTextField(max_length=5_000, blank=True, validators=[no_nhs_number])
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PLANNED)
     starts_on = models.DateField("start date", null=True, blank=True)
     ends_on = models.DateField("end date", null=True, blank=True)
@@ -163,7 +164,7 @@ class ProgressUpdate(models.Model):
         Initiative, on_delete=models.CASCADE, related_name="progress_updates"
     )
     written_on = models.DateField("date", default=timezone.localdate)
-    text = models.TextField("update", validators=[no_nhs_number])
+    text = LimitedTextField("update", max_length=5_000, validators=[no_nhs_number])
     ihi_score = models.DecimalField(
         "IHI progress score", max_digits=2, decimal_places=1, choices=IHI_SCORES
     )

@@ -4,8 +4,16 @@ from django import forms
 
 from accounts.scope import user_scope
 from fellows.models import Initiative
-from learning.models import Investigation, LearningItem
-from portal.forms import TODAY, DateField, FilterForm, PortalForm, VersionedForm, region_filter
+from learning.models import Investigation, LearningItem, LearningItemEvent
+from portal.forms import (
+    TODAY,
+    DateField,
+    FilterForm,
+    PortalForm,
+    VersionedForm,
+    max_length_of,
+    region_filter,
+)
 from portal.nhs_number import no_nhs_number
 from regions.models import Organisation
 from taxonomy.forms import syllabus_field
@@ -87,8 +95,6 @@ class InvestigationForm(VersionedForm):
 
 class LearningItemForm(VersionedForm):
     syllabus = syllabus_field()
-    # The summary shows in lists and digests; the body is the learning itself.
-    text_limits = {"summary": 1_000, "body": 20_000}
 
     class Meta:
         model = LearningItem
@@ -147,6 +153,7 @@ class LearningItemForm(VersionedForm):
 class ReturnForm(PortalForm):
     feedback = forms.CharField(
         label="Feedback for the authors",
+        max_length=max_length_of(LearningItemEvent, "feedback"),
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text="Say what needs to change before the learning can be published.",
         error_messages={"required": "Enter feedback for the authors"},

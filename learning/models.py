@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.scope import user_scope
 from portal.concurrency import Versioned
+from portal.fields import LimitedTextField
 from portal.history import UNTRACKED, HistoryQuerySet
 from portal.nhs_number import no_nhs_number
 from taxonomy.models import PsirfResponse, Theme
@@ -55,7 +56,7 @@ class Investigation(Versioned):
     )
     report_url = models.URLField("link to the published report", max_length=500, blank=True)
     published_on = models.DateField("publication date", null=True, blank=True)
-    summary = models.TextField(validators=[no_nhs_number])
+    summary = LimitedTextField(max_length=5_000, validators=[no_nhs_number])
     themes = models.ManyToManyField(Theme, blank=True, related_name="investigations")
     region = models.ForeignKey(
         "regions.Region", on_delete=models.PROTECT, related_name="investigations"
@@ -165,10 +166,15 @@ class LearningItem(Versioned):
 
     kind = models.CharField("type", max_length=20, choices=Kind.choices)
     title = models.CharField(max_length=250, validators=[no_nhs_number])
-    summary = models.TextField(
-        validators=[no_nhs_number], help_text="One or two sentences: shown in lists and digests."
+    # Room for the circumstances of a coroner's report, which 94 of 199 read ran past 1,000
+    # characters; the body is the learning itself.
+    summary = LimitedTextField(
+        max_length=4_000,
+        validators=[no_nhs_number],
+        help_text="One or two sentences: shown in lists and digests.",
     )
-    body = models.TextField(
+    body = LimitedTextField(
+        max_length=20_000,
         blank=True,
         validators=[no_nhs_number],
         help_text="Plain text or Markdown: headings, lists, links and emphasis.",
@@ -289,7 +295,7 @@ class LearningItemEvent(models.Model):
     to_status = models.CharField(max_length=20, choices=LearningItem.Status.choices)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(default=timezone.now)
-    feedback = models.TextField(blank=True, validators=[no_nhs_number])
+    feedback = LimitedTextField(max_length=5_000, blank=True, validators=[no_nhs_number])
 
     class Meta:
         ordering = ["at", "pk"]

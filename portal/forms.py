@@ -9,6 +9,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.core import validators
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db import connection, models
 from django.forms.utils import pretty_name
 from django.utils import timezone
@@ -267,8 +268,6 @@ def refuse_ids_out_of_range():
 # (embeddings, overrides and isolates: U+202A to U+202E, U+2066 to U+2069), the trick of
 # "Trojan Source". Right-to-left text itself needs none of them.
 BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
-# The most a box for a paragraph or more takes, unless the form says otherwise (`text_limits`).
-TEXTAREA_LIMIT = 5_000
 
 
 def _no_bidi_controls(value):
@@ -286,9 +285,31 @@ def _label(field, name):
     return str(field.label or pretty_name(name))
 
 
+def max_length_of(model, name):
+    """The size of a model's field, for a field of a plain form that is saved to it: the
+    model holds each size once (portal/fields.py), and forms, hints and the admin read it."""
+    return model._meta.get_field(name).max_length
+
+
+def _model_size(form, name):
+    """The size of the model field a model form's field is saved to, if it has one. A field the
+    form declares itself does not inherit it from the model, so it is read here."""
+    model = getattr(getattr(form, "_meta", None), "model", None)
+    if model is None:
+        return None
+    try:
+        return getattr(model._meta.get_field(name), "max_length", None)
+    except FieldDoesNotExist:
+        return None
+
+
 def _limit(field, name, limit):
     label = _label(field, name)
     field.max_length = limit
+    if isinstance(field.widget, forms.Textarea):
+        # A browser cuts pasted text at `maxlength` without saying so, and the person may never
+        # notice the end is missing: the hint says the size and a longer text is refused.
+        field.widget.attrs.pop("maxlength", None)
     field.validators = [
         validator
         for validator in field.validators
@@ -306,22 +327,27 @@ def _with_sentence(help_text, sentence):
 
 
 def guard_text_fields(form):
-    """Every text box of a portal form takes a size that fits it (the model's column, or
-    TEXTAREA_LIMIT for a paragraph, or the form's `text_limits`), says it in the hint, and
+    """Every text box of a portal form takes the size of the model field it is saved to (or
+    its own `max_length`, from `max_length_of` on a plain form), says it in the hint, and
     refuses hidden text-direction controls and NHS numbers, names and links included, with a
-    message that names the box. Passwords are left as they are."""
+    message that names the box. Passwords are left as they are. A box for a paragraph without
+    a size is a mistake in the form, said when it is first built: no default can stand in for
+    the model's size, since the two would drift apart."""
     if getattr(form, "_text_guarded", False):
         return  # a form with both bases (regions' WithNewOrganisation) is guarded once
     form._text_guarded = True
-    limits = getattr(form, "text_limits", {})
     for name, field in form.fields.items():
         if not isinstance(field, forms.CharField) or isinstance(
             field.widget, forms.PasswordInput | forms.HiddenInput
         ):
             continue
-        limit = limits.get(name) or field.max_length
+        limit = _model_size(form, name) or field.max_length
         if limit is None and isinstance(field.widget, forms.Textarea):
-            limit = TEXTAREA_LIMIT
+            raise ImproperlyConfigured(
+                f"{type(form).__qualname__}.{name} takes a paragraph but has no size: give the "
+                "model field it is saved to a max_length (portal.fields.LimitedTextField), "
+                "and read it in the form with max_length_of()."
+            )
         if limit is not None:
             _limit(field, name, limit)
             if form.says_text_limits:

@@ -2,6 +2,7 @@ import re
 import uuid
 
 from django.conf import settings
+from django.utils.cache import patch_cache_control
 
 REQUEST_ID_HEADER = "X-Request-ID"
 # A request id from the proxy is kept only if it is short and plain, so logs cannot be forged.
@@ -32,4 +33,25 @@ class PermissionsPolicyMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
+
+
+class NoStoreWhenSignedInMiddleware:
+    """Nothing a signed-in person is sent, pages and downloads alike, is kept by their
+    browser or a proxy (`Cache-Control: no-store, private`): after they sign out of a shared
+    ward computer, Back must not show the next person what they saw. The directives are
+    added to whatever the view set, so a stricter header (Django's `never_cache` sends
+    `no-store` too) stays as strict. Pages for people not signed in keep their own caching,
+    and static files never get here: WhiteNoise answers them further up."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        # Asked after the view: signing in makes a person's first page theirs, and signing
+        # out leaves the sign-in page to anyone.
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, no_store=True, private=True)
         return response

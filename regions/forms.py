@@ -4,6 +4,7 @@ register, adoption and spread, curriculum and training."""
 from crispy_forms.layout import Fieldset
 from django import forms
 
+from portal.forms import max_length_of
 from regions.models import Organisation
 
 NEW_ORGANISATION_KINDS = [
@@ -33,7 +34,7 @@ class WithNewOrganisation(forms.Form):
     new_organisation_name = forms.CharField(
         label="Name of the organisation",
         required=False,
-        max_length=200,
+        max_length=max_length_of(Organisation, "name"),
         help_text="Only if it is not in the list above.",
     )
     new_organisation_kind = forms.ChoiceField(

@@ -3,19 +3,30 @@ from crispy_forms.layout import Fieldset, Layout, Submit
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from accounts.models import User
 from accounts.scope import user_scope
 from learning.models import LearningItem
-from portal.forms import TODAY, DateField, FilterForm, PortalForm, VersionedForm, region_filter
+from portal.forms import (
+    TODAY,
+    DateField,
+    FilterForm,
+    PortalForm,
+    VersionedForm,
+    max_length_of,
+    region_filter,
+)
 from portal.nhs_number import no_nhs_number
 from regions.forms import OrganisationChoice, WithNewOrganisation
 from regions.models import Organisation, Region
 from register.models import (
     Adoption,
     AdoptionStage,
+    AdoptionStageChange,
     Recommendation,
     RecommendationKind,
+    RecommendationResponse,
     ResponseStatus,
     is_backwards,
 )
@@ -152,12 +163,13 @@ class GapForm(WithNewOrganisation, PortalForm):
 
     gap_title = forms.CharField(
         label="The gap, in a line",
-        max_length=250,
+        max_length=max_length_of(LearningItem, "title"),
         validators=[no_nhs_number],
         error_messages={"required": "Enter the gap in a line"},
     )
     gap_summary = forms.CharField(
         label="What is missing, and where",
+        max_length=max_length_of(LearningItem, "summary"),
         widget=forms.Textarea(attrs={"rows": 4}),
         validators=[no_nhs_number],
         help_text="In practice, training or curriculum. Do not include patient-identifiable "
@@ -166,6 +178,7 @@ class GapForm(WithNewOrganisation, PortalForm):
     )
     text = forms.CharField(
         label="Your recommendation",
+        max_length=max_length_of(Recommendation, "text"),
         widget=forms.Textarea(attrs={"rows": 4}),
         validators=[no_nhs_number],
         error_messages={"required": "Enter your recommendation"},
@@ -239,6 +252,7 @@ class ResponseForm(PortalForm):
     text = forms.CharField(
         label="What the response says",
         required=False,
+        max_length=max_length_of(RecommendationResponse, "text"),
         widget=forms.Textarea(attrs={"rows": 5}),
         validators=[no_nhs_number],
         help_text="A summary, or the text of a short response. Do not include "
@@ -247,15 +261,34 @@ class ResponseForm(PortalForm):
     url = forms.URLField(
         label="Link to the published response",
         required=False,
-        max_length=500,
+        max_length=max_length_of(RecommendationResponse, "url"),
         assume_scheme="https",
         validators=[no_nhs_number],
     )
+    # What the page showed: the response recorded last (0 for none). A response recorded
+    # after the page was shown refuses this one (register.services.response_record).
+    last_response_seen = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, recommendation, **kwargs):
         super().__init__(*args, **kwargs)
         self.recommendation = recommendation
+        self.fields["last_response_seen"].initial = recommendation.last_response_id()
+        # The responses recorded after the page was shown, when saving was refused for them.
+        self.newer_responses = []
         self.helper = _helper("Save response")
+
+    def clean_last_response_seen(self):
+        # A page without the field showed no responses, as far as anyone can tell.
+        return self.cleaned_data["last_response_seen"] or 0
+
+    def conflict(self, newer):
+        """`newer` are the responses recorded since the page was shown, oldest first. The form
+        keeps what was typed and now carries the latest of them, so saving again is a choice
+        made having seen them."""
+        self.newer_responses = newer
+        self.data = self.data.copy()
+        self.data["last_response_seen"] = newer[-1].pk
+        self.add_error(None, stale_response_message(newer))
 
     def clean_responded_on(self):
         responded_on = self.cleaned_data["responded_on"]
@@ -280,6 +313,24 @@ class ResponseForm(PortalForm):
         ):
             self.add_error("text", "Enter what the response says, or link to it below")
         return cleaned
+
+
+def stale_response_message(newer):
+    latest = newer[-1]
+    when = date_format(timezone.localtime(latest.recorded_at), "j F Y \\a\\t H:i")
+    if len(newer) == 1:
+        opening = f"{latest.recorded_by} recorded a response on {when}, after you opened this page."
+        theirs = "read theirs below"
+    else:
+        opening = (
+            f"{len(newer)} responses were recorded after you opened this page, the latest by "
+            f"{latest.recorded_by} on {when}."
+        )
+        theirs = "read them below"
+    return (
+        f"{opening} Yours is not saved, and is still in the form: {theirs}, then save yours "
+        "again if it should still be added."
+    )
 
 
 class AnswerSearchForm(PortalForm):
@@ -392,6 +443,7 @@ class StageForm(PortalForm):
     note = forms.CharField(
         label="Note",
         required=False,
+        max_length=max_length_of(AdoptionStageChange, "note"),
         widget=forms.Textarea(attrs={"rows": 3}),
         validators=[no_nhs_number],
         help_text="Why it changed. Needed when it goes back a stage or stops.",

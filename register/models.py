@@ -20,6 +20,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.scope import user_scope
 from portal.concurrency import Versioned
+from portal.fields import LimitedTextField
 from portal.history import UNTRACKED, HistoryQuerySet
 from portal.nhs_number import no_nhs_number
 
@@ -98,7 +99,9 @@ class Recommendation(Versioned):
         help_text="The recommendation's own reference, for example HSSIB's R/2024/123.",
     )
     kind = models.CharField("type", max_length=30, choices=RecommendationKind.choices)
-    text = models.TextField("recommendation", validators=[no_nhs_number])
+    # Room for the longest concern of a coroner's Prevention of Future Deaths report (16,545
+    # characters among 208 read), with a margin.
+    text = LimitedTextField("recommendation", max_length=20_000, validators=[no_nhs_number])
     investigation = models.ForeignKey(
         "learning.Investigation",
         null=True,
@@ -210,6 +213,12 @@ class Recommendation(Versioned):
     def is_answered(self):
         return self.status != ResponseStatus.AWAITING
 
+    def last_response_id(self):
+        """The id of the response recorded last, 0 when there is none. Ids grow with each
+        response, and one recommendation's are recorded one at a time (the response service
+        locks it), so the highest is the latest recorded whatever date it carries."""
+        return self.responses.order_by("-pk").values_list("pk", flat=True).first() or 0
+
     def is_overdue(self, today=None):
         today = today or timezone.localdate()
         return not self.is_answered and self.due_on is not None and self.due_on < today
@@ -245,7 +254,8 @@ class RecommendationResponse(models.Model):
     )
     status = models.CharField(max_length=20, choices=ResponseStatus.choices)
     responded_on = models.DateField("date")
-    text = models.TextField("response", blank=True, validators=[no_nhs_number])
+    # A response answers a recommendation point by point: as long as the longest one.
+    text = LimitedTextField("response", max_length=20_000, blank=True, validators=[no_nhs_number])
     url = models.URLField(
         "link to the published response", max_length=500, blank=True, validators=[no_nhs_number]
     )
@@ -345,7 +355,7 @@ class Adoption(Versioned):
         help_text="The role of the person to contact there, such as deputy chief nurse. "
         "Never a patient, and never a name of a patient.",
     )
-    notes = models.TextField(blank=True, validators=[no_nhs_number])
+    notes = LimitedTextField(max_length=5_000, blank=True, validators=[no_nhs_number])
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -406,7 +416,7 @@ class AdoptionStageChange(models.Model):
     from_stage = models.CharField(max_length=20, choices=AdoptionStage.choices, blank=True)
     to_stage = models.CharField(max_length=20, choices=AdoptionStage.choices)
     on = models.DateField()
-    note = models.TextField(blank=True, validators=[no_nhs_number])
+    note = LimitedTextField(max_length=5_000, blank=True, validators=[no_nhs_number])
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(default=timezone.now)
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from learning.models import LearningItem
 from learning.services import learning_item_create
+from portal.concurrency import EditConflict
 from portal.history import one_history_entry
 from portal.records import record_create, record_update
 from regions.services import organisation_add
@@ -75,10 +76,43 @@ def gap_record(*, by, gap_title, gap_summary, region, themes=(), **recommendatio
     return gap, recommendation
 
 
-def response_record(*, recommendation, by, status, responded_on, text="", url=""):
+class StaleResponse(EditConflict):
+    """A response was recorded after the page this one was typed on was shown: `newer`
+    holds those recorded since, oldest first, and `current` the latest of them."""
+
+    def __init__(self, newer):
+        super().__init__(current=newer[-1])
+        self.newer = newer
+
+
+def response_record(
+    *, recommendation, by, status, responded_on, text="", url="", last_response_seen=None
+):
     """Add a dated response entry, and keep the recommendation's status (the latest entry's),
-    the date it was first answered and how many days that took."""
+    the date it was first answered and how many days that took.
+
+    `last_response_seen` is the id of the latest response when the person's page was shown
+    (0 for none; see Recommendation.last_response_id). If another was recorded since, this
+    one was written without it in view and may say the opposite: nothing is saved, and
+    StaleResponse holds what was recorded. Left out where no page was shown (the demo)."""
     with transaction.atomic():
+        # Locked first, so of two responses recorded at once the second waits here until the
+        # first is committed, and then reads it below.
+        list(
+            Recommendation._base_manager.select_for_update()
+            .filter(pk=recommendation.pk)
+            .values_list("pk", flat=True)
+        )
+        if last_response_seen is not None:
+            # Compared here rather than in SQL: a recommendation has a handful of responses,
+            # and the id comes from the page, where it could be any number at all.
+            newer = [
+                entry
+                for entry in recommendation.responses.select_related("recorded_by").order_by("pk")
+                if entry.pk > last_response_seen
+            ]
+            if newer:
+                raise StaleResponse(newer)
         response = RecommendationResponse.objects.create(
             recommendation=recommendation,
             status=status,

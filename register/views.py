@@ -154,14 +154,18 @@ def response_add(request, pk):
     recommendation = recommendation_in_scope(request, pk=pk)
     form = ResponseForm(request.POST or None, recommendation=recommendation)
     if request.method == "POST" and form.is_valid():
-        services.response_record(
-            recommendation=recommendation, by=request.user, **form.cleaned_data
-        )
-        messages.success(request, "Response recorded.")
-        return redirect(recommendation)
+        try:
+            services.response_record(
+                recommendation=recommendation, by=request.user, **form.cleaned_data
+            )
+        except services.StaleResponse as stale:
+            form.conflict(stale.newer)
+        else:
+            messages.success(request, "Response recorded.")
+            return redirect(recommendation)
     return render(
         request,
-        "register/child_form.html",
+        "register/response_form.html",
         {"form": form, "recommendation": recommendation, "heading": "Record a response"},
     )
 

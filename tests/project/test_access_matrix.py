@@ -497,10 +497,20 @@ def test_each_role_gets_the_expected_status(client, people, samples, key):
     if key not in EXPECTED:
         pytest.fail(f"{key} has no row in the access matrix")
     url = concrete_url(key, samples)
-    got = {}
+    got, kept = {}, []
     for role in ROLES:
         client.logout()
         if role != "anonymous":
             sign_in(client, people[role])
-        got[role] = client.get(url).status_code
+        response = client.get(url)
+        got[role] = response.status_code
+        if role != "anonymous" and not kept_by_no_browser(response):
+            kept.append(f"{role} ({response.status_code}): {response.get('Cache-Control')}")
     assert Expect(**got) == EXPECTED[key], url
+    # After signing out of a shared computer, Back must show nothing of a signed-in page.
+    assert kept == [], f"{url} may be kept by the browser for {kept}"
+
+
+def kept_by_no_browser(response):
+    directives = {d.strip() for d in response.get("Cache-Control", "").split(",")}
+    return {"no-store", "private"} <= directives

