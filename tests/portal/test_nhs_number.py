@@ -181,7 +181,7 @@ def test_many_numbers_give_three_messages_and_a_count_of_the_rest():
 
 
 class SummaryForm(PortalForm):
-    summary = forms.CharField(label="Summary", widget=forms.Textarea)
+    summary = forms.CharField(label="Summary", widget=forms.Textarea, max_length=5_000)
 
 
 def test_a_forms_message_names_the_field():
