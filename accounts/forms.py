@@ -219,3 +219,18 @@ class AcceptInvitationForm(PortalForm):
         if first and second is not None and first != second:
             self.add_error("password2", "The passwords do not match")
         return cleaned
+
+
+class PublicNameForm(PortalForm):
+    named = forms.TypedChoiceField(
+        label="Name you as an author on the public pages?",
+        choices=[("yes", "Yes, show my name with my published learning"), ("no", "No")],
+        coerce=lambda answer: answer == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say whether to name you on the public pages"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("save", "Save"))

@@ -104,6 +104,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False, help_text="Can sign in to the Django admin site.")
     date_joined = models.DateTimeField(default=timezone.now)
+    # Off until the person says otherwise: the public pages name nobody who has not agreed.
+    named_on_public_pages = models.BooleanField(
+        "named on public pages",
+        default=False,
+        db_default=False,
+        help_text="Shown as an author of their learning on the public pages.",
+    )
 
     objects = UserManager()
 
@@ -263,6 +270,7 @@ class SecurityEvent(models.Model):
         ACCESS_DENIED = "access_denied", "Access denied"
         REPORT_EXPORTED = "report_exported", "Report downloaded"
         UNLOCK_LINK_USED = "unlock_link_used", "Link past a sign-in pause used"
+        PUBLIC_NAME_CHANGED = "public_name_changed", "Name on public pages changed"
 
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     kind = models.CharField(max_length=32, choices=Kind.choices, db_index=True)

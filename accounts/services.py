@@ -26,6 +26,7 @@ from accounts.models import (
 from accounts.roles import SCOPE_FIELDS, Role
 from accounts.security import security_event_record
 from portal.emails import email_send
+from portal.page_cache import pages_changed
 
 INVITATION_SALT = "accounts.invitation"  # a namespace for signing, not a secret
 # A safety fellow is first appointed for about twelve months.
@@ -428,5 +429,22 @@ def user_reactivate(*, person, by, request=None):
             user=by,
             email=person.email,
             person=person.pk,
+        )
+    return True
+
+
+def public_name_set(*, person, named, request=None):
+    """Whether the public pages name the person as an author of their learning; the change
+    is in the security log with who and when, as the person's own choice."""
+    if person.named_on_public_pages == named:
+        return False
+    with transaction.atomic():
+        User.objects.filter(pk=person.pk).update(named_on_public_pages=named)
+        person.named_on_public_pages = named
+        # An update sends no signal: the public pages kept with (or without) the name are
+        # made afresh.
+        pages_changed()
+        security_event_record(
+            kind=SecurityEvent.Kind.PUBLIC_NAME_CHANGED, request=request, user=person, named=named
         )
     return True

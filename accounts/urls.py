@@ -30,4 +30,5 @@ urlpatterns = [
     ),
     path("invitation/<str:token>/", views.invitation_accept, name="invitation-accept"),
     path("sign-in/unlock/<str:token>/", views.unlock, name="unlock"),
+    path("account/public-name/", views.public_name, name="public-name"),
 ]

@@ -20,7 +20,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 from rules.contrib.views import permission_required
 
 from accounts import lockout, services
-from accounts.forms import AcceptInvitationForm, AssignmentDatesForm, InvitationForm
+from accounts.forms import (
+    AcceptInvitationForm,
+    AssignmentDatesForm,
+    InvitationForm,
+    PublicNameForm,
+)
 from accounts.models import Invitation, RoleAssignment, SecurityEvent, User
 from accounts.security import security_event_record
 from accounts.shortcuts import scoped_getter
@@ -346,3 +351,22 @@ def rate_limited(request, exception=None):
         kind=SecurityEvent.Kind.RATE_LIMITED, request=request, email=email, limit=limit
     )
     return render(request, "429.html", {"limit": limit}, status=429)
+
+
+@require_http_methods(["GET", "POST"])
+def public_name(request):
+    """The person's own choice: whether the public pages name them as an author."""
+    initial = {"named": "yes" if request.user.named_on_public_pages else "no"}
+    form = PublicNameForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.public_name_set(
+            person=request.user, named=form.cleaned_data["named"], request=request
+        )
+        messages.success(
+            request,
+            "The public pages now name you as an author of your published learning."
+            if request.user.named_on_public_pages
+            else "The public pages do not name you.",
+        )
+        return redirect("accounts:public-name")
+    return render(request, "accounts/public_name.html", {"form": form})

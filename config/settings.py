@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -51,17 +52,22 @@ INSTALLED_APPS = [
     "search",
     "dashboards",
     "reports",
+    "public",
     "demo",
     "ops",
 ]
 
 MIDDLEWARE = [
     "portal.middleware.RequestIdMiddleware",
+    # Before everything else but the request's id: a public page kept for visitors without a
+    # session is answered here (portal/page_cache.py, docs/adr/0036).
+    "portal.page_cache.KeptForEveryoneMiddleware",
     # One log line per request, with the id given just above (portal/structured_logs.py).
     "django_structlog.middlewares.RequestMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "portal.middleware.PermissionsPolicyMiddleware",
+    "portal.middleware.NoIndexMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("dashboards.urls")),
     path("reports/", include("reports.urls")),
     path("", include("accounts.urls")),
+    path("", include("public.urls")),
     path("admin/", admin.site.urls),
 ]
 

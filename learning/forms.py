@@ -16,8 +16,7 @@ from portal.forms import (
 )
 from portal.nhs_number import no_nhs_number
 from regions.models import Organisation
-from taxonomy.forms import syllabus_field
-from taxonomy.models import Theme
+from taxonomy.forms import syllabus_field, theme_filter
 
 
 class InvestigationForm(VersionedForm):
@@ -166,6 +165,34 @@ class ReturnForm(PortalForm):
         self.helper.add_input(Submit("return", "Return with feedback"))
 
 
+class PublishForm(PortalForm):
+    marks_optional = False  # a choice with an answer already made, not a box to fill
+    public = forms.TypedChoiceField(
+        label="Show it on the public pages too?",
+        choices=[
+            ("no", "No, only people signed in to the portal"),
+            ("yes", "Yes, anyone can read it without signing in"),
+        ],
+        coerce=lambda answer: answer == "yes",
+        # Not answered (a form sent without it) is "no": nothing is shown to the world
+        # unless its reviewer said so.
+        required=False,
+        empty_value=False,
+        widget=forms.RadioSelect,
+        initial="no",
+        help_text=(
+            "The public pages can be read, followed in a feed and found through search engines "
+            "by anyone. Authors are named there only if they have agreed. You can change this "
+            "later."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("publish", "Publish"))
+
+
 class InvestigationFilterForm(FilterForm):
     source = forms.ChoiceField(
         label="Source", required=False, choices=[("", "All sources"), *Investigation.Source.choices]
@@ -180,10 +207,4 @@ class LearningFilterForm(FilterForm):
         label="Type", required=False, choices=[("", "All types"), *LearningItem.Kind.choices]
     )
     region = region_filter()
-    theme = forms.ModelChoiceField(
-        label="Theme",
-        required=False,
-        queryset=Theme.objects.all(),
-        to_field_name="slug",
-        empty_label="All themes",
-    )
+    theme = theme_filter()

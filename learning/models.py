@@ -145,6 +145,11 @@ class LearningItemQuerySet(HistoryQuerySet):
     def published(self):
         return self.filter(status=LearningItem.Status.PUBLISHED)
 
+    def public(self):
+        """What the public pages show: published learning its reviewer made public. Both
+        conditions, so an item withdrawn or returned leaves the public pages at once."""
+        return self.filter(status=LearningItem.Status.PUBLISHED, is_public=True)
+
     def awaiting_review(self):
         return self.filter(status=LearningItem.Status.SUBMITTED)
 
@@ -207,6 +212,15 @@ class LearningItem(Versioned):
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # Published learning is shown to the world only when its reviewer chooses so (the public
+    # pages, docs/adr/0036); leaving "published" clears it, so a later publication asks again.
+    is_public = models.BooleanField(
+        "shown on the public pages",
+        default=False,
+        db_default=False,  # rows written in SQL (benchmarks, bulk loads) are not public
+        help_text="Published learning anyone can read without signing in.",
+    )
+    public_since = models.DateTimeField(null=True, blank=True)
     # Kept by the publish step, so dashboards count the median in the database.
     days_to_publish = models.PositiveIntegerField(
         "days from submission to publication", null=True, blank=True
@@ -241,6 +255,13 @@ class LearningItem(Versioned):
                 models.F("created_at").desc(),
                 condition=models.Q(status="published"),
                 name="learning_published_newest",
+            ),
+            # The public list's order, newest first, and the feed's and sitemap's rows.
+            models.Index(
+                models.F("published_at").desc(),
+                models.F("id").desc(),
+                condition=models.Q(status="published", is_public=True),
+                name="learning_public_newest",
             ),
             # The review queue's order, the longest waiting first: without it the queue sorts
             # every submitted item (20,000 for the national team at 200,000 items) for a page.

@@ -28,6 +28,11 @@ def is_submitted(user, item):
 
 
 @rules.predicate
+def is_published(user, item):
+    return item is not None and item.status == item.Status.PUBLISHED
+
+
+@rules.predicate
 def can_be_withdrawn(user, item):
     return item is not None and item.status != item.Status.WITHDRAWN
 
@@ -39,6 +44,8 @@ rules.add_perm("learning.change_learningitem", is_author & is_editable)
 rules.add_perm("learning.submit_learningitem", is_author & is_editable)
 # Nobody reviews their own work: a lead who co-wrote an item leaves it to another reviewer.
 rules.add_perm("learning.review_learningitem", reviews_region_of & is_submitted & ~is_author)
+# Showing published learning to the world is part of publishing it: the same people decide.
+rules.add_perm("learning.publicise_learningitem", reviews_region_of & is_published & ~is_author)
 rules.add_perm("learning.withdraw_learningitem", (is_author | reviews_region_of) & can_be_withdrawn)
 # The queue is not about one item: any regional lead has one (for the regions they lead).
 # Who may take each step at all, whatever the item's status (learning/steps.py).

@@ -72,7 +72,8 @@ def learning_item_submit(*, item, by):
     return _step(item, step="submit", by=by, submitted_at=timezone.now())
 
 
-def learning_item_publish(*, item, by):
+def learning_item_publish(*, item, by, public=False):
+    """Publish for everyone signed in and, when `public`, for anyone on the public pages."""
     now = timezone.now()
     return _step(
         item,
@@ -80,6 +81,8 @@ def learning_item_publish(*, item, by):
         by=by,
         published_at=now,
         days_to_publish=LearningItem.days_between(item.submitted_at, now),
+        is_public=public,
+        public_since=now if public else None,
     )
 
 
@@ -90,7 +93,19 @@ def learning_item_return(*, item, by, feedback):
 
 
 def learning_item_withdraw(*, item, by, reason=""):
-    return _step(item, step="withdraw", by=by, feedback=reason)
+    # Off the public pages with the same change: published again one day, it is asked anew.
+    return _step(item, step="withdraw", by=by, feedback=reason, is_public=False, public_since=None)
+
+
+def learning_item_set_public(*, item, by, public):
+    """Show published learning on the public pages, or take it off them. Only a published
+    item changes (the history records who and when); False if it was not published, or was
+    already as asked."""
+    changed = LearningItem.objects.filter(
+        pk=item.pk, status=LearningItem.Status.PUBLISHED, is_public=not public
+    ).update(is_public=public, public_since=timezone.now() if public else None)
+    item.refresh_from_db()
+    return bool(changed)
 
 
 # A step's service, by the step's name.

@@ -16,5 +16,6 @@ urlpatterns = [
     path("learning/<int:pk>/publish/", views.item_publish, name="item-publish"),
     path("learning/<int:pk>/return/", views.item_return, name="item-return"),
     path("learning/<int:pk>/withdraw/", views.item_withdraw, name="item-withdraw"),
+    path("learning/<int:pk>/public/", views.item_public, name="item-public"),
     path("review/", views.review_queue, name="review-queue"),
 ]

@@ -10,7 +10,7 @@ so two reviewers acting at once cannot both move it.
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from rules.contrib.views import permission_required
 
 from accounts.scope import user_scope
@@ -21,6 +21,7 @@ from learning.forms import (
     InvestigationForm,
     LearningFilterForm,
     LearningItemForm,
+    PublishForm,
     ReturnForm,
 )
 from learning.steps import STEPS
@@ -195,9 +196,10 @@ def _step_view(name):
             return redirect("learning:item-detail", pk=pk)
         if not request.user.has_perm(step.permission, item):
             raise PermissionDenied
-        form = ReturnForm(request.POST or None) if name == "return" else None
+        data = request.POST if request.method == "POST" else None
+        form = STEP_FORMS[name](data) if name in STEP_FORMS else None
         if request.method == "POST" and (form is None or form.is_valid()):
-            extra = {"feedback": form.cleaned_data["feedback"]} if form else {}
+            extra = form.cleaned_data if form else {}
             try:
                 services.STEP_SERVICES[name](item=item, by=request.user, **extra)
             except services.StepNotAllowed as refused:
@@ -218,10 +220,29 @@ def _step_view(name):
     return view
 
 
+# The steps that ask something more: the feedback of a return, whether a publication is public.
+STEP_FORMS = {"return": ReturnForm, "publish": PublishForm}
+
 item_submit = _step_view("submit")
 item_publish = _step_view("publish")
 item_return = _step_view("return")
 item_withdraw = _step_view("withdraw")
+
+
+@require_POST
+@permission_required("learning.publicise_learningitem", fn=item_in_scope, raise_exception=True)
+def item_public(request, pk):
+    """Show published learning on the public pages, or take it off them."""
+    item = item_in_scope(request, pk=pk)
+    public = request.POST.get("public") == "yes"
+    if services.learning_item_set_public(item=item, by=request.user, public=public):
+        messages.success(
+            request,
+            "It is now on the public pages: anyone can read it without signing in."
+            if public
+            else "It is no longer on the public pages.",
+        )
+    return redirect("learning:item-detail", pk=pk)
 
 
 @require_GET

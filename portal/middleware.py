@@ -55,3 +55,28 @@ class NoStoreWhenSignedInMiddleware:
         if user is not None and user.is_authenticated:
             patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+def indexable(view):
+    """Mark a view whose pages search engines may list: every other response is sent with
+    `X-Robots-Tag: noindex` (NoIndexMiddleware)."""
+    view.indexable = True
+    return view
+
+
+class NoIndexMiddleware:
+    """Only the public pages are for search engines; robots.txt asks them to keep away from
+    the rest, and this tells any that followed a link there not to list what they found."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.indexable = False
+        response = self.get_response(request)
+        if not request.indexable:
+            response.setdefault("X-Robots-Tag", "noindex, nofollow")
+        return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        request.indexable = getattr(view_func, "indexable", False)

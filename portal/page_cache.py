@@ -62,6 +62,83 @@ def kept_for_the_person(view):
     return kept
 
 
+def kept_for_everyone(view):
+    """Mark a public view whose page may be kept for every visitor who has not signed in
+    (KeptForEveryoneMiddleware): such a page holds nothing of the person (no form token, no
+    name, no message), so one copy serves everyone until the next write."""
+    view.kept_for_everyone = True
+    return view
+
+
+# What a kept public response must not repeat: its cookies, and the id of the request that
+# made it (RequestIdMiddleware, outside this one, gives each request its own).
+_NOT_KEPT_HEADERS = {"set-cookie", "x-request-id"}
+
+
+class KeptForEveryoneMiddleware:
+    """Serve a public page kept for visitors without a session, before any other middleware
+    runs: the session, the person, the security checks and the request log cost a public
+    page more than its kept copy does. Only a request with no session cookie is answered from
+    here, so nobody signed in is ever sent a page made for someone else; the whole response
+    (the security headers included) is kept, as the middleware below made it, for at most
+    PAGE_CACHE_SECONDS and never past the next write (the generation of ADR 27)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        key = self._key(request)
+        if key is None:
+            return self.get_response(request)
+        found = _read(key)
+        if found is not None:
+            status, headers, content = found
+            response = HttpResponse(content, status=status)
+            for name, value in headers:
+                response[name] = value
+            return response
+        response = self.get_response(request)
+        if (
+            getattr(request, "kept_for_everyone", False)
+            and response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and not _signed_in(request)
+        ):
+            headers = [
+                (name, value)
+                for name, value in response.items()
+                if name.lower() not in _NOT_KEPT_HEADERS
+            ]
+            _keep(key, (response.status_code, headers, response.content))
+        return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        request.kept_for_everyone = getattr(view_func, "kept_for_everyone", False)
+
+    @staticmethod
+    def _key(request):
+        if (
+            not settings.PAGE_CACHE_SECONDS
+            or request.method != "GET"
+            or settings.SESSION_COOKIE_NAME in request.COOKIES
+            or _redis_is_down()
+        ):
+            return None
+        try:
+            generation = cache.get_or_set(GENERATION, first_generation, timeout=None)
+        except Exception:  # noqa: BLE001 - a cache outage costs speed, never the page
+            logger.warning("The cache could not be read; rendering the page.", exc_info=True)
+            return None
+        made_of = "\n".join([request.get_host(), request.get_full_path(), str(generation)])
+        return "public-pages:" + hashlib.sha256(made_of.encode()).hexdigest()
+
+
+def _signed_in(request):
+    user = getattr(request, "user", None)
+    return user is not None and user.is_authenticated
+
+
 def _key(request):
     seconds = settings.PAGE_CACHE_SECONDS
     user = getattr(request, "user", None)

@@ -1,7 +1,7 @@
 from django import forms
 
 from portal.forms import GroupedCheckboxSelectMultiple
-from taxonomy.models import SyllabusTag
+from taxonomy.models import SyllabusTag, Theme
 
 
 def syllabus_field(**kwargs):
@@ -19,3 +19,14 @@ def syllabus_field(**kwargs):
     )
     field.label_from_instance = lambda tag: str(tag.level)
     return field
+
+
+def theme_filter():
+    """The theme box of a list's filters: every theme, found by its slug in the address."""
+    return forms.ModelChoiceField(
+        label="Theme",
+        required=False,
+        queryset=Theme.objects.all(),
+        to_field_name="slug",
+        empty_label="All themes",
+    )

@@ -122,6 +122,16 @@ EXPECTED = {
     "learning:item-return": Expect(302, 403, 302, 404, 302, 404),
     "learning:item-withdraw": Expect(302, 200, 200, 404, 200, 404),
     "learning:review-queue": MANAGERS,
+    "learning:item-public": signed_in(405),  # POST only
+    # The public pages: published learning made public, for anyone, signed in or not.
+    "public:list": everyone(200),
+    "public:item": everyone(200),
+    "public:feed": everyone(200),
+    "public:region-feed": everyone(200),
+    "public:sitemap": everyone(200),
+    "public:robots": everyone(200),
+    # Each person's own choice of being named there.
+    "accounts:public-name": signed_in(200),
     "search:results": signed_in(200),
     # Digests: everyone sets their own; leads preview their region's; national sees the runs.
     # The unsubscribe link works for anyone holding it, signed in or not.
@@ -318,6 +328,7 @@ def sample_records(people):
     published = LearningItemFactory(
         created_by=subject, status=LearningItem.Status.PUBLISHED, published_at=timezone.now()
     )
+    LearningItem.objects.filter(pk=published.pk).update(is_public=True)
     draft = LearningItemFactory(created_by=people["fellow"])
     recommendation = recommendation_create(
         by=people["fellow"],
@@ -441,6 +452,9 @@ def concrete_url(key, samples):
             for page in ("edit", "submit", "publish", "return", "withdraw")
         },
         "digests:unsubscribe": {"token": unsubscribe_token(subject)},
+        "public:item": {"pk": samples["published"].pk},
+        "learning:item-public": {"pk": samples["published"].pk},
+        "public:region-feed": {"region": "north"},
         **{
             f"register:{page}": {"pk": samples["recommendation"].pk}
             for page in (

@@ -108,7 +108,9 @@ def forms_in(response):
         return []
     found = []
     for context in response.context:
-        for value in context.flatten().values():
+        # A template rendered from a plain dict (the sitemap's) leaves a dict here.
+        values = context.flatten() if hasattr(context, "flatten") else context
+        for value in values.values():
             if isinstance(value, forms.BaseForm) and value not in found:
                 found.append(value)
     return found
@@ -151,7 +153,7 @@ FORM_PAGES = sorted(key for key in PATTERNS if not key.startswith("admin"))
 
 
 def url_of(key, samples):
-    if key == "learning:item-return":
+    if key in ("learning:item-return", "learning:item-publish"):
         return reverse(key, args=[samples["submitted"].pk])
     return concrete_url(key, samples)
 
