@@ -272,7 +272,9 @@ def summary_table(report):
         groups[-1]["rows"].append(
             {"label": label, "values": [_figure(value, days) for value in values]}
         )
-    return {"columns": summary.columns[2:], "groups": groups}
+    # Each column's heading is "who, quarter": in the PDF, who above the quarter.
+    columns = [column.heading.rsplit(", ", 1) for column in summary.columns[2:]]
+    return {"columns": columns, "groups": groups}
 
 
 def write_pdf(report, target, *, progress=None, made=None):
