@@ -185,8 +185,12 @@ def main():
     parser.add_argument("--build-limit", type=float, default=3600)
     parser.add_argument("--quarter", default="2025/26 Q3")
     parser.add_argument("--keep", action="store_true", help="use the databases already built")
+    parser.add_argument(
+        "--passes", nargs="+", choices=["time", "memory"], default=["time", "memory"]
+    )
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)  # each line as it comes, into a file too
 
     if args.child:
         kind, *rest = args.child
@@ -211,9 +215,17 @@ def main():
         return True
 
     built = set()
-    if not made(args.sizes):
-        return
+    if "time" in args.passes:
+        if not made(args.sizes):
+            return
+        time_pass(args)
+    if "memory" in args.passes:
+        if not made(args.memory_sizes):
+            return
+        memory_pass(args)
 
+
+def time_pass(args):
     quarter = ["--quarter", args.quarter]
     print(f"\nTime: England's report of {args.quarter}, median of {args.repeat} turns each")
     times = {step: {size: [] for size in args.sizes} for step in STEPS}
@@ -255,8 +267,9 @@ def main():
         "the PDF's time)"
     )
 
-    if not made(args.memory_sizes):
-        return
+
+def memory_pass(args):
+    quarter = ["--quarter", args.quarter]
     print(f"\nMemory (a pass of its own, nothing timed): the peak each export adds, {args.quarter}")
     peaks = {step: {} for step in MEMORY_STEPS}
     for step in MEMORY_STEPS:

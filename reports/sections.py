@@ -308,9 +308,9 @@ def _initiatives_annotated(scope, quarter):
     scores = figures.initiative_scores(quarter).filter(initiative=OuterRef("pk"))
     earlier = figures.initiative_scores(quarter.previous()).filter(initiative=OuterRef("pk"))
     milestones = Milestone.objects.filter(due_on__gte=start, due_on__lte=end)
+    # Placed by the history at the quarter's end (region, host PSC), as the summary counts.
     return (
-        scope.records("initiative", Initiative.objects.all())
-        .filter(Exists(statuses))
+        Initiative.objects.filter(Exists(scope.records("initiative_history", statuses)))
         .annotate(
             status_then=statuses.values("status")[:1],
             score=scores.values("ihi_score")[:1],
