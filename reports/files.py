@@ -24,36 +24,14 @@ from django.utils import timezone
 
 from reports.sections import DATE, NUMBER, plural
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A text cell beginning with one of these would be run as a formula.
+FORMULA_STARTS = "=+-@\t\r"
 BOM = "\ufeff"  # so Excel opens UTF-8 as UTF-8
 
 
-def is_formula_like(text):
-    return text.startswith(FORMULA_STARTS)
-
-
-def csv_text(value):
-    """Text made inert: formula-like text gets a leading apostrophe."""
-    if value and value[0] in "=+-@\t\r":
-        return "'" + value
-    return value
-
-
 def csv_moment(value):
-    if isinstance(value, datetime.datetime):
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
-    return value  # a date is written in ISO form by the csv module itself
-
-
-def csv_cell(value):
-    """A cell as CSV text: dates in ISO form, London time; formula-like text made inert."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime | datetime.date):
-        return str(csv_moment(value))
-    if isinstance(value, int | float | Decimal):
-        return str(value)
-    return csv_text(str(value))
+    """A date-time as CSV text, in London time."""
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
 
 
 def title_of(report):
@@ -182,7 +160,7 @@ def csv_rows(section, rows):
         row = list(row)
         for index in texts:
             value = row[index]
-            if value.__class__ is str and value and value[0] in "=+-@\t\r":
+            if value.__class__ is str and value and value[0] in FORMULA_STARTS:
                 row[index] = "'" + value
         for index in moments:
             value = row[index]
