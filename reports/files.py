@@ -14,6 +14,7 @@ import csv
 import datetime
 import io
 import zipfile
+import zoneinfo
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -29,9 +30,10 @@ FORMULA_STARTS = "=+-@\t\r"
 BOM = "\ufeff"  # so Excel opens UTF-8 as UTF-8
 
 
-def csv_moment(value):
-    """A date-time as CSV text, in London time."""
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+def csv_moment(value, london=None):
+    """A date-time as CSV text, in London time (the portal's TIME_ZONE)."""
+    london = london or zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    return value.astimezone(london).strftime("%Y-%m-%d %H:%M")
 
 
 def title_of(report):
@@ -156,6 +158,7 @@ def csv_rows(section, rows):
     writes as numbers, ISO dates and nothing."""
     texts = [i for i, spec in enumerate(section.columns) if spec.kind not in (NUMBER, DATE)]
     moments = [i for i, spec in enumerate(section.columns) if spec.kind == DATE]
+    london = zoneinfo.ZoneInfo(settings.TIME_ZONE)  # read once, not per cell
     for row in rows:
         row = list(row)
         for index in texts:
@@ -165,7 +168,7 @@ def csv_rows(section, rows):
         for index in moments:
             value = row[index]
             if value.__class__ is datetime.datetime:
-                row[index] = csv_moment(value)
+                row[index] = csv_moment(value, london)
         yield row
 
 

@@ -13,7 +13,17 @@ figures for the same scope, so a board can check one against the other.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Left
 from django.utils import timezone
 
@@ -309,19 +319,18 @@ def _initiatives_annotated(scope, quarter):
     earlier = figures.initiative_scores(quarter.previous()).filter(initiative=OuterRef("pk"))
     milestones = Milestone.objects.filter(due_on__gte=start, due_on__lte=end)
     # Placed by the history at the quarter's end (region, host PSC), as the summary counts.
-    return (
-        Initiative.objects.filter(Exists(scope.records("initiative_history", statuses)))
-        .annotate(
-            status_then=statuses.values("status")[:1],
-            score=scores.values("ihi_score")[:1],
-            score_before=earlier.values("ihi_score")[:1],
-            due=Count("milestones", filter=Q(milestones__in=milestones), distinct=True),
-            met=Count(
-                "milestones",
-                filter=Q(milestones__in=milestones, milestones__completed_on__lte=end),
-                distinct=True,
-            ),
-        )
+    return Initiative.objects.filter(
+        Exists(scope.records("initiative_history", statuses))
+    ).annotate(
+        status_then=statuses.values("status")[:1],
+        score=scores.values("ihi_score")[:1],
+        score_before=earlier.values("ihi_score")[:1],
+        due=Count("milestones", filter=Q(milestones__in=milestones), distinct=True),
+        met=Count(
+            "milestones",
+            filter=Q(milestones__in=milestones, milestones__completed_on__lte=end),
+            distinct=True,
+        ),
     )
 
 
@@ -684,25 +693,39 @@ def overdue_recommendations(scope, quarter, limit=SHORT_LIST):
 
 
 def initiatives_off_track(scope, quarter, limit=SHORT_LIST):
-    # Paused or stopped at the quarter's end, milestones missed in it, or a score that fell.
-    off = _initiatives_annotated(scope, quarter).filter(
-        Q(status_then__in=[Initiative.Status.PAUSED, Initiative.Status.STOPPED])
-        | Q(due__gt=F("met"))
-        | Q(score__lt=F("score_before"))
+    """Initiatives paused or stopped at the quarter's end, with milestones due in the quarter
+    not met by its end, or with an IHI score lower than at the previous quarter's end. Each
+    condition is a set of ids read on its own, so only the rows shown are annotated."""
+    end, start = figures.as_of(quarter), quarter.starts_on
+    statuses = scope.records("initiative_history", figures.initiative_statuses(quarter))
+    stopped = statuses.filter(status__in=[Initiative.Status.PAUSED, Initiative.Status.STOPPED])
+    missed = Milestone.objects.filter(due_on__gte=start, due_on__lte=end).exclude(
+        completed_on__lte=end
     )
+    before = figures.initiative_scores(quarter.previous()).filter(initiative=OuterRef("initiative"))
+    fell = figures.initiative_scores(quarter).filter(
+        ihi_score__lt=Subquery(before.values("ihi_score")[:1])
+    )
+    off = Initiative.objects.filter(pk__in=statuses.values("id")).filter(
+        Q(pk__in=stopped.values("id"))
+        | Q(pk__in=missed.values("initiative"))
+        | Q(pk__in=fell.values("initiative"))
+    )
+    shown = list(off.order_by("title", "pk").values_list("pk", flat=True)[:limit])
     labels = dict(Initiative.Status.choices)
     rows = []
-    for title, status, score, before, due, met in (
-        off.annotate(missed=F("due") - F("met"))
-        .order_by("-missed", "title", "pk")
-        .values_list("title", "status_then", "score", "score_before", "due", "met")[:limit]
+    for title, status, score, before_score, due, met in (
+        _initiatives_annotated(scope, quarter)
+        .filter(pk__in=shown)
+        .order_by("title", "pk")
+        .values_list("title", "status_then", "score", "score_before", "due", "met")
     ):
         reasons = []
         if status in (Initiative.Status.PAUSED, Initiative.Status.STOPPED):
             reasons.append(labels[status])
         if due > met:
             reasons.append(f"{plural(due - met, 'milestone')} of {due} missed")
-        change = _change(score, before)
+        change = _change(score, before_score)
         if change is not None and change < 0:
             reasons.append(f"IHI score fell by {-change:g}")
         rows.append((title, "; ".join(reasons), score))
@@ -717,7 +740,7 @@ def initiatives_off_track(scope, quarter, limit=SHORT_LIST):
         off.count(),
         "Initiatives",
         "Paused or stopped at the quarter's end, with milestones due in the quarter not met, "
-        "or with a lower IHI score than at the previous quarter's end.",
+        "or with a lower IHI score than at the previous quarter's end; by title.",
     )
 
 
