@@ -51,8 +51,17 @@ prepare: install site-url
 	@mkdir -p $(VAR_DIR)/mail
 	$(MANAGE) prepare_demo
 
+# The server and, beside it, a Celery worker (with the schedule) taking tasks from a queue kept
+# as files under var/tasks (no Redis needed): a report is made in the background, as in
+# production, so its progress page and its email are seen. Stopping make stops both.
+TASK_QUEUE_DIR ?= $(VAR_DIR)/tasks
 run: prepare
-	MFA_REQUIRED=false $(MANAGE) runserver 127.0.0.1:$(PORT) --skip-checks
+	@mkdir -p $(TASK_QUEUE_DIR)
+	@export TASK_QUEUE_DIR='$(TASK_QUEUE_DIR)' MFA_REQUIRED=false; \
+	$(UV) run --frozen celery -A config worker --beat --schedule='$(TASK_QUEUE_DIR)/beat-schedule' \
+		--concurrency=1 --without-gossip --without-mingle --loglevel=WARNING & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	$(MANAGE) runserver 127.0.0.1:$(PORT) --skip-checks
 
 test: install
 	$(UV) run --frozen pytest $(PYTEST_ARGS)

@@ -1,111 +1,291 @@
-"""Benchmark: a national quarter's report at 20,000 and then 200,000 learning items.
+"""Benchmark: England's quarterly report at two sizes, the sizes taking turns.
 
-    uv run python bench/reports.py [--sizes 20000 200000] [--quarter "2025/26 Q3"]
+    uv run python bench/reports.py [--sizes 20000 200000] [--memory-sizes 200000 2000000]
+                                   [--repeat 3] [--limit 300] [--quarter "2025/26 Q3"]
 
-Builds the dashboard benchmark's data (bench/dashboards.py: a scratch PostgreSQL database,
-dropped and made again) and, at each size, prints for England's report of the quarter: the
-CSV export of the learning section against PostgreSQL's own `COPY ... TO STDOUT` of the same
-rows (goal: at most 3 times), the whole CSV ZIP, the XLSX and the PDF times, the queries each
-took, and the peak memory Python allocated while writing each (goal: the CSV's and XLSX's
-peak grows by no more than 20% from the smaller size to the larger).
+Builds the dashboard benchmark's data (bench/dashboards.py) once for each size, in a scratch
+PostgreSQL database of its own (`portal_bench_reports_<size>`, dropped and made again: never
+name a real one), then measures each step in a process of its own, the sizes taking turns
+(small, large, small, large...), so the machine's load falls on both alike:
+
+- time: the learning section as CSV against PostgreSQL's own `COPY ... TO STDOUT` of the same
+  rows (goal: at most 3 times), the whole CSV ZIP, the XLSX and the PDF, with the queries each
+  took and the PDF's pages (goal: pages and time at most 1.3 times from the smaller size to
+  the larger);
+- memory, in a separate pass that times nothing: the peak memory Python allocates while
+  writing each export (tracemalloc), and the resident memory it adds to the process (goal for
+  the CSV and the XLSX: Python's peak within 20% from 200,000 learning items to 2,000,000,
+  past the point where it should level off).
+
+Each step has a time limit (--limit seconds); one that runs past it is printed as "did not
+finish" and its figure left out of the ratios. Prints figures and ratios; asserts nothing.
 """
 
 import argparse
-import csv
-import importlib.util
-import io
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
 import time
-import tracemalloc
 from pathlib import Path
 
-# bench/dashboards.py builds the data, and sets Django up as it is loaded.
-_spec = importlib.util.spec_from_file_location(
-    "dashboard_bench", Path(__file__).resolve().parent / "dashboards.py"
-)
-dashboard_bench = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(dashboard_bench)
-
-import psycopg  # noqa: E402
-from django.core.cache import cache  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
-
-from dashboards import figures  # noqa: E402
-from portal.quarters import Quarter  # noqa: E402
-from reports import files  # noqa: E402
-from reports.sections import Scope, report  # noqa: E402
+HERE = Path(__file__).resolve()
+STEPS = ["csv-learning", "copy-learning", "csv-zip", "xlsx", "pdf"]
+MEMORY_STEPS = ["csv-zip", "xlsx"]
 
 
-def measured(write):
+def database_for(size):
+    return f"portal_bench_reports_{size}"
+
+
+def child(arguments, size, limit):
+    """Run this file with `arguments` on the size's database; its JSON answer, or None when
+    it ran past `limit` seconds."""
+    environ = {**os.environ, "BENCH_DATABASE": database_for(size)}
+    try:
+        done = subprocess.run(  # noqa: S603 - this file, with our own arguments
+            [sys.executable, str(HERE), *arguments],
+            env=environ,
+            capture_output=True,
+            text=True,
+            timeout=limit,
+            check=True,
+        )
+    except subprocess.TimeoutExpired:
+        return None
+    except subprocess.CalledProcessError as error:
+        sys.stderr.write(error.stderr)
+        raise
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+# In the child: one step, measured.
+
+
+def _setup():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("dashboard_bench", HERE.parent / "dashboards.py")
+    dashboard_bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(dashboard_bench)  # sets Django up on BENCH_DATABASE
+    return dashboard_bench
+
+
+def build(size):
+    bench = _setup()
+    started = time.perf_counter()
+    bench.fresh_database()
+    world = bench.World()
+    world.grow_to(size)
+    return {"seconds": time.perf_counter() - started, "counts": world.counts}
+
+
+def measure(step, quarter_label, *, memory):
+    _setup()
+    import io
+
+    import psycopg
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from portal.quarters import Quarter
+    from reports import files
+    from reports.sections import Scope, learning_rows, report
+
+    quarter = Quarter.parse(quarter_label)
+    england = Scope()
     cache.clear()
-    tracemalloc.start()
+    connection.ensure_connection()
+    sink = io.BytesIO() if step in ("xlsx", "pdf") else None
+    answer = {}
+
+    def csv_learning():
+        section = next(s for s in report(england, quarter).sections if s.slug == "learning")
+        out = io.StringIO()
+        for _batch in files.write_csv(section, section.rows(), out):
+            answer["bytes"] = answer.get("bytes", 0) + len(out.getvalue())
+            out.seek(0)
+            out.truncate()
+
+    def copy_learning():
+        sql, params = learning_rows(england, quarter).query.sql_with_params()
+        raw = connection.connection
+        statement = psycopg.ClientCursor(raw).mogrify(sql, params)
+        with (
+            raw.cursor() as cursor,
+            cursor.copy(f"COPY ({statement}) TO STDOUT WITH CSV HEADER") as copy,
+        ):
+            for chunk in copy:
+                answer["bytes"] = answer.get("bytes", 0) + len(chunk)
+
+    def csv_zip():
+        for chunk in files.csv_zip_chunks(report(england, quarter)):
+            answer["bytes"] = answer.get("bytes", 0) + len(chunk)
+
+    def xlsx():
+        files.write_xlsx(report(england, quarter), sink)
+
+    def pdf():
+        files.write_pdf(report(england, quarter), sink)
+
+    write = {
+        "csv-learning": csv_learning,
+        "copy-learning": copy_learning,
+        "csv-zip": csv_zip,
+        "xlsx": xlsx,
+        "pdf": pdf,
+    }[step]
+    if memory:
+        # Python's own allocations (tracemalloc, which slows the code it watches: this pass
+        # times nothing) and the process's peak resident memory over what it had before.
+        import tracemalloc
+
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        tracemalloc.start()
+        write()
+        answer["python_kib"] = tracemalloc.get_traced_memory()[1] / 1024
+        tracemalloc.stop()
+        answer["rss_kib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+        return answer
     with CaptureQueriesContext(connection) as queries:
         started = time.perf_counter()
         write()
-        seconds = time.perf_counter() - started
-    _now, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return seconds, peak, len(queries)
+        answer["seconds"] = time.perf_counter() - started
+    answer["queries"] = len(queries)
+    if step == "pdf":
+        import pypdf
+
+        sink.seek(0)
+        answer["pages"] = len(pypdf.PdfReader(sink).pages)
+    return answer
 
 
-def copy_seconds(quarter):
-    """PostgreSQL writing the learning section's rows as CSV itself."""
-    rows = figures.learning_published(quarter).order_by("published_at", "pk")
-    sql, params = rows.values_list(
-        "title", "kind", "region__name", "published_at", "days_to_publish"
-    ).query.sql_with_params()
-    raw = connection.connection
-    statement = psycopg.ClientCursor(raw).mogrify(sql, params)
-    started = time.perf_counter()
-    sink = io.BytesIO()
-    with raw.cursor() as cursor, cursor.copy(f"COPY ({statement}) TO STDOUT WITH CSV") as copy:
-        for chunk in copy:
-            sink.write(chunk)
-    return time.perf_counter() - started, sink.getvalue().count(b"\n")
+# In the parent: the sizes taking turns.
 
 
-def learning_csv_seconds(the_report):
-    section = next(s for s in the_report.sections if s.slug == "learning")
-    started = time.perf_counter()
-    sink = io.StringIO()
-    writer = csv.writer(sink)
-    count = 0
-    for row in section.rows():
-        writer.writerow([files.csv_cell(value) for value in row])
-        count += 1
-    return time.perf_counter() - started, count
+def _ratio(values):
+    if len(values) < 2 or None in values or not values[0]:
+        return None
+    return values[-1] / values[0]
+
+
+def _show(value, unit, scale=1.0):
+    return "did not finish" if value is None else f"{value * scale:9.2f} {unit}"
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[20_000, 200_000])
+    parser.add_argument("--memory-sizes", type=int, nargs="+", default=[200_000, 2_000_000])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--limit", type=float, default=300, help="seconds a step may take")
+    parser.add_argument("--build-limit", type=float, default=3600)
     parser.add_argument("--quarter", default="2025/26 Q3")
+    parser.add_argument("--keep", action="store_true", help="use the databases already built")
+    parser.add_argument(
+        "--passes", nargs="+", choices=["time", "memory"], default=["time", "memory"]
+    )
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    quarter = Quarter.parse(args.quarter)
-    dashboard_bench.fresh_database()
-    world = dashboard_bench.World()
-    peaks = {}
+    sys.stdout.reconfigure(line_buffering=True)  # each line as it comes, into a file too
+
+    if args.child:
+        kind, *rest = args.child
+        if kind == "build":
+            answer = build(int(rest[0]))
+        else:
+            answer = measure(rest[0], args.quarter, memory=kind == "memory")
+        print(json.dumps(answer))
+        return
+
+    def made(wanted):
+        """Build the sizes not built yet; False when one takes longer than --build-limit."""
+        for size in sorted(wanted):
+            if args.keep or size in built:
+                continue
+            answer = child(["--child", "build", str(size)], size, args.build_limit)
+            if answer is None:
+                print(f"{size:,} learning items: not built within {args.build_limit:.0f} s")
+                return False
+            built.add(size)
+            print(f"{size:,} learning items built in {answer['seconds']:.0f} s: {answer['counts']}")
+        return True
+
+    built = set()
+    if "time" in args.passes:
+        if not made(args.sizes):
+            return
+        time_pass(args)
+    if "memory" in args.passes:
+        if not made(args.memory_sizes):
+            return
+        memory_pass(args)
+
+
+def time_pass(args):
+    quarter = ["--quarter", args.quarter]
+    print(f"\nTime: England's report of {args.quarter}, median of {args.repeat} turns each")
+    times = {step: {size: [] for size in args.sizes} for step in STEPS}
+    extra = {step: {} for step in STEPS}
+    for _turn in range(args.repeat):
+        for step in STEPS:
+            for size in sorted(args.sizes):  # the sizes take turns within each step
+                answer = child(["--child", "time", step, *quarter], size, args.limit)
+                times[step][size].append(None if answer is None else answer["seconds"])
+                if answer is not None:
+                    extra[step][size] = answer
+
+    def median(step, size):
+        values = times[step][size]
+        return None if None in values else statistics.median(values)
+
     for size in sorted(args.sizes):
-        world.grow_to(size)
-        england = report(Scope(), quarter)
-        print(f"\n{size:,} learning items; England's report of {quarter}")
-        ours, rows = learning_csv_seconds(england)
-        theirs, copied = copy_seconds(quarter)
-        print(f"  learning section as CSV {ours * 1000:8.1f} ms for {rows:,} rows")
-        print(f"  PostgreSQL's COPY       {theirs * 1000:8.1f} ms for {copied:,} rows")
-        print(f"  ratio {ours / theirs:5.2f} (goal: at most 3)")
-        writers = {
-            "CSV ZIP": lambda: b"".join(files.csv_zip_chunks(report(Scope(), quarter))),
-            "XLSX": lambda: files.write_xlsx(report(Scope(), quarter), io.BytesIO()),
-            "PDF": lambda: files.write_pdf(report(Scope(), quarter), io.BytesIO()),
-        }
-        for name, write in writers.items():
-            seconds, peak, queries = measured(write)
-            peaks.setdefault(name, []).append(peak)
-            print(f"  {name:8} {seconds:7.2f} s  peak {peak / 2**20:7.1f} MiB  {queries:3} queries")
-    print("\nPeak memory, largest size against the smallest (goal for CSV and XLSX: at most 1.2):")
-    for name, values in peaks.items():
-        print(f"  {name:8} {values[-1] / values[0]:5.2f}")
+        print(f"\n  {size:,} learning items")
+        for step in STEPS:
+            found = extra[step].get(size, {})
+            pages = f"  {found['pages']} pages" if "pages" in found else ""
+            queries = f"  {found['queries']:3} queries" if "queries" in found else ""
+            print(f"    {step:14} {_show(median(step, size), 's')}{queries}{pages}")
+        ours, theirs = median("csv-learning", size), median("copy-learning", size)
+        if ours and theirs:
+            print(f"    learning CSV against COPY: {ours / theirs:.2f} (goal: at most 3)")
+
+    small, large = min(args.sizes), max(args.sizes)
+    print(f"\nRatios, {large:,} to {small:,} learning items:")
+    for step in STEPS:
+        ratio = _ratio([median(step, small), median(step, large)])
+        shown = "did not finish" if ratio is None else f"{ratio:5.2f}"
+        print(f"  time of {step:14} {shown}")
+    pages = [extra["pdf"].get(size, {}).get("pages") for size in (small, large)]
+    ratio = _ratio(pages)
+    print(
+        f"  PDF pages {pages[0]} and {pages[1]}: "
+        f"{'did not finish' if ratio is None else f'{ratio:.2f}'} (goal: at most 1.3, with "
+        "the PDF's time)"
+    )
+
+
+def memory_pass(args):
+    quarter = ["--quarter", args.quarter]
+    print(f"\nMemory (a pass of its own, nothing timed): the peak each export adds, {args.quarter}")
+    peaks = {step: {} for step in MEMORY_STEPS}
+    for step in MEMORY_STEPS:
+        for size in sorted(args.memory_sizes):
+            answer = child(["--child", "memory", step, *quarter], size, args.limit)
+            peaks[step][size] = None if answer is None else answer["python_kib"] / 1024
+            rss = None if answer is None else answer["rss_kib"] / 1024
+            print(
+                f"  {step:8} {size:>11,} items  Python {_show(peaks[step][size], 'MiB')}"
+                f"  resident, over the process before it {_show(rss, 'MiB')}"
+            )
+    low, high = min(args.memory_sizes), max(args.memory_sizes)
+    print(f"\nPeak Python memory, {high:,} to {low:,} learning items (goal: at most 1.2):")
+    for step in MEMORY_STEPS:
+        ratio = _ratio([peaks[step][low], peaks[step][high]])
+        print(f"  {step:8} {'did not finish' if ratio is None else f'{ratio:5.2f}'}")
 
 
 if __name__ == "__main__":

@@ -220,8 +220,15 @@ def settings_from_environment(environ, base_dir):
 
     CRISPY_FAIL_SILENTLY = not DEBUG
 
-    # Redis is optional: without it tasks run in-process and the cache is per process.
+    # Redis is optional: without it tasks run in-process and the cache is per process, unless
+    # TASK_QUEUE_DIR names a folder (`make run` sets it): then tasks are queued as files there
+    # for the worker `make run` starts beside the server (kombu's filesystem transport), and
+    # the cache is a folder both processes share, so a request never waits for a report and
+    # the worker counts what the web process wrote (docs/adr/0035).
     REDIS_URL = redis_url(environ, "REDIS_URL")
+    TASK_QUEUE_DIR = env_str(environ, "TASK_QUEUE_DIR")
+    if TASK_QUEUE_DIR and not Path(TASK_QUEUE_DIR).is_absolute():
+        TASK_QUEUE_DIR = str(base_dir / TASK_QUEUE_DIR)
     # With Redis, the cache falls back on the database's cache table while Redis is down, so
     # sign-in and its rate limits keep working (docs/adr/0018); `createcachetable` makes it.
     FALLBACK_CACHE = {
@@ -242,15 +249,35 @@ def settings_from_environment(environ, base_dir):
             },
             "fallback": FALLBACK_CACHE,
         }
+    elif TASK_QUEUE_DIR:
+        CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                "LOCATION": str(Path(TASK_QUEUE_DIR) / "cache"),
+            },
+            "fallback": FALLBACK_CACHE,
+        }
     else:
         CACHES = {
             "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
             "fallback": FALLBACK_CACHE,
         }
 
-    CELERY_BROKER_URL = REDIS_URL or "memory://"
+    CELERY_BROKER_URL = REDIS_URL or ("filesystem://" if TASK_QUEUE_DIR else "memory://")
     CELERY_RESULT_BACKEND = REDIS_URL or None
-    CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+    CELERY_TASK_ALWAYS_EAGER = not REDIS_URL and not TASK_QUEUE_DIR
+    TASK_QUEUE_FOLDERS = {}
+    if TASK_QUEUE_DIR and not REDIS_URL:
+        queue = Path(TASK_QUEUE_DIR)
+        TASK_QUEUE_FOLDERS = {
+            "data_folder_in": str(queue / "messages"),
+            "data_folder_out": str(queue / "messages"),
+            "control_folder": str(queue / "control"),
+            "processed_folder": str(queue / "processed"),
+            "store_processed": False,
+        }
+        for folder in ("messages", "control", "processed", "cache"):
+            (queue / folder).mkdir(parents=True, exist_ok=True)
 
     # Email: SMTP when EMAIL_HOST is set, otherwise one file a message under var/mail/.
     EMAIL_HOST = env_str(environ, "EMAIL_HOST")

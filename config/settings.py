@@ -263,6 +263,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "interval_step": 0.2,
     "socket_connect_timeout": 2,
     "socket_timeout": 5,
+    # The folders of the queue `make run` keeps as files, when it does (config/env.py).
+    **from_environment["TASK_QUEUE_FOLDERS"],
 }
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY_POLICY = {

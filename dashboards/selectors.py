@@ -124,18 +124,29 @@ def programme_regions():
     return list(Region.objects.in_programme_scheme().order_by("display_order", "name"))
 
 
-def dashboard(quarter, regions=None):
+def everything(kind, queryset):
+    return queryset
+
+
+def dashboard(quarter, regions=None, *, within=None, within_key=""):
     """Every programme region's figures for `quarter`, and the nation's, as counted since the
     last write to what they count (portal/counts.py). `regions` is `programme_regions()`,
-    when the caller has read them already."""
+    when the caller has read them already.
+
+    `within(kind, queryset)` narrows each kind of record counted ("initiative_history",
+    "progress", "learning", "investigation", "recommendation", "adoption_change",
+    "curriculum_change", "training", "support") to a part of the programme, such as a
+    PSC's own records (the quarterly reports), named by `within_key` for the cache."""
     if regions is None:
         regions = programme_regions()
     # The figures of the quarter under way end today, so a new day counts again.
     name = f"dashboard-{quarter.year}-{quarter.number}-{timezone.localdate().isoformat()}"
-    return counted(name, lambda: _count(quarter, regions))
+    if within is not None:
+        name = f"{name}-{within_key}"
+    return counted(name, lambda: _count(quarter, regions, within or everything))
 
 
-def _count(quarter, regions):
+def _count(quarter, regions, within=everything):
     by_region = {region.pk: Figures(region) for region in regions}
     region_ids = list(by_region)
 
@@ -145,10 +156,10 @@ def _count(quarter, regions):
             if found is not None:
                 yield found, row
 
-    _initiatives(quarter, rows_of)
-    _learning_and_investigations(quarter, rows_of)
+    _initiatives(quarter, rows_of, within)
+    _learning_and_investigations(quarter, rows_of, within)
     for found, row in rows_of(
-        figures.recommendations_grouped(quarter)
+        within("recommendation", figures.recommendations_grouped(quarter))
         .order_by()
         .values("region_id", "group", "days_to_respond")
         .annotate(count=Count("pk"))
@@ -158,9 +169,9 @@ def _count(quarter, regions):
         found.recommendations[row["group"]] += row["count"]
         if row["group"] in (figures.ON_TIME, figures.LATE) and row["days_to_respond"] is not None:
             found.respond_days[row["days_to_respond"]] += row["count"]
-    _adoptions(quarter, rows_of)
-    _curriculum(quarter, rows_of)
-    _trends(quarter, rows_of)
+    _adoptions(quarter, rows_of, within)
+    _curriculum(quarter, rows_of, within)
+    _trends(quarter, rows_of, within)
     gaps = coverage_gaps(coverage_counts(region_ids), region_ids)
     nation = Figures(None)
     for region_id, found in by_region.items():
@@ -170,10 +181,10 @@ def _count(quarter, regions):
     return Dashboard(quarter, quarter.last(TREND_QUARTERS), regions, by_region, nation)
 
 
-def _initiatives(quarter, rows_of):
+def _initiatives(quarter, rows_of, within):
     def statuses(which, at):
         return (
-            figures.initiative_statuses(at)
+            within("initiative_history", figures.initiative_statuses(at))
             .order_by()
             .annotate(which=_text(which), counted=_text("status"), key=F("status"))
             .values("which", "counted", "region_id", "key")
@@ -182,7 +193,7 @@ def _initiatives(quarter, rows_of):
 
     def bands(which, at):
         return (
-            figures.initiative_scores(at)
+            within("progress", figures.initiative_scores(at))
             .order_by()
             .annotate(
                 which=_text(which),
@@ -209,16 +220,16 @@ def _initiatives(quarter, rows_of):
             counts[int(row["key"])] += row["count"]
 
 
-def _learning_and_investigations(quarter, rows_of):
+def _learning_and_investigations(quarter, rows_of, within):
     learning = (
-        figures.learning_published(quarter)
+        within("learning", figures.learning_published(quarter))
         .order_by()
         .annotate(counted=_text("learning"), key=F("kind"), days=F("days_to_publish"))
         .values("counted", "region_id", "key", "days")
         .annotate(count=Count("pk"))
     )
     investigations = (
-        figures.investigations_logged(quarter)
+        within("investigation", figures.investigations_logged(quarter))
         .order_by()
         .annotate(
             counted=_text("investigations"),
@@ -237,16 +248,16 @@ def _learning_and_investigations(quarter, rows_of):
             found.publish_days[row["days"]] += row["count"]
 
 
-def _adoptions(quarter, rows_of):
+def _adoptions(quarter, rows_of, within):
     stages = (
-        figures.adoption_stages(quarter)
+        within("adoption_change", figures.adoption_stages(quarter))
         .order_by()
         .annotate(counted=_text("stage"), key=F("to_stage"), place=F("adoption__region"))
         .values("counted", "place", "key")
         .annotate(count=Count("pk"))
     )
     beyond = (
-        figures.spread_beyond(quarter)
+        within("adoption_change", figures.spread_beyond(quarter))
         .order_by()
         .annotate(counted=_text("beyond"), key=_text(""), place=F("adoption__initiative__region"))
         .values("counted", "place", "key")
@@ -259,9 +270,9 @@ def _adoptions(quarter, rows_of):
             found.spread_beyond += row["count"]
 
 
-def _curriculum(quarter, rows_of):
+def _curriculum(quarter, rows_of, within):
     statuses = (
-        figures.curriculum_statuses(quarter)
+        within("curriculum_change", figures.curriculum_statuses(quarter))
         .order_by()
         .annotate(counted=_text("status"), key=F("to_status"), region_id=F("entry__region"))
         .values("counted", "region_id", "key")
@@ -276,7 +287,8 @@ def _curriculum(quarter, rows_of):
             .annotate(count=value)
         )
 
-    training, support = figures.training_held(quarter), figures.support_held(quarter)
+    training = within("training", figures.training_held(quarter))
+    support = within("support", figures.support_held(quarter))
     union = statuses.union(
         summed(training, "training_sessions", Count("pk")),
         summed(training, "people_trained", Sum("people_trained")),
@@ -291,7 +303,7 @@ def _curriculum(quarter, rows_of):
             setattr(found, row["counted"], getattr(found, row["counted"]) + (row["count"] or 0))
 
 
-def _trends(quarter, rows_of):
+def _trends(quarter, rows_of, within):
     quarters = quarter.last(TREND_QUARTERS)
     first, last = quarters[0], quarters[-1]
 
@@ -308,25 +320,27 @@ def _trends(quarter, rows_of):
         )
 
     union = grouped(
-        LearningItem.objects.published().filter(
+        within("learning", LearningItem.objects.published().filter(
             published_at__gte=first.starts_at, published_at__lt=last.ends_at
-        ),
+        )),
         "learning", "published_at", Count("pk"), moments=True,
     ).union(
         grouped(
-            TrainingSession.objects.filter(held_on__gte=first.starts_on, held_on__lte=last.ends_on),
+            within("training", TrainingSession.objects.filter(
+                held_on__gte=first.starts_on, held_on__lte=last.ends_on
+            )),
             "people", "held_on", Sum("people_trained"), moments=False,
         ),
         grouped(
-            Recommendation.objects.filter(
+            within("recommendation", Recommendation.objects.filter(
                 answered_on__gte=first.starts_on, answered_on__lte=last.ends_on
-            ),
+            )),
             "answered", "answered_on", Count("pk"), moments=False,
         ),
         grouped(
-            AdoptionStageChange.objects.filter(
+            within("adoption_change", AdoptionStageChange.objects.filter(
                 from_stage="", on__gte=first.starts_on, on__lte=last.ends_on
-            ),
+            )),
             "adoptions", "on", Count("pk"), moments=False, place="adoption__region",
         ),
         all=True,

@@ -15,8 +15,6 @@ from reports import services
 from reports.forms import ReportRequestForm
 from reports.models import Report
 
-REFRESH_SECONDS = 3
-
 
 @require_http_methods(["GET", "POST"])
 @permission_required("reports.request", raise_exception=True)
@@ -48,11 +46,9 @@ def report_detail(request, pk):
         request=request,
         pk=pk,
     )
-    return render(
-        request,
-        "reports/detail.html",
-        {"report": made, "refresh": None if made.is_finished else REFRESH_SECONDS},
-    )
+    # No automatic refresh: a page that reloads itself moves a screen reader's place and
+    # cannot be paused (WCAG 2.2.1); the person checks when they choose, and is emailed.
+    return render(request, "reports/detail.html", {"report": made})
 
 
 @require_GET

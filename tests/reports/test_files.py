@@ -17,6 +17,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from dashboards.selectors import dashboard
+from portal.quarters import Quarter
 from reports.files import BOM, csv_zip_chunks, write_pdf, write_xlsx
 from reports.sections import Scope, report
 from tests.fellows.factories import InitiativeFactory
@@ -57,8 +58,9 @@ def test_each_section_holds_the_quarters_rows_for_the_region(hand_built):
             "Answered on time in the quarter",
         ]
     )
-    assert [(row[3], row[4]) for row in rows_of(north, "adoptions")] == [
-        ("Considering", "Piloting")
+    # The north's adoption, piloting since 1 April, which it moved to from considering.
+    assert [(row[3], row[4], row[5]) for row in rows_of(north, "adoptions")] == [
+        ("Piloting", datetime.date(2026, 4, 1), "Considering")
     ]
     assert [row[4] for row in rows_of(north, "curriculum")] == ["Proposed"]
     assert [row[6] for row in rows_of(north, "training")] == [10]
@@ -94,24 +96,25 @@ def in_q1(fellow, titles):
         published(fellow, at, submitted=at - datetime.timedelta(days=3), title=title)
 
 
-def test_the_workbook_has_a_title_header_frozen_panes_real_dates_numbers_and_inert_text(
+def test_every_sheet_has_its_header_in_row_1_typed_numbers_and_dates_and_inert_text(
     hand_built, fellow, tmp_path
 ):
     in_q1(fellow, INJECTIONS)
     path = tmp_path / "report.xlsx"
-    write_xlsx(report(Scope(region=region("north")), Q1), str(path))
+    the_report = report(Scope(region=region("north")), Q1)
+    write_xlsx(the_report, str(path))
 
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames[:3] == ["Summary", "Initiatives", "Learning published"]
+    assert book.sheetnames == ["About this report"] + [s.sheet for s in the_report.sections]
+    for sheet_name in book.sheetnames:
+        sheet = book[sheet_name]
+        assert sheet["A1"].font.bold and sheet.freeze_panes == "A2", sheet_name
+        assert all(isinstance(cell.value, str) for cell in sheet[1]), sheet_name
     sheet = book["Learning published"]
-    assert sheet["A1"].value == "Quarterly report: North, 2026/27 Q1"
-    assert sheet["A2"].value == "Learning published, 1 April 2026 to 30 June 2026"
-    assert [cell.value for cell in sheet[5]] == [
+    assert [cell.value for cell in sheet[1]] == [
         "Title", "Type", "Region", "Published", "Days from submission"
     ]  # fmt: skip
-    assert sheet["A5"].font.bold
-    assert sheet.freeze_panes == "A6"
-    rows = list(sheet.iter_rows(min_row=6))
+    rows = list(sheet.iter_rows(min_row=2))
     assert len(rows) == 2 + len(INJECTIONS)
     assert all(isinstance(row[3].value, datetime.datetime) for row in rows)
     assert all(isinstance(row[4].value, int | float) for row in rows)
@@ -121,25 +124,84 @@ def test_the_workbook_has_a_title_header_frozen_panes_real_dates_numbers_and_ine
         assert payload in titles
     assert sheet.column_dimensions["A"].width >= 50
 
+    # The summary's medians are numbers of days, not words.
+    summary = {row[1].value: row for row in book["Summary"].iter_rows(min_row=2)}
+    median = summary["Median days from submission to publication"]
+    assert [cell.value for cell in median[2:]] == [3, 10, 3]  # the north's Q1 and Q4, England's
+    assert [cell.value for cell in book["Summary"][1]][2:] == [
+        "North, 2026/27 Q1", "North, 2025/26 Q4", "England, 2026/27 Q1"
+    ]  # fmt: skip
 
-def test_the_csvs_are_utf8_with_a_bom_and_keep_awkward_and_formula_like_text_as_text(
-    hand_built, fellow
+
+def test_sheet_names_are_whole_words_within_excels_31_characters(hand_built):
+    the_report = report(Scope.of_psc(host_psc("north")), Q1)
+    for section in the_report.sections:
+        assert len(section.sheet) <= 31
+        assert section.title.startswith(section.sheet) or section.sheet == "Staff support"
+        words = section.title.split()
+        assert section.sheet.split() == words[: len(section.sheet.split())] or (
+            section.sheet == "Staff support"
+        )
+
+
+def test_the_about_sheet_and_readme_give_title_scope_quarter_when_and_each_file(
+    hand_built, tmp_path
 ):
+    made = datetime.datetime(2026, 7, 2, 9, 30, tzinfo=datetime.UTC)
+    the_report = report(Scope.of_psc(host_psc("north")), Q1)
+    path = tmp_path / "report.xlsx"
+    write_xlsx(the_report, str(path), made=made)
+    about = {
+        row[0].value: row[1].value
+        for row in openpyxl.load_workbook(path)["About this report"].iter_rows(min_row=2)
+    }
+    name = host_psc("north").name
+    assert about["Title"] == f"Quarterly report: {name}, North, 2026/27 Q1"
+    assert about["Scope"] == f"{name}, North"
+    assert about["Quarter"] == "2026/27 Q1, 1 April 2026 to 30 June 2026"
+    assert about["Made"] == "2 July 2026 at 10:30"  # London time
+    assert "initiatives the PSC hosts" in about["Counts: Initiatives"]
+    assert "Every adoption begun" in about["Sheet Adoptions; file 06-adoptions.csv"]
+
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(csv_zip_chunks(the_report, made=made))))
+    readme = archive.read("README.txt").decode()
+    assert f"Title: Quarterly report: {name}, North, 2026/27 Q1" in readme
+    assert "Made: 2 July 2026 at 10:30" in readme
+    for number, section in enumerate(the_report.sections, start=1):
+        assert f"file {number:02d}-{section.slug}.csv: {section.counts}" in readme
+
+
+def test_every_csv_has_its_header_first_numbers_dates_and_inert_text(hand_built, fellow):
     in_q1(fellow, [*INJECTIONS, AWKWARD])
-    data = b"".join(csv_zip_chunks(report(Scope(region=region("north")), Q1)))
+    the_report = report(Scope(region=region("north")), Q1)
+    data = b"".join(csv_zip_chunks(the_report))
 
     archive = zipfile.ZipFile(io.BytesIO(data))
-    assert archive.namelist()[:3] == ["01-summary.csv", "02-initiatives.csv", "03-learning.csv"]
+    assert archive.namelist() == ["README.txt"] + [
+        f"{n:02d}-{s.slug}.csv" for n, s in enumerate(the_report.sections, start=1)
+    ]
+    for number, section in enumerate(the_report.sections, start=1):
+        raw = archive.read(f"{number:02d}-{section.slug}.csv").decode("utf-8")
+        assert raw.startswith(BOM)
+        rows = list(csv.reader(io.StringIO(raw[len(BOM) :], newline="")))
+        assert rows[0] == [column.heading for column in section.columns], section.slug
     raw = archive.read("03-learning.csv").decode("utf-8")
-    assert raw.startswith(BOM)
     rows = list(csv.reader(io.StringIO(raw[len(BOM) :], newline="")))
-    assert rows[0] == ["Quarterly report: North, 2026/27 Q1"]
-    assert rows[2][0] == "Title"
-    titles = [row[0] for row in rows[3:]]
+    titles = [row[0] for row in rows[1:]]
     assert AWKWARD in titles  # the comma, the quotes and the newline survive
-    for payload in INJECTIONS:
+    for payload in INJECTIONS:  # the fast path keeps the guard
         assert "'" + payload in titles
         assert payload not in titles
+    for row in rows[1:]:
+        datetime.datetime.strptime(row[3], "%Y-%m-%d %H:%M")  # a date a program reads
+        int(row[4])  # days as a number, the unit in the header
+    summary = list(csv.reader(io.StringIO(archive.read("01-summary.csv").decode()[1:])))
+    median = next(row for row in summary if row[1].startswith("Median days from submission"))
+    assert median[2:] == ["3", "10", "3"]
+    recommendations = list(
+        csv.reader(io.StringIO(archive.read("05-recommendations.csv").decode()[1:]))
+    )
+    assert all(row[6] == "" or datetime.date.fromisoformat(row[6]) for row in recommendations[1:])
 
 
 def _report_queries(rows):
@@ -175,16 +237,30 @@ def test_the_pdf_has_a_cover_the_section_headings_a_known_figure_and_page_number
     pypdf = pytest.importorskip("pypdf")
     path = tmp_path / "report.pdf"
     write_pdf(report(Scope.of_psc(host_psc("north")), Q1), str(path))
+    # Once, to look at: the pages as images (pdftoppm), when the machine has it.
+    if shutil.which("pdftoppm"):
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        subprocess.run(  # noqa: S603
+            ["pdftoppm", "-png", "-r", "70", str(path), str(SCREENSHOTS / "report")],  # noqa: S607
+            check=True,
+        )
 
     document = pypdf.PdfReader(path)
     text = "\n".join(page.extract_text() for page in document.pages)
     assert "Quarterly report" in text
     assert host_psc("north").name in text
     assert "2026/27 Q1" in text and "1 April 2026 to 30 June 2026" in text
-    for heading in ("Summary", "Initiatives", "Learning published", "Recommendations",
-                    "Training delivered", "Support for staff affected by incidents"):  # fmt: skip
+    headings = [
+        "The quarter's figures", "Trends over the last eight quarters", "What a board acts on",
+        "Recommendations overdue at the quarter's end", "Initiatives off track",
+        "Learning waiting longest for review", "Most adopted initiatives and learning",
+        "What this report counts",
+    ]  # fmt: skip
+    for heading in headings:
         assert heading in text
-    assert "Median days to respond" in text or "105.5 days" in text
+    assert "initiatives the PSC hosts" in text.replace("\n", " ")
+    assert "Median days to respond" in text.replace("\n", " ")
+    assert "4 days" in text  # the north PSC's median days to publish, in words
     assert f"Page 1 of {len(document.pages)}" in text.replace("\n", " ") or "Page 2 of" in text
     assert (
         document.metadata.title == f"Quarterly report: {host_psc('north').name}, North, 2026/27 Q1"
@@ -192,10 +268,24 @@ def test_the_pdf_has_a_cover_the_section_headings_a_known_figure_and_page_number
     root = document.trailer["/Root"]
     assert root.get("/Lang") == "en-GB"
     assert "/StructTreeRoot" in root  # tagged for screen readers
-    # Once, to look at: the pages as images (pdftoppm), when the machine has it.
-    if shutil.which("pdftoppm"):
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        subprocess.run(  # noqa: S603
-            ["pdftoppm", "-png", "-r", "50", str(path), str(SCREENSHOTS / "report")],  # noqa: S607
-            check=True,
-        )
+
+
+def _pages(tmp_path, name):
+    pypdf = pytest.importorskip("pypdf")
+    path = tmp_path / name
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        write_pdf(report(Scope(), Quarter.current()), str(path))
+    return len(pypdf.PdfReader(path).pages), len(queries)
+
+
+@pytest.mark.slow
+def test_the_pdf_has_as_many_pages_and_queries_for_ten_times_the_records(fellow, tmp_path):
+    from tests.dashboards.test_dashboards import _rows
+
+    # Past the short lists' length (10 rows each), and then ten times as many.
+    _rows(fellow, 11)
+    few = _pages(tmp_path, "few.pdf")
+    _rows(fellow, 99)
+    assert _pages(tmp_path, "many.pdf") == few
+    assert few[0] <= 5
