@@ -25,7 +25,9 @@ _NOT_WORD = re.compile(r"[^\w&]+")
 
 def normalise(text):
     """The words of a name, lower case, without punctuation, short forms written out."""
-    words = _NOT_WORD.sub(" ", (text or "").replace("'", "").lower()).split()
+    words = _NOT_WORD.sub(
+        " ", (text or "").replace("'", "").replace("’", "").replace(".", "").lower()
+    ).split()
     return " ".join(_ABBREVIATIONS.get(word, word) for word in words)
 
 
@@ -90,7 +92,7 @@ def _distinct(organisations):
 def _several(written, candidates):
     names = ", ".join(
         f"{o.name} ({o.ods_code})" if o.ods_code else o.name
-        for o in sorted(candidates, key=lambda o: o.name)
+        for o in sorted(candidates, key=lambda o: (o.name, o.ods_code))
     )
     return f"“{written}” matches several organisations: {names}. Use the ODS code"
 
