@@ -6,6 +6,7 @@ import logging
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 
 from imports.checking import check, guess_mapping
@@ -204,8 +205,13 @@ def import_undo(*, batch, by):
             for entry in records:
                 record = current[entry.pk]
                 if entry.created:
-                    record._change_reason = reason
-                    record.delete()
+                    try:
+                        record.delete()
+                    except ProtectedError:
+                        raise NotUndone(
+                            f"This import cannot be undone: {record} is now used by another "
+                            "record (an adoption, a response, a link)."
+                        ) from None
                 else:
                     _put_back(record, locked)
         Import.objects.filter(pk=locked.pk).update(
@@ -214,7 +220,8 @@ def import_undo(*, batch, by):
 
 
 def _put_back(record, batch):
-    """The record as it was just before the import changed it, from its history."""
+    """The record's own fields as they were just before the import changed them, from its
+    history. Its links (themes, syllabus) are left as the import made them."""
     before = (
         record.history.filter(history_date__lt=batch.confirmed_at or batch.created_at)
         .order_by("-history_date")
@@ -225,12 +232,3 @@ def _put_back(record, batch):
     old = before.instance
     old.version = record.version + 1
     old.save()
-    for field in type(record)._meta.many_to_many:
-        name = field.name
-        if hasattr(before, name) and name in {
-            f.name for f in before.instance_type._meta.many_to_many
-        }:
-            try:
-                getattr(record, name).set([link.pk for link in getattr(before, name).all()])
-            except (AttributeError, ValueError):
-                continue

@@ -7,77 +7,141 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('contenttypes', '0002_remove_content_type_name'),
+        ("contenttypes", "0002_remove_content_type_name"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Import',
+            name="Import",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('queued_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('started_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('heartbeat_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('attempts', models.PositiveSmallIntegerField(default=0, editable=False)),
-                ('kind', models.CharField(max_length=30)),
-                ('file', models.FileField(upload_to='imports/%Y/%m/')),
-                ('filename', models.CharField(max_length=255)),
-                ('mapping', models.JSONField(blank=True, default=dict)),
-                ('status', models.CharField(choices=[('checked', 'Checked, waiting for you to confirm'), ('queued', 'Waiting to start'), ('running', 'Being imported'), ('done', 'Imported'), ('failed', 'Not imported'), ('undone', 'Undone')], default='checked', max_length=10)),
-                ('rows_total', models.PositiveIntegerField(default=0)),
-                ('rows_done', models.PositiveIntegerField(default=0)),
-                ('to_create', models.PositiveIntegerField(default=0)),
-                ('to_update', models.PositiveIntegerField(default=0)),
-                ('error_count', models.PositiveIntegerField(default=0)),
-                ('preview', models.JSONField(blank=True, default=dict)),
-                ('created', models.PositiveIntegerField(default=0)),
-                ('updated', models.PositiveIntegerField(default=0)),
-                ('message', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('confirmed_at', models.DateTimeField(blank=True, null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('undone_at', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='imports', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("queued_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                ("started_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                ("heartbeat_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                ("attempts", models.PositiveSmallIntegerField(default=0, editable=False)),
+                ("kind", models.CharField(max_length=30)),
+                ("file", models.FileField(upload_to="imports/%Y/%m/")),
+                ("filename", models.CharField(max_length=255)),
+                ("mapping", models.JSONField(blank=True, default=dict)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("checked", "Checked, waiting for you to confirm"),
+                            ("queued", "Waiting to start"),
+                            ("running", "Being imported"),
+                            ("done", "Imported"),
+                            ("failed", "Not imported"),
+                            ("undone", "Undone"),
+                        ],
+                        default="checked",
+                        max_length=10,
+                    ),
+                ),
+                ("rows_total", models.PositiveIntegerField(default=0)),
+                ("rows_done", models.PositiveIntegerField(default=0)),
+                ("to_create", models.PositiveIntegerField(default=0)),
+                ("to_update", models.PositiveIntegerField(default=0)),
+                ("error_count", models.PositiveIntegerField(default=0)),
+                ("preview", models.JSONField(blank=True, default=dict)),
+                ("created", models.PositiveIntegerField(default=0)),
+                ("updated", models.PositiveIntegerField(default=0)),
+                ("message", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("confirmed_at", models.DateTimeField(blank=True, null=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("undone_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="imports",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='ImportedRecord',
+            name="ImportedRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('object_id', models.PositiveBigIntegerField()),
-                ('created', models.BooleanField()),
-                ('version', models.PositiveIntegerField(null=True)),
-                ('batch', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='records', to='imports.import')),
-                ('content_type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='contenttypes.contenttype')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("object_id", models.PositiveBigIntegerField()),
+                ("created", models.BooleanField()),
+                ("version", models.PositiveIntegerField(null=True)),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="records",
+                        to="imports.import",
+                    ),
+                ),
+                (
+                    "content_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="contenttypes.contenttype",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ColumnMapping',
+            name="ColumnMapping",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=30)),
-                ('mapping', models.JSONField(default=dict)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=30)),
+                ("mapping", models.JSONField(default=dict)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('user', 'kind'), name='imports_one_mapping_per_kind')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("user", "kind"), name="imports_one_mapping_per_kind"
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='import',
-            index=models.Index(fields=['status', 'created_at'], name='imports_imp_status_661f06_idx'),
+            model_name="import",
+            index=models.Index(
+                fields=["status", "created_at"], name="imports_imp_status_661f06_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='importedrecord',
-            index=models.Index(fields=['content_type', 'object_id'], name='imports_imp_content_173f01_idx'),
+            model_name="importedrecord",
+            index=models.Index(
+                fields=["content_type", "object_id"], name="imports_imp_content_173f01_idx"
+            ),
         ),
     ]
