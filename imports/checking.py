@@ -53,7 +53,7 @@ def guess_mapping(kind, headers, remembered=None):
     the template's header, the field's name or its label, in any case and punctuation."""
     remembered = remembered or {}
     by_key = {}
-    for column in kind.columns:
+    for column in kind.all_columns:
         for key in (column.header, column.name):
             by_key.setdefault(normalise(key), column.name)
     mapping = {}
@@ -103,7 +103,14 @@ def check(kind, table, user, *, mapping=None, progress=None):
         for column in kind.columns
         if column.name in index_of and _field_of(kind, prototype, column) is not None
     }
-    headers = {column.name: column.header for column in kind.columns}
+    for child in kind.children:
+        if child.name in index_of:
+            fields = child.form().fields
+            converters[child.name] = {
+                part: converter_for(part, fields[part], organisations=matcher)
+                for part in child.parts
+            }
+    headers = {column.name: column.header for column in kind.all_columns}
     try:
         for number, cells in table.rows:
             checked.rows_total += 1
@@ -119,8 +126,8 @@ def check(kind, table, user, *, mapping=None, progress=None):
 def _field_of(kind, prototype, column):
     if column.response:
         return kind.response_form(None, None).fields[RESPONSE_FIELDS[column.name]]
-    if column.name == "investigation":
-        return None  # read by the kind itself
+    if column.name in ("investigation", "spread"):
+        return None  # read by the kind itself, for the row's context
     return prototype.fields.get(column.name)
 
 
@@ -153,7 +160,7 @@ def _check_row(kind, user, number, cells, index_of, converters, headers, checked
     try:
         context = kind.context_of(user, values, converters)
     except CellError as error:
-        fail(headers.get("investigation"), str(error))
+        fail(headers.get("investigation") or headers.get("spread"), str(error))
         context = {}
 
     # A cell naming several organisations makes one record for each.
@@ -169,7 +176,7 @@ def _check_row(kind, user, number, cells, index_of, converters, headers, checked
         if target is not None:
             row_values[split] = target
         for name, text in row_values.items():
-            if name not in converters or not text.strip():
+            if name not in converters or not text.strip() or isinstance(converters[name], dict):
                 continue
             try:
                 converted, said = converters[name](text)
@@ -202,6 +209,15 @@ def _check_row(kind, user, number, cells, index_of, converters, headers, checked
             _form_errors(form, kind, headers, fail, row_values)
             break
         planned = Planned(data=data, matches=matches, existing=existing, context=context)
+        planned.context_fields = {k: v for k, v in context.items() if k != "investigation"}
+        planned.children = {}
+        for child in kind.children:
+            if child.name in converters and row_values.get(child.name, "").strip():
+                planned.children[child.name] = _children(
+                    child, row_values[child.name], converters[child.name], fail
+                )
+        if errors:
+            break
         planned.fields = {
             name: form.cleaned_data[name]
             for name in form.Meta.fields
@@ -249,6 +265,43 @@ def _check_row(kind, user, number, cells, index_of, converters, headers, checked
                     "matches": planned.matches,
                 }
             )
+
+
+def _children(child, text, converters, fail):
+    """The cleaned fields of each line of a child column ("Baseline audit | 30/06/2026")."""
+    made = []
+    lines = [line for line in text.splitlines() if line.strip()]
+    for at, line in enumerate(lines, start=1):
+        parts = [part.strip() for part in line.split("|")]
+        where = f"{child.header} (line {at})"
+        if len(parts) > len(child.parts):
+            fail(where, f"has {len(parts)} parts: write at most {len(child.parts)}, separated by |")
+            continue
+        data, ok = {}, True
+        for name, part in zip(child.parts, parts, strict=False):
+            if not part:
+                continue
+            try:
+                converted, _said = converters[name](part)
+            except CellError as error:
+                fail(where, str(error))
+                ok = False
+                continue
+            data.update(converted)
+        if not ok:
+            continue
+        form = child.form(data)
+        if not form.is_valid():
+            for name, errors in form.errors.as_data().items():
+                label = form.fields[name].label if name in form.fields else ""
+                for error in errors:
+                    for message in _messages(error):
+                        fail(
+                            f"{where}, {label}" if label else where, _for_a_cell(error, message, "")
+                        )
+            continue
+        made.append({name: form.cleaned_data[name] for name in child.parts if name in form.fields})
+    return made
 
 
 def _record(checked, number, errors):

@@ -44,7 +44,7 @@ class MappingForm(PortalForm):
     def __init__(self, *args, kind, headers, initial_mapping, **kwargs):
         super().__init__(*args, **kwargs)
         choices = [("", "Do not import this column")] + [
-            (column.name, column.header) for column in kind.columns
+            (column.name, column.header) for column in kind.all_columns
         ]
         self.headers = headers
         for index, header in enumerate(headers):

@@ -13,12 +13,30 @@ from types import SimpleNamespace
 from django.db.models.functions import Lower
 from simple_history.utils import bulk_create_with_history
 
-from learning.forms import LearningItemForm
+from curriculum.forms import CurriculumEntryForm, TrainingSessionForm
+from curriculum.models import CurriculumEntry, TrainingSession
+from curriculum.services import (
+    curriculum_entry_create,
+    curriculum_entry_update,
+    training_session_create,
+    training_session_update,
+)
+from fellows.forms import InitiativeForm, MilestoneForm, ProgressUpdateForm
+from fellows.models import Initiative, Milestone, ProgressUpdate
+from fellows.services import initiative_create, initiative_update
+from learning.forms import InvestigationForm, LearningItemForm
 from learning.models import Investigation, LearningItem
-from learning.services import learning_item_update
-from register.forms import RecommendationForm, ResponseForm
-from register.models import Recommendation, ResponseStatus
-from register.services import recommendation_create, recommendation_update, response_record
+from learning.services import investigation_create, investigation_update, learning_item_update
+from portal.records import record_create
+from register.forms import AdoptionForm, RecommendationForm, ResponseForm
+from register.models import Adoption, Recommendation, ResponseStatus
+from register.services import (
+    adoption_create,
+    adoption_update,
+    recommendation_create,
+    recommendation_update,
+    response_record,
+)
 
 
 @dataclass(frozen=True)
@@ -41,6 +59,20 @@ class Planned:
     context: dict = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Child:
+    """A column whose cell lists records that belong to the row's record, one a line, each
+    line's parts separated by "|" in the order of `parts` (form field names)."""
+
+    header: str
+    name: str
+    form: object
+    parts: tuple
+    hint: str = ""
+    example: str = ""
+    response: bool = False
+
+
 class Kind:
     slug = ""
     title = ""
@@ -49,9 +81,24 @@ class Kind:
     columns = ()
     # Columns whose cell may name several organisations, one record each.
     split_column = None
+    children = ()
+    # Fields the typed form has that an import leaves to the record's page.
+    left_out = ("new_organisation_name", "new_organisation_kind")
+
+    @property
+    def all_columns(self):
+        return (*self.columns, *self.children)
 
     def column(self, name):
-        return next(column for column in self.columns if column.name == name)
+        return next(column for column in self.all_columns if column.name == name)
+
+    def without_left_out(self, form):
+        for name in self.left_out:
+            form.fields.pop(name, None)
+        return form
+
+    def save_children(self, record, children, *, by):
+        pass
 
     def form(self, user, data=None, instance=None, **context):
         raise NotImplementedError
@@ -277,5 +324,257 @@ class Recommendations(Kind):
         return made
 
 
-KINDS = {kind.slug: kind for kind in (LearningItems(), Recommendations())}
+class ByService(Kind):
+    """A kind saved one record at a time by its app's create and update services; a row
+    updates the record with the same values in `same` (any case), among those the person
+    sees."""
+
+    form_class = None
+    same = ()
+    create = None
+    update = None
+    update_name = ""
+
+    def form(self, user, data=None, instance=None, **context):
+        return self.without_left_out(self.form_class(data, instance=instance, user=user))
+
+    def existing(self, user, data, context):
+        if any(data.get(name) in (None, "") for name in self.same):
+            return None
+        rows = self.model.objects.for_user(user)
+        for name in self.same:
+            value = data[name]
+            if isinstance(value, str):
+                rows = rows.filter(**{f"{name}__iexact": value.strip()})
+            else:
+                rows = rows.filter(**{name: value})
+        return rows.first()
+
+    def save(self, planned, *, by, reason):
+        made = []
+        for one in planned:
+            if one.existing is None:
+                record = type(self).create(by=by, **one.context_fields, **one.fields)
+                made.append((record, True))
+            else:
+                record = type(self).update(
+                    **{self.update_name: one.existing},
+                    expected_version=one.existing.version,
+                    **one.fields,
+                )
+                made.append((record, False))
+            self.save_children(record, one.children, by=by)
+        return made
+
+
+class Investigations(ByService):
+    slug = "investigations"
+    title = "Investigations"
+    noun = "investigation"
+    model = Investigation
+    form_class = InvestigationForm
+    same = ("title", "region")
+    create = staticmethod(investigation_create)
+    update = staticmethod(investigation_update)
+    update_name = "investigation"
+    columns = (
+        Column("Title", "title", example="Recognising a deteriorating patient"),
+        Column(
+            "Source",
+            "source",
+            "HSSIB national investigation report, PSIRF learning response, Learning from Deaths "
+            "review, Coroner's Prevention of Future Deaths report, or Other.",
+            "HSSIB national investigation report",
+        ),
+        Column("PSIRF response type", "psirf_response_type", "Only for a PSIRF response."),
+        Column("SJR overall score", "sjr_overall_score", "1 to 5, only for Learning from Deaths."),
+        Column("Organisation that published it", "organisation", "ODS code or name.", "HSSIB"),
+        Column("Link to the published report", "report_url", "Needed for HSSIB and PFD reports."),
+        Column("Publication date", "published_on", "For example 27/03/2025."),
+        Column("Summary", "summary", "What the investigation found."),
+        Column("Themes", "themes", "Separated by semicolons."),
+        Column("Region", "region", "The programme region.", "North"),
+    )
+
+
+class TrainingSessions(ByService):
+    slug = "training"
+    title = "Training sessions"
+    noun = "training session"
+    model = TrainingSession
+    form_class = TrainingSessionForm
+    same = ("title", "region", "held_on")
+    create = staticmethod(training_session_create)
+    update = staticmethod(training_session_update)
+    update_name = "session"
+    left_out = (*Kind.left_out, "learning_items", "recommendations")
+    columns = (
+        Column("Date", "held_on", "The date of the session. For example 12/02/2026."),
+        Column("Title", "title", example="Human factors simulation"),
+        Column("Format", "format", "As on the training form.", ""),
+        Column("Professions in the audience", "professions", "Separated by semicolons."),
+        Column("Number of people trained", "people_trained", "A number, never names."),
+        Column("Host", "host", "ODS code or name of the organisation.", ""),
+        Column("Region", "region", "The programme region.", "North"),
+        Column("Patient Safety Syllabus", "syllabus", "Such as 2.3; 4.1."),
+    )
+
+
+class CurriculumEntries(ByService):
+    slug = "curriculum"
+    title = "Curriculum entries"
+    noun = "curriculum entry"
+    model = CurriculumEntry
+    form_class = CurriculumEntryForm
+    same = ("organisation", "programme", "academic_year", "region")
+    create = staticmethod(curriculum_entry_create)
+    update = staticmethod(curriculum_entry_update)
+    update_name = "entry"
+    left_out = (*Kind.left_out, "learning_items", "recommendations")
+    columns = (
+        Column("University or trust", "organisation", "ODS code or name.", ""),
+        Column("Programme", "programme", "For example BSc Adult Nursing, year 2."),
+        Column("Profession", "profession"),
+        Column("Stage", "stage"),
+        Column("What changes", "change", "What will be taught differently."),
+        Column("Patient Safety Syllabus", "syllabus", "Such as 2.3; 4.1."),
+        Column("Status", "status"),
+        Column("Date of the status", "status_on", "For example 01/09/2026."),
+        Column("Academic year it starts", "academic_year", "For example 2025/26."),
+        Column("Region", "region", "The programme region.", "North"),
+    )
+
+
+class Adoptions(ByService):
+    """Who took up a published learning item or an initiative, named by its title."""
+
+    slug = "adoptions"
+    title = "Adoptions"
+    noun = "adoption"
+    model = Adoption
+    form_class = AdoptionForm
+    update = staticmethod(adoption_update)
+    update_name = "adoption"
+    columns = (
+        Column(
+            "What was adopted",
+            "spread",
+            "The title of a published learning item or of an initiative, as in the portal.",
+        ),
+        Column("Organisation", "organisation", "ODS code or name of who adopted it."),
+        Column("Region", "region", "The programme region of the organisation.", "North"),
+        Column("Stage", "stage", "Considering, piloting, adopted or embedded.", "Piloting"),
+        Column("Date of the stage", "stage_on", "For example 01/09/2026."),
+        Column("Contact role", "contact_role", "A role, never a name."),
+        Column("Notes", "notes"),
+    )
+
+    def form(self, user, data=None, instance=None, spread=None, **context):
+        return self.without_left_out(
+            AdoptionForm(data, instance=instance, user=user, spread=spread)
+        )
+
+    def context_of(self, user, values, converters):
+        from imports.cells import CellError
+
+        title = (values.get("spread") or "").strip()
+        if not title:
+            raise CellError("is empty: fill it in")
+        items = list(
+            LearningItem.objects.published_for(user)
+            .annotate(lower_title=Lower("title"))
+            .filter(lower_title=title.lower())[:2]
+        ) + list(
+            Initiative.objects.for_user(user)
+            .annotate(lower_title=Lower("title"))
+            .filter(lower_title=title.lower())[:2]
+        )
+        if not items:
+            raise CellError(
+                f"“{title[:80]}” matches no published learning item or initiative you can see"
+            )
+        if len(items) > 1:
+            raise CellError(f"“{title[:80]}” matches several learning items or initiatives")
+        return {"spread": items[0]}
+
+    def existing(self, user, data, context):
+        spread = context.get("spread")
+        if spread is None or not data.get("organisation"):
+            return None
+        key = "learning_item" if isinstance(spread, LearningItem) else "initiative"
+        return (
+            Adoption.objects.for_user(user)
+            .filter(**{key: spread, "organisation": data["organisation"]})
+            .first()
+        )
+
+    @staticmethod
+    def create(*, by, spread, **fields):
+        key = "learning_item" if isinstance(spread, LearningItem) else "initiative"
+        return adoption_create(by=by, **{key: spread}, **fields)
+
+
+class Initiatives(ByService):
+    """Initiatives with their milestones and IHI progress scores, one initiative a row."""
+
+    slug = "initiatives"
+    title = "Initiatives with milestones and IHI scores"
+    noun = "initiative"
+    model = Initiative
+    form_class = InitiativeForm
+    same = ("title", "region")
+    create = staticmethod(initiative_create)
+    update = staticmethod(initiative_update)
+    update_name = "initiative"
+    left_out = (*Kind.left_out, "partners", "fellows")
+    columns = (
+        Column("Title", "title", example="Safer handover at night"),
+        Column("Summary", "summary", "What the initiative is and why."),
+        Column("Aims", "aims"),
+        Column("Status", "status"),
+        Column("Start date", "starts_on", "For example 01/04/2026."),
+        Column("End date", "ends_on"),
+        Column("Region", "region", "The programme region.", "North"),
+        Column("Host PSC", "host_psc", "The PSC's name."),
+        Column("Themes", "themes", "Separated by semicolons."),
+        Column("Patient Safety Syllabus", "syllabus", "Such as 2.3; 4.1."),
+    )
+    children = (
+        Child(
+            "Milestones",
+            "milestones",
+            MilestoneForm,
+            ("title", "due_on", "completed_on"),
+            "One a line: the milestone | its due date | the date it was completed, if it was.",
+            "Baseline audit | 30/06/2026",
+        ),
+        Child(
+            "IHI scores",
+            "progress",
+            ProgressUpdateForm,
+            ("ihi_score", "written_on", "text"),
+            "One a line: the IHI score (0.5 to 5.0) | its date | a note of progress.",
+            "2.0 | 01/10/2026 | Changes tested on two wards",
+        ),
+    )
+
+    def save_children(self, record, children, *, by):
+        for fields in children.get("milestones", ()):
+            record_create(Milestone, initiative=record, **fields)
+        for fields in children.get("progress", ()):
+            record_create(ProgressUpdate, initiative=record, by=by, **fields)
+
+
+KINDS = {
+    kind.slug: kind
+    for kind in (
+        Initiatives(),
+        Investigations(),
+        LearningItems(),
+        Recommendations(),
+        Adoptions(),
+        CurriculumEntries(),
+        TrainingSessions(),
+    )
+}
 RESPONSE_STATUSES = ResponseStatus

@@ -12,7 +12,7 @@ def template_xlsx(kind):
     workbook = xlsxwriter.Workbook(target, {"in_memory": True, "strings_to_formulas": False})
     bold = workbook.add_format({"bold": True})
     sheet = workbook.add_worksheet(kind.title[:31])
-    for index, column in enumerate(kind.columns):
+    for index, column in enumerate(kind.all_columns):
         sheet.write_string(0, index, column.header, bold)
         sheet.set_column(index, index, max(14, len(column.header) + 2))
     sheet.freeze_panes(1, 0)
@@ -23,12 +23,12 @@ def template_xlsx(kind):
     notes.set_column(0, 0, 28)
     notes.set_column(1, 1, 90)
     notes.set_column(2, 2, 30)
-    for row, column in enumerate(kind.columns, start=1):
+    for row, column in enumerate(kind.all_columns, start=1):
         notes.write_string(row, 0, column.header)
         notes.write_string(row, 1, column.hint)
         notes.write_string(row, 2, column.example)
     notes.write_string(
-        len(kind.columns) + 2,
+        len(kind.all_columns) + 2,
         0,
         "Only the first sheet is imported. Do not include patient-identifiable information.",
     )
@@ -38,6 +38,6 @@ def template_xlsx(kind):
 
 def template_csv(kind):
     target = io.StringIO()
-    csv.writer(target).writerow([column.header for column in kind.columns])
+    csv.writer(target).writerow([column.header for column in kind.all_columns])
     # With a byte order mark, Excel opens the file as UTF-8.
     return "\ufeff" + target.getvalue()
