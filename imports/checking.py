@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from imports.cells import CellError, converter_for, split_values
 from imports.kinds import Planned
 from imports.reading import Unreadable
+from imports.rowforms import RowForms
 from portal.nhs_number import nhs_numbers_in
 from regions.matching import OrganisationMatcher, normalise
 
@@ -78,7 +79,8 @@ def check(kind, table, user, *, mapping=None, progress=None):
         if name and name not in index_of:
             index_of[name] = index
     checked = Checked(mapping={**mapping, "": [h for h in table.headers if not mapping.get(h)]})
-    prototype = kind.form(user)
+    forms = RowForms(kind, user)
+    prototype = forms.prototype
     missing = [
         column.header
         for column in kind.columns
@@ -111,10 +113,12 @@ def check(kind, table, user, *, mapping=None, progress=None):
                 for part in child.parts
             }
     headers = {column.name: column.header for column in kind.all_columns}
+    found = Existing(kind, user)
     try:
         for number, cells in table.rows:
             checked.rows_total += 1
-            _check_row(kind, user, number, cells, index_of, converters, headers, checked)
+            _check_row(kind, user, number, cells, index_of, converters, headers, checked,
+                       forms, found)  # fmt: skip
             if progress and checked.rows_total % 500 == 0:
                 progress(checked.rows_total)
     except Unreadable as error:
@@ -131,7 +135,29 @@ def _field_of(kind, prototype, column):
     return prototype.fields.get(column.name)
 
 
-def _check_row(kind, user, number, cells, index_of, converters, headers, checked):
+class Existing:
+    """The records rows may update, found through an index of the kind's matching fields read
+    once (by the first row that needs it), not a query a row."""
+
+    def __init__(self, kind, user):
+        self.kind, self.user = kind, user
+        self.index = None
+
+    def __call__(self, data, context):
+        if not self.kind.indexed or context:
+            return self.kind.existing(self.user, data, context)
+        key = self.kind.key_of(data)
+        if key is None:
+            return None
+        if self.index is None:
+            self.index = self.kind.existing_index(self.user)
+        pk = self.index.get(key)
+        if pk is None:
+            return None
+        return self.kind.existing(self.user, data, context)
+
+
+def _check_row(kind, user, number, cells, index_of, converters, headers, checked, forms, found):
     errors = []
 
     def fail(header, message):
@@ -189,12 +215,12 @@ def _check_row(kind, user, number, cells, index_of, converters, headers, checked
                 matches.append(f"{headers[name]}: {text[:80]} → {said}")
         if errors:
             break
-        form = kind.form(user, data=data, **context)
+        form = forms.make(data, context)
         existing = None
         if form.is_valid():
-            existing = kind.existing(user, form.cleaned_data, context)
+            existing = found(form.cleaned_data, context)
             if existing is not None:
-                form = kind.form(user, data=data, instance=existing, **context)
+                form = forms.make(data, context, instance=existing)
                 if not form.is_valid():
                     _form_errors(form, kind, headers, fail, row_values)
                     break

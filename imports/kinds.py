@@ -39,6 +39,10 @@ from register.services import (
 )
 
 
+def _key(value):
+    return value.strip().lower() if isinstance(value, str) else value
+
+
 @dataclass(frozen=True)
 class Column:
     header: str
@@ -107,6 +111,23 @@ class Kind:
         """The record this row updates, or None to create one."""
         return None
 
+    # Kinds that find the record a row updates by the values of `same` (any case) keep an
+    # index of them, read once an import; the record itself is read for a row that matches.
+    indexed = False
+    same = ()
+
+    def key_of(self, data):
+        if any(data.get(name) in (None, "") for name in self.same):
+            return None
+        return tuple(_key(getattr(data[name], "pk", data[name])) for name in self.same)
+
+    def existing_index(self, user):
+        index = {}
+        rows = self.model.objects.for_user(user).values_list("pk", *self.same)
+        for pk, *values in rows.iterator(chunk_size=5000):
+            index.setdefault(tuple(_key(value) for value in values), pk)
+        return index
+
     def context_of(self, user, values, converters):
         """Anything a row's form needs besides its fields (the investigation), from the
         row's cells; CellError names the column."""
@@ -122,6 +143,8 @@ class LearningItems(Kind):
     title = "Learning items"
     noun = "learning item"
     model = LearningItem
+    indexed = True
+    same = ("title", "region")
     columns = (
         Column("Title", "title", example="Escalating a deteriorating patient out of hours"),
         Column(
@@ -330,7 +353,7 @@ class ByService(Kind):
     sees."""
 
     form_class = None
-    same = ()
+    indexed = True
     create = None
     update = None
     update_name = ""
