@@ -232,3 +232,38 @@ def test_someone_elses_import_is_not_found(client, fellow):
     sign_in(client, other)
     assert client.get(batch.get_absolute_url()).status_code == 404
     assert client.post(reverse("imports:confirm", args=[batch.pk])).status_code == 404
+
+
+def test_an_nhs_number_is_refused_in_any_cell_mapped_or_not(client, fellow):
+    sign_in(client, fellow)
+    headers = [*LEARNING_HEADERS, "Our notes"]
+    rows = [
+        [*learning_row("In the region", region=NHS_NUMBER.replace(" ", "")), ""],
+        [*learning_row("In the notes"), f"NHS number: {NHS_NUMBER}"],
+        [*learning_row(f"Title {NHS_NUMBER}"), ""],
+    ]
+    upload(client, xlsx(headers, rows))
+    batch = Import.objects.get()
+    assert batch.preview["errors"] == [
+        "Row 2, Region: contains an NHS number ending 5919; remove it",
+        "Row 3, column 9: contains an NHS number ending 5919; remove it",
+        "Row 4, Title: contains an NHS number ending 5919; remove it",
+    ]
+    assert "476" not in str(batch.preview)
+
+
+@pytest.mark.parametrize("count", [2, 20])
+def test_the_import_log_costs_the_same_queries_however_many_imports(
+    client, fellow, count, django_assert_num_queries
+):
+    from django.core.files.base import ContentFile
+
+    for n in range(count):
+        made = Import(kind="learning", filename=f"file-{n}.csv", created_by=fellow)
+        made.file.save(f"file-{n}.csv", ContentFile(b"Title\n"), save=False)
+        made.save()
+    sign_in(client, fellow)
+    client.get(reverse("imports:start"))  # the session and scope, as on any later page
+    with django_assert_num_queries(5):
+        response = client.get(reverse("imports:start"))
+    assert response.content.decode().count('">file-') == min(count, 20)
