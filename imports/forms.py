@@ -24,8 +24,7 @@ class UploadForm(PortalForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
-        self.helper.form_tag = True
-        self.helper.attrs = {"enctype": "multipart/form-data"}
+        # The form pack sends it as multipart/form-data: it has a file field.
         self.helper.add_input(Submit("check", "Check the file"))
 
     def clean_file(self):
