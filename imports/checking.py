@@ -364,4 +364,6 @@ def _for_a_cell(error, message, text):
         return f"{text.strip()[:40]} is not a date: write it as 31/12/2025"
     if code == "required":
         return "is empty: fill it in"
+    if code == "max_length":
+        return f"{message}: this one has {len(text):,}"
     return message

@@ -87,7 +87,7 @@ def test_each_error_is_said_with_its_row_and_column_and_nothing_is_saved(
     assert any(
         e.startswith("Row 6, Patient Safety Syllabus: “7.9” is not a syllabus") for e in errors
     )
-    assert "Row 7, Summary: Summary must be 4,000 characters or fewer" in errors
+    assert "Row 7, Summary: Summary must be 4,000 characters or fewer: this one has 4,001" in errors
     assert any(e.startswith("Row 8, Region: “Atlantis”") for e in errors)
     assert batch.error_count == 6
     # The number itself is never kept.
@@ -98,6 +98,16 @@ def test_each_error_is_said_with_its_row_and_column_and_nothing_is_saved(
     confirm(client, batch, django_capture_on_commit_callbacks)
     assert LearningItem.objects.count() == 0
     assert Import.objects.get().status == "checked"
+
+
+def test_long_text_from_real_reports_is_kept_whole_where_the_form_takes_it(
+    client, fellow, django_capture_on_commit_callbacks
+):
+    sign_in(client, fellow)
+    body = ("The coroner found that the escalation was delayed. " * 390)[:19_990].rstrip()
+    upload(client, xlsx(LEARNING_HEADERS, [learning_row("Long body", body=body)]))
+    confirm(client, Import.objects.get(), django_capture_on_commit_callbacks)
+    assert LearningItem.objects.get().body == body
 
 
 def test_a_row_in_another_region_is_refused_not_dropped(client, fellow):
