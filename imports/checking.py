@@ -168,8 +168,9 @@ def _check_row(kind, user, number, cells, index_of, converters, headers, checked
     values = {}
     for index, cell in enumerate(cells):
         text = cell or ""
-        if nhs_numbers_in(text):
-            numbers = nhs_numbers_in(text)
+        # Ten digits take at least ten characters: a shorter cell holds no NHS number.
+        numbers = nhs_numbers_in(text) if len(text) >= 10 else ()
+        if numbers:
             name = next((n for n, i in index_of.items() if i == index), None)
             fail(
                 headers.get(name, f"column {index + 1}"),
