@@ -225,7 +225,7 @@ def _check_row(kind, user, number, cells, index_of, converters, headers, checked
                 if not form.is_valid():
                     _form_errors(form, kind, headers, fail, row_values)
                     break
-                if not _may_change(user, kind, existing):
+                if not kind.may_change(user, existing):
                     fail(
                         None,
                         f"a {kind.noun} like this already exists ({existing}) and you may not "
@@ -333,10 +333,6 @@ def _children(child, text, converters, fail):
 
 def _record(checked, number, errors):
     checked.errors.extend(errors)
-
-
-def _may_change(user, kind, record):
-    return user.has_perm(f"{record._meta.app_label}.change_{record._meta.model_name}", record)
 
 
 def _form_errors(form, kind, headers, fail, values, response=False):

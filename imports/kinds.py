@@ -29,7 +29,7 @@ from learning.models import Investigation, LearningItem
 from learning.services import investigation_create, investigation_update, learning_item_update
 from portal.records import record_create
 from register.forms import AdoptionForm, RecommendationForm, ResponseForm
-from register.models import Adoption, Recommendation, ResponseStatus
+from register.models import Adoption, Recommendation
 from register.services import (
     adoption_create,
     adoption_update,
@@ -55,12 +55,21 @@ class Column:
 
 @dataclass
 class Planned:
-    """One record a row will make or change, once checked."""
+    """One record a row will make or change, once checked: the values its form cleaned
+    (`fields`), the unsaved record the form built (`instance`) with its links, the records
+    listed in its child columns, its response, and what the row's names were matched to."""
 
     data: dict
     matches: list = field(default_factory=list)
     existing: object = None
     context: dict = field(default_factory=dict)
+    context_fields: dict = field(default_factory=dict)
+    fields: dict = field(default_factory=dict)
+    instance: object = None
+    links: dict = field(default_factory=dict)
+    children: dict = field(default_factory=dict)
+    response: dict | None = None
+    label: str = ""
 
 
 @dataclass(frozen=True)
@@ -110,6 +119,14 @@ class Kind:
     def existing(self, user, data, context):
         """The record this row updates, or None to create one."""
         return None
+
+    def may_change(self, user, record):
+        """Whether the person may change `record`, as on its edit page."""
+        meta = record._meta
+        name = self.change_permission or f"{meta.app_label}.change_{meta.model_name}"
+        return user.has_perm(name, record)
+
+    change_permission = None
 
     # Kinds that find the record a row updates by the values of `same` (any case) keep an
     # index of them, read once an import; the record itself is read for a row that matches.
@@ -431,6 +448,7 @@ class TrainingSessions(ByService):
     update = staticmethod(training_session_update)
     update_name = "session"
     left_out = (*Kind.left_out, "learning_items", "recommendations")
+    change_permission = "curriculum.change"
     columns = (
         Column("Date", "held_on", "The date of the session. For example 12/02/2026."),
         Column("Title", "title", example="Human factors simulation"),
@@ -454,6 +472,7 @@ class CurriculumEntries(ByService):
     update = staticmethod(curriculum_entry_update)
     update_name = "entry"
     left_out = (*Kind.left_out, "learning_items", "recommendations")
+    change_permission = "curriculum.change"
     columns = (
         Column("University or trust", "organisation", "ODS code or name.", ""),
         Column("Programme", "programme", "For example BSc Adult Nursing, year 2."),
@@ -600,4 +619,3 @@ KINDS = {
         TrainingSessions(),
     )
 }
-RESPONSE_STATUSES = ResponseStatus

@@ -265,3 +265,22 @@ def test_the_csv_template_has_the_same_headers(client, fellow):
     response = client.get(reverse("imports:template", args=["learning"]) + "?format=csv")
     text = response.content.decode("utf-8-sig")
     assert text.strip() == ",".join(column.header for column in KINDS["learning"].all_columns)
+
+
+def test_a_training_row_with_the_date_title_and_region_of_a_session_updates_it(
+    client, fellow, django_capture_on_commit_callbacks
+):
+    sign_in(client, fellow)
+    template = client.get(reverse("imports:template", args=["training"])).content
+    for people in ("14", "20"):
+        row = {
+            **FILLED["training"][0],
+            "Title": "human factors SIMULATION",
+            "Number of people trained": people,
+        }
+        client.post(reverse("imports:start"), {"kind": "training", "file": fill(template, [row])})
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(reverse("imports:confirm", args=[Import.objects.order_by("pk").last().pk]))
+    second = Import.objects.order_by("pk").last()
+    assert (second.status, second.created, second.updated) == ("done", 0, 1), second.preview
+    assert TrainingSession.objects.get().people_trained == 20
