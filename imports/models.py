@@ -27,6 +27,8 @@ class ImportQuerySet(models.QuerySet):
 
 class Import(Work):
     class Status(models.TextChoices):
+        UPLOADED = "uploaded", "Waiting to be checked"
+        CHECKING = "checking", "Being checked"
         CHECKED = "checked", "Checked, waiting for you to confirm"
         QUEUED = "queued", "Waiting to start"
         RUNNING = "running", "Being imported"

@@ -19,6 +19,10 @@ from portal.work import heartbeat, work_claim, work_queue, work_sweep
 logger = logging.getLogger(__name__)
 
 RUN = "imports.tasks.run_import"
+CHECK = "imports.tasks.check_import"
+# A file this large (a few thousand rows) is checked by a task, with progress, rather than
+# while the person waits for the page.
+CHECK_IN_BACKGROUND_FROM = 512 * 1024
 
 
 class NotUndone(Exception):
@@ -45,18 +49,78 @@ def import_upload(*, by, kind, upload, mapping=None):
         ColumnMapping.objects.update_or_create(
             user=by, kind=kind, defaults={"mapping": {h: n for h, n in mapping.items() if n}}
         )
-    checked = check(KINDS[kind], table, by, mapping=mapping)
-    upload.seek(0)
     batch = Import(
         kind=kind,
         filename=(getattr(upload, "name", "") or "upload")[-255:],
         created_by=by,
         mapping={h: n for h, n in mapping.items() if h},
     )
+    if _size(upload) >= CHECK_IN_BACKGROUND_FROM:
+        upload.seek(0)
+        with transaction.atomic():
+            batch.status = Import.Status.UPLOADED
+            batch.file.save(batch.filename.rsplit("/", 1)[-1], upload, save=False)
+            batch.save()
+            work_queue(Import, batch.pk, CHECK)
+        return batch
+    checked = check(KINDS[kind], table, by, mapping=mapping)
+    upload.seek(0)
     _note_check(batch, checked)
     batch.file.save(batch.filename.rsplit("/", 1)[-1], upload, save=False)
     batch.save()
     return batch
+
+
+def _size(upload):
+    upload.seek(0, 2)
+    size = upload.tell()
+    upload.seek(0)
+    return size
+
+
+def import_check(*, import_id):
+    """Check a large file in the background, claimed as any work is; the preview is then as
+    for a small one."""
+    claimed = work_claim(
+        Import, import_id, waiting=Import.Status.UPLOADED, running=Import.Status.CHECKING
+    )
+    if not claimed:
+        return None
+    with heartbeat(Import, import_id):
+        batch = Import.objects.select_related("created_by").get(pk=import_id)
+        try:
+            with batch.file.open("rb") as upload:
+                checked = check(
+                    KINDS[batch.kind],
+                    open_table(upload),
+                    batch.created_by,
+                    mapping=batch.mapping,
+                    progress=lambda done: Import.objects.filter(pk=batch.pk).update(rows_done=done),
+                )
+            _note_check(batch, checked)
+            Import.objects.filter(pk=batch.pk).update(
+                status=Import.Status.CHECKED,
+                rows_total=batch.rows_total,
+                rows_done=0,
+                to_create=batch.to_create,
+                to_update=batch.to_update,
+                error_count=batch.error_count,
+                preview=batch.preview,
+                # Confirming makes it work again, with attempts of its own.
+                attempts=0,
+                queued_at=None,
+                started_at=None,
+                heartbeat_at=None,
+            )
+        except Exception as error:
+            logger.exception("Import %s could not be checked", batch.pk)
+            Import.objects.filter(pk=batch.pk).update(
+                status=Import.Status.FAILED,
+                message=f"The file could not be checked ({type(error).__name__}). Please "
+                "upload it again.",
+                finished_at=timezone.now(),
+            )
+    return import_id
 
 
 def _note_check(batch, checked):
@@ -156,7 +220,22 @@ def _remember(batch, made):
 
 
 def imports_sweep(*, now=None):
-    return work_sweep(
+    """Queue again the checks and imports the broker never took or a dead worker left.
+    Returns (queued again, failed), both kinds of work together."""
+    checks = work_sweep(
+        Import,
+        CHECK,
+        waiting=Import.Status.UPLOADED,
+        running=Import.Status.CHECKING,
+        failed=Import.Status.FAILED,
+        failure_fields={
+            "message": "The file could not be checked: the check stopped before it finished. "
+            "Please upload it again.",
+            "finished_at": now or timezone.now(),
+        },
+        now=now,
+    )
+    runs = work_sweep(
         Import,
         RUN,
         waiting=Import.Status.QUEUED,
@@ -169,6 +248,7 @@ def imports_sweep(*, now=None):
         },
         now=now,
     )
+    return checks[0] + runs[0], checks[1] + runs[1]
 
 
 def import_undo(*, batch, by):

@@ -13,6 +13,13 @@ def run_import(import_id):
     return services.import_run(import_id=import_id)
 
 
+@shared_task(
+    acks_late=True, reject_on_worker_lost=True, soft_time_limit=15 * 60, time_limit=16 * 60
+)
+def check_import(import_id):
+    return services.import_check(import_id=import_id)
+
+
 @shared_task
 def sweep_imports():
     return services.imports_sweep()

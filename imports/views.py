@@ -20,6 +20,9 @@ from imports.templates import template_csv, template_xlsx
 from portal.pagination import paginated
 
 REFRESH_SECONDS = 3
+# While a task works on it, the page refreshes itself: it works without JavaScript.
+WORKING = {Import.Status.UPLOADED, Import.Status.CHECKING, Import.Status.QUEUED,
+           Import.Status.RUNNING}  # fmt: skip
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -73,9 +76,7 @@ def import_template(request, kind):
 def import_detail(request, pk):
     batch = _mine(request, pk)
     kind = KINDS[batch.kind]
-    refresh = (
-        REFRESH_SECONDS if batch.status in (Import.Status.QUEUED, Import.Status.RUNNING) else None
-    )
+    refresh = REFRESH_SECONDS if batch.status in WORKING else None
     return render(
         request,
         "imports/detail.html",

@@ -55,3 +55,28 @@ def test_an_import_left_by_a_dead_worker_is_imported_again(confirmed):
     confirmed.refresh_from_db()
     assert confirmed.status == "done"
     assert LearningItem.objects.count() == 2
+
+
+def test_a_large_file_is_checked_by_a_task_with_progress_and_then_previewed(
+    client, db, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(services, "CHECK_IN_BACKGROUND_FROM", 1)
+    sign_in(client, person_with(Role.FELLOW, "north"))
+    rows = [learning_row(f"Item {n}") for n in range(3)]
+    with django_capture_on_commit_callbacks() as queued:
+        client.post(
+            reverse("imports:start"), {"kind": "learning", "file": xlsx(LEARNING_HEADERS, rows)}
+        )
+    batch = Import.objects.get()
+    assert batch.status == "uploaded"
+    page = client.get(batch.get_absolute_url()).content.decode()
+    assert "rows checked so far" in page
+    assert 'http-equiv="refresh"' in page
+    for callback in queued:
+        callback()  # the task, as a worker runs it
+    batch.refresh_from_db()
+    assert (batch.status, batch.to_create, batch.error_count) == ("checked", 3, 0)
+    assert LearningItem.objects.count() == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("imports:confirm", args=[batch.pk]))
+    assert Import.objects.get().created == 3
