@@ -5,6 +5,7 @@ from django import forms
 from imports.kinds import KINDS
 from imports.reading import MAX_BYTES
 from portal.forms import PortalForm
+from portal.nhs_number import nhs_numbers_in
 
 
 class UploadForm(PortalForm):
@@ -29,6 +30,12 @@ class UploadForm(PortalForm):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
+        numbers = nhs_numbers_in(upload.name or "")
+        if numbers:
+            raise forms.ValidationError(
+                f"The file's name contains an NHS number ending {numbers[0].digits[-4:]}: "
+                "rename the file and upload it again"
+            )
         if upload.size > MAX_BYTES:
             raise forms.ValidationError(
                 f"The file is {upload.size / 1024 / 1024:.1f} MB: it must be 10 MB or smaller. "

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.scope import user_scope
+from portal.nhs_number import no_nhs_number
 from portal.work import Work
 
 UNDO_WITHIN = datetime.timedelta(hours=24)
@@ -36,9 +37,10 @@ class Import(Work):
         FAILED = "failed", "Not imported"
         UNDONE = "undone", "Undone"
 
-    kind = models.CharField(max_length=30)
+    kind = models.CharField(max_length=30, validators=[no_nhs_number])
     file = models.FileField(upload_to="imports/%Y/%m/")
-    filename = models.CharField(max_length=255)
+    # As the person's computer named it: the upload form refuses a name with an NHS number.
+    filename = models.CharField(max_length=255, validators=[no_nhs_number])
     # The columns of the file, by the portal field each was taken as ("" for none).
     mapping = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.CHECKED)
@@ -52,7 +54,7 @@ class Import(Work):
     preview = models.JSONField(default=dict, blank=True)
     created = models.PositiveIntegerField(default=0)
     updated = models.PositiveIntegerField(default=0)
-    message = models.TextField(blank=True)  # written by the portal
+    message = models.TextField(blank=True, validators=[no_nhs_number])  # written by the portal
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="imports"
     )
@@ -120,7 +122,7 @@ class ColumnMapping(models.Model):
     """The last mapping of a person's own columns to a kind's fields, offered next time."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=30)
+    kind = models.CharField(max_length=30, validators=[no_nhs_number])
     mapping = models.JSONField(default=dict)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -277,3 +277,10 @@ def test_the_import_log_costs_the_same_queries_however_many_imports(
     with django_assert_num_queries(5):
         response = client.get(reverse("imports:start"))
     assert response.content.decode().count('">file-') == min(count, 20)
+
+
+def test_a_file_whose_name_holds_an_nhs_number_is_refused(client, fellow):
+    sign_in(client, fellow)
+    response = upload(client, xlsx(LEARNING_HEADERS, [learning_row("A")], name="9434765919.xlsx"))
+    assert "name contains an NHS number ending 5919: rename the file" in response.content.decode()
+    assert Import.objects.count() == 0
