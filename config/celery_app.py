@@ -72,4 +72,10 @@ app.conf.beat_schedule = {
         "task": "reports.tasks.sweep_reports",
         "schedule": 30.0,
     },
+    # Queues again an import the broker never took or a dead worker left half done; its
+    # transaction makes a half-done import nothing done.
+    "sweep-imports": {
+        "task": "imports.tasks.sweep_imports",
+        "schedule": 30.0,
+    },
 }

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "dashboards",
     "reports",
     "public",
+    "imports",
     "demo",
     "ops",
 ]
@@ -118,6 +119,7 @@ MENU = [
     ("Curriculum", "curriculum:entry-list", "curriculum.view"),
     ("Review", "learning:review-queue", "learning.view_review_queue"),
     ("Search", "search:results", "search.search"),
+    ("Import", "imports:start", "imports.import"),
     ("People", "accounts:people", "accounts.view_people"),
     ("Digest runs", "digests:runs", "digests.view_runs"),
 ]

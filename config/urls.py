@@ -23,6 +23,7 @@ urlpatterns = [
     path("curriculum/", include("curriculum.urls")),
     path("", include("dashboards.urls")),
     path("reports/", include("reports.urls")),
+    path("imports/", include("imports.urls")),
     path("", include("accounts.urls")),
     path("", include("public.urls")),
     path("admin/", admin.site.urls),

@@ -17,6 +17,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+import redis
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
@@ -85,6 +86,8 @@ class Worker:
 
     def start(self):
         self.starts += 1
+        if self.starts == 1:
+            self._forget_other_tests_cache()
         log = self.tmp_path / f"worker-{self.starts}.log"
         name = f"digests-{uuid.uuid4().hex[:8]}@%h"
         command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo"]
@@ -102,6 +105,15 @@ class Worker:
             start_new_session=True,
         )
         wait_for(lambda: "ready." in log.read_text(), 60, "the worker to start", self)
+
+    def _forget_other_tests_cache(self):
+        """The worker caches in its Redis database, which outlives the test: figures a worker
+        of an earlier test kept from that test's database would be read here as this one's.
+        Only the cache's keys go; the queue, which the test may already have filled, stays."""
+        client = redis.Redis.from_url(self.redis_url)
+        prefix = settings.CACHES["default"].get("KEY_PREFIX", "")
+        for key in client.scan_iter(match=f"{prefix}:*"):
+            client.delete(key)
 
     def kill(self):
         os.killpg(self.process.pid, signal.SIGKILL)

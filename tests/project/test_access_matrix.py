@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 
@@ -27,6 +28,7 @@ from curriculum.services import (
 )
 from digests.tokens import unsubscribe_token
 from fellows.models import Milestone
+from imports.models import Import
 from learning.models import LearningItem
 from regions.models import Organisation
 from register.models import AdoptionStage, RecommendationKind
@@ -186,6 +188,15 @@ EXPECTED = {
     "reports:request": Expect(302, 403, 200, 200, 200, 403),
     "reports:detail": Expect(302, 403, 200, 200, 200, 403),
     "reports:download": Expect(302, 403, 404, 404, 404, 403),
+    # Imports: fellows, leads and the national team; the sample is the north fellow's, checked
+    # and not confirmed. Only its uploader changes its columns, confirms or undoes it.
+    "imports:start": Expect(302, 200, 200, 403, 200, 403),
+    "imports:template": Expect(302, 200, 200, 403, 200, 403),
+    "imports:detail": Expect(302, 200, 404, 403, 200, 403),
+    "imports:columns": Expect(302, 200, 404, 403, 302, 403),
+    "imports:confirm": signed_in(405),
+    # Not imported yet, so nothing to undo: its uploader is sent back with a message.
+    "imports:undo": Expect(302, 302, 404, 403, 404, 403),
     # Sign-in and account pages. Signed-in people are sent on from the sign-in pages.
     "account_login": signed_in(302, anonymous=200),
     "account_logout": signed_in(200),
@@ -385,7 +396,11 @@ def sample_records(people):
         quarter_number=3,
         format=Report.Format.PDF,
     )
+    upload = Import(kind="learning", filename="learning.csv", created_by=people["fellow"])
+    upload.file.save("learning.csv", ContentFile(b"Title,Type,Summary,Region\n"), save=False)
+    upload.save()
     return {
+        "import": upload,
         "report": report,
         "entry": entry,
         "session": session,
@@ -486,6 +501,11 @@ def concrete_url(key, samples):
         "dashboard": {"slug": "north"},
         "reports:detail": {"pk": samples["report"].pk},
         "reports:download": {"pk": samples["report"].pk},
+        **{
+            f"imports:{page}": {"pk": samples["import"].pk}
+            for page in ("detail", "columns", "confirm", "undo")
+        },
+        "imports:template": {"kind": "learning"},
         "dashboard-figure": {"slug": "north", "key": "learning.best_practice"},
         "account_confirm_email": {"key": "not-a-real-key"},
         "account_reset_password_from_key": {"uidb36": "1", "key": "not-a-real-key"},
