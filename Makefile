@@ -51,8 +51,13 @@ prepare: install site-url
 	@mkdir -p $(VAR_DIR)/mail
 	$(MANAGE) prepare_demo
 
+# The demo shows what people see, "Page not found" included, never Django's debug pages, which
+# list the portal's URL patterns to whoever follows a shared link (docs/adr/0033). A developer
+# who wants them runs `make run DEBUG=true`.
+DEBUG ?= false
+
 run: prepare
-	MFA_REQUIRED=false $(MANAGE) runserver 127.0.0.1:$(PORT) --skip-checks
+	DEBUG=$(DEBUG) MFA_REQUIRED=false $(MANAGE) runserver 127.0.0.1:$(PORT) --skip-checks
 
 test: install
 	$(UV) run --frozen pytest $(PYTEST_ARGS)
