@@ -104,6 +104,7 @@ TEMPLATES = [
 # the permission for its page (portal/context_processors.py). It is wiring, so it names the
 # apps here rather than in the kernel they stand on.
 MENU = [
+    ("Dashboard", "dashboard-own", "dashboards.view"),
     ("Initiatives", "fellows:list", "fellows.view_initiatives"),
     ("Learning", "learning:item-list", "learning.view_learningitems"),
     ("Investigations", "learning:investigation-list", "learning.view_investigations"),
@@ -111,6 +112,7 @@ MENU = [
     ("Spread", "register:spread", "register.view_spread"),
     ("Curriculum", "curriculum:entry-list", "curriculum.view"),
     ("Review", "learning:review-queue", "learning.view_review_queue"),
+    ("Reports", "reports:request", "reports.request"),
     ("Search", "search:results", "search.search"),
     ("People", "accounts:people", "accounts.view_people"),
     ("Digest runs", "digests:runs", "digests.view_runs"),
