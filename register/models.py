@@ -33,6 +33,23 @@ class RecommendationKind(models.TextChoices):
     FELLOW = "fellow", "Safety fellow's recommendation"
 
 
+# The kinds of recommendation each source of investigation makes, the usual one first (keyed
+# by learning.Investigation.Source). A new recommendation from an investigation starts as the
+# first, and so takes that kind's deadline; another kind is saved only once the person confirms
+# it (docs/adr/0033). A source not named here (other) makes any kind without asking.
+KINDS_BY_SOURCE = {
+    "hssib": (RecommendationKind.SAFETY_RECOMMENDATION, RecommendationKind.SAFETY_OBSERVATION),
+    "psirf": (RecommendationKind.FINDING,),
+    "lfd": (RecommendationKind.FINDING,),
+    "pfd": (RecommendationKind.PFD_CONCERN,),
+}
+
+
+def kinds_from_source(source):
+    """The kinds of recommendation an investigation of `source` makes, the usual one first."""
+    return KINDS_BY_SOURCE.get(source, ())
+
+
 class ResponseDeadline(models.Model):
     """How long the addressee of one kind of recommendation has to respond, by default.
 
