@@ -185,3 +185,13 @@ def test_the_page_makes_the_same_number_of_queries_for_few_and_many_results(clie
         InitiativeFactory(title=f"Falls initiative {number}")
         InvestigationFactory(title=f"Falls investigation {number}")
     assert count() == few
+
+
+def test_each_type_in_the_filter_says_what_it_is(client, fellow):
+    form = search(client).context["search_form"]
+    labels = [label for value, label in form.fields["type"].choices if value]
+    assert len(labels) == len(set(labels))
+    assert "Support for staff affected by incidents: sessions and peer supporter training" in labels
+    assert "Learning: Support for staff affected by incidents" in labels
+    page = search(client).content.decode()
+    assert page.count(">Support for staff affected by incidents<") == 0
