@@ -105,7 +105,7 @@ def sections(mine, nation):
         )
     adoption.rows.append(
         Row(
-            "Adoptions of the region's initiatives in other regions",
+            "Adoptions in other regions of the region's initiatives and learning",
             mine.spread_beyond,
             nation.spread_beyond,
             "spread",

@@ -413,3 +413,31 @@ def test_the_figures_are_counted_again_after_a_write_and_not_before(
     with django_capture_on_commit_callbacks(execute=True):
         learning_item_publish(item=draft, by=lead)
     assert gaps() == "22"
+
+
+@pytest.mark.django_db
+def test_spread_of_learning_is_credited_to_the_region_it_came_from(client):
+    fellow = person_with(Role.FELLOW, "north")
+    learning = LearningItemFactory(
+        region=region("north"), status=LearningItem.Status.PUBLISHED, published_at=timezone.now()
+    )
+    for number, slug in enumerate(["south", "london-south-east", "north"]):
+        adoption(
+            fellow,
+            of=learning,
+            region_slug=slug,
+            organisation=a_trust(f"t{number}", f"Trust {number}"),
+            stage=AdoptionStage.PILOTING,
+            stage_on=timezone.localdate(),
+        )
+    quarter = Quarter.current()
+
+    dash = dashboard(quarter)
+
+    assert dash.of(region("north")).spread_beyond == 2
+    assert dash.of(region("south")).spread_beyond == 0
+    sign_in(client, person_with(Role.REGIONAL_LEAD, "north"))
+    page = client.get(reverse("dashboard", args=["north"])).content.decode()
+    assert "Adoptions in other regions of the region&#x27;s initiatives and learning" in page
+    figure = client.get(reverse("dashboard-figure", args=["north", "spread"]))
+    assert figure.context["page"].paginator.count == 2
