@@ -441,3 +441,28 @@ def test_spread_of_learning_is_credited_to_the_region_it_came_from(client):
     assert "Adoptions in other regions of the region&#x27;s initiatives and learning" in page
     figure = client.get(reverse("dashboard-figure", args=["north", "spread"]))
     assert figure.context["page"].paginator.count == 2
+
+
+@pytest.mark.django_db
+def test_the_previous_quarter_is_named_large_with_an_arrow(client):
+    sign_in(client, person_with(Role.REGIONAL_LEAD, "north"))
+    page = client.get(reverse("dashboard", args=["north"])).content.decode()
+    previous = Quarter.current().previous()
+    link = page[page.index('class="nhsuk-pagination-item--previous"') :]
+    link = link[: link.index("</li>")]
+    assert f'<span class="nhsuk-pagination__title">{previous}</span>' in link
+    assert '<span class="nhsuk-pagination__page">Previous quarter</span>' in link
+    assert "nhsuk-icon--arrow-left" in link
+
+
+@pytest.mark.django_db
+def test_the_charts_axis_labels_are_drawn_at_a_readable_size_under_each_bar(client):
+    sign_in(client, person_with(Role.REGIONAL_LEAD, "north"))
+    page = client.get(reverse("dashboard", args=["north"])).content.decode()
+    chart = page[page.index('id="chart-learning"') :]
+    chart = chart[: chart.index("</svg>")]
+    assert 'viewBox="0 0 640 260"' in chart and 'font-size="16"' in chart
+    assert re.findall(r'font-size="(\d+)"', chart) == ["16"]
+    current = Quarter.current()
+    assert f">Q{current.number}</text>" in chart
+    assert f">{current.year % 100:02d}/{(current.year + 1) % 100:02d}</text>" in chart
