@@ -360,7 +360,7 @@ def test_the_detail_page_makes_the_same_number_of_queries_however_much_is_linked
     [
         (Role.PARTNER_READER, ["Learning", "Search"]),
         (Role.FELLOW, ["Learning", "Investigations", "Search"]),
-        (Role.REGIONAL_LEAD, ["Learning", "Investigations", "Review", "Search"]),
+        (Role.REGIONAL_LEAD, ["Review", "Learning", "Investigations", "Search"]),
     ],
 )
 def test_the_menu_shows_the_learning_pages_each_role_may_use(client, role, expected):
