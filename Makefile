@@ -51,13 +51,18 @@ prepare: install site-url
 	@mkdir -p $(VAR_DIR)/mail
 	$(MANAGE) prepare_demo
 
+# The demo shows what people see, "Page not found" included, never Django's debug pages, which
+# list the portal's URL patterns to whoever follows a shared link (docs/adr/0033). A developer
+# who wants them runs `make run DEBUG=true`.
+DEBUG ?= false
+
 # The server and, beside it, a Celery worker (with the schedule) taking tasks from a queue kept
 # as files under var/tasks (no Redis needed): a report is made in the background, as in
 # production, so its progress page and its email are seen. Stopping make stops both.
 TASK_QUEUE_DIR ?= $(VAR_DIR)/tasks
 run: prepare
 	@mkdir -p $(TASK_QUEUE_DIR)
-	@export TASK_QUEUE_DIR='$(TASK_QUEUE_DIR)' MFA_REQUIRED=false; \
+	@export TASK_QUEUE_DIR='$(TASK_QUEUE_DIR)' MFA_REQUIRED=false DEBUG='$(DEBUG)'; \
 	$(UV) run --frozen celery -A config worker --beat --schedule='$(TASK_QUEUE_DIR)/beat-schedule' \
 		--concurrency=1 --without-gossip --without-mingle --loglevel=WARNING & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \

@@ -109,15 +109,19 @@ TEMPLATES = [
 
 # The header menu, in order: (label, URL name, permission). Each item shows only to those with
 # the permission for its page (portal/context_processors.py). It is wiring, so it names the
-# apps here rather than in the kernel they stand on.
+# apps here rather than in the kernel they stand on. What each role came for comes first (a
+# narrow window folds the last items under "More"): a lead's dashboard and review queue, a
+# chair's reports.
 MENU = [
+    ("Dashboard", "dashboard-own", "dashboards.view"),
+    ("Review", "learning:review-queue", "learning.view_review_queue"),
+    ("Reports", "reports:request", "reports.request"),
     ("Initiatives", "fellows:list", "fellows.view_initiatives"),
     ("Learning", "learning:item-list", "learning.view_learningitems"),
     ("Investigations", "learning:investigation-list", "learning.view_investigations"),
     ("Recommendations", "register:recommendation-list", "register.view_recommendations"),
     ("Spread", "register:spread", "register.view_spread"),
     ("Curriculum", "curriculum:entry-list", "curriculum.view"),
-    ("Review", "learning:review-queue", "learning.view_review_queue"),
     ("Search", "search:results", "search.search"),
     ("Import", "imports:start", "imports.import"),
     ("People", "accounts:people", "accounts.view_people"),

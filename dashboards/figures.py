@@ -23,7 +23,13 @@ from curriculum.models import (
 )
 from fellows.models import Initiative, ProgressUpdate
 from learning.models import Investigation, LearningItem
-from register.models import Adoption, AdoptionStage, AdoptionStageChange, Recommendation
+from register.models import (
+    Adoption,
+    AdoptionStage,
+    AdoptionStageChange,
+    Recommendation,
+    origin_region,
+)
 
 # The IHI scale in four bands, for the distribution of the latest scores.
 IHI_BANDS = [
@@ -134,12 +140,13 @@ def adoption_stages(quarter):
 
 
 def spread_beyond(quarter):
-    """Adoptions, begun by the end of the quarter, of an initiative by an organisation in
-    another region than the initiative's: the initiatives that spread beyond their region."""
+    """Adoptions, begun by the end of the quarter, of an initiative or a learning item by an
+    organisation in another region than the one it came from (`origin`): what spread beyond
+    its region, credited to that region."""
     return (
         adoption_stages(quarter)
-        .filter(adoption__initiative__isnull=False)
-        .exclude(adoption__region=F("adoption__initiative__region"))
+        .annotate(origin=origin_region("adoption__"))
+        .exclude(adoption__region=F("origin"))
     )
 
 
@@ -199,7 +206,7 @@ def records(key, quarter, region):
         rows = adoption_stages(quarter).filter(to_stage=value)
         return Adoption.objects.filter(region=region, pk__in=rows.values("adoption"))
     if kind == "spread":
-        rows = spread_beyond(quarter).filter(adoption__initiative__region=region)
+        rows = spread_beyond(quarter).filter(origin=region.pk)
         return Adoption.objects.filter(pk__in=rows.values("adoption"))
     if kind == "curriculum":
         rows = curriculum_statuses(quarter).filter(to_status=value)
@@ -241,7 +248,7 @@ def _labels():
         f"curriculum.{v}": f"Curriculum entries {lab.lower()}" for v, lab in Entry.Status.choices
     }
     labels |= {
-        "spread": "Adoptions of the region's initiatives in other regions",
+        "spread": "Adoptions in other regions of the region's initiatives and learning",
         "training": "Training sessions held",
         "support": "Sessions of support for staff affected by incidents",
     }

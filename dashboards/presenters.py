@@ -105,7 +105,7 @@ def sections(mine, nation):
         )
     adoption.rows.append(
         Row(
-            "Adoptions of the region's initiatives in other regions",
+            "Adoptions in other regions of the region's initiatives and learning",
             mine.spread_beyond,
             nation.spread_beyond,
             "spread",
@@ -143,8 +143,12 @@ def sections(mine, nation):
 
 # Charts, drawn as SVG by the template; the numbers are in the table below each.
 
-WIDTH, HEIGHT = 640, 240
-LEFT, RIGHT, TOP, BOTTOM = 48, 12, 16, 44
+WIDTH, HEIGHT = 640, 260
+LEFT, RIGHT, TOP, BOTTOM = 48, 12, 24, 56
+# The drawing is as wide as the page's two-thirds column (about 620 pixels on a desktop), so
+# one unit is about a pixel: text of 16 reads as the body text's smaller size at 100% zoom,
+# where 11 was too small to read. The quarter and its year go on two lines to fit under a bar.
+FONT_SIZE = 16
 
 
 @dataclass
@@ -155,6 +159,16 @@ class Bar:
     height: float
     value: int
     label: str
+
+    @property
+    def centre(self):
+        return round(self.x + self.width / 2, 1)
+
+    @property
+    def label_lines(self):
+        """ "Q3 25/26" as ("Q3", "25/26"), one under the other."""
+        quarter, _, year = self.label.partition(" ")
+        return quarter, year
 
 
 def trend_charts(mine, nation, quarters):
@@ -191,7 +205,9 @@ def _chart(series, title, values, national, quarters):
         "baseline": TOP + inner_h,
         "top_value": top,
         "top_y": TOP,
-        "label_y": HEIGHT - BOTTOM + 18,
+        "label_y": HEIGHT - BOTTOM + 20,
+        "year_y": HEIGHT - BOTTOM + 40,
+        "font_size": FONT_SIZE,
         "bars": bars,
         "rows": list(zip(quarters, values, national, strict=True)),
         "summary": _summary(title, values, quarters),

@@ -259,7 +259,7 @@ def _adoptions(quarter, rows_of, within):
     beyond = (
         within("adoption_change", figures.spread_beyond(quarter))
         .order_by()
-        .annotate(counted=_text("beyond"), key=_text(""), place=F("adoption__initiative__region"))
+        .annotate(counted=_text("beyond"), key=_text(""), place=F("origin"))
         .values("counted", "place", "key")
         .annotate(count=Count("pk"))
     )

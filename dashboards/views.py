@@ -2,7 +2,7 @@
 figure."""
 
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 from rules.contrib.views import permission_required
 
@@ -100,6 +100,20 @@ def region_dashboard(request, slug):
         "dashboards/dashboard.html",
         {"quarter": quarter, **_around(quarter), **_region_context(dash, region)},
     )
+
+
+@require_GET
+@permission_required("dashboards.view", raise_exception=True)
+def own_dashboard(request):
+    """Where the menu's "Dashboard" leads: England's for the national team, the person's
+    region's for everyone else, and a choice when they work in more than one region."""
+    if is_national_team(request.user):
+        return redirect("dashboard-national")
+    scope = user_scope(request.user)
+    regions = [region for region in programme_regions() if region.pk in scope.region_ids]
+    if len(regions) == 1:
+        return redirect("dashboard", regions[0].slug)
+    return render(request, "dashboards/own.html", {"regions": regions})
 
 
 @require_GET

@@ -297,6 +297,15 @@ class LearningItem(Versioned):
         return self.status in {self.Status.DRAFT, self.Status.RETURNED}
 
     @property
+    def return_event(self):
+        """The step that returned it, with the feedback its author reads first, while it stays
+        returned; None otherwise. Reads the events as prefetched for its page."""
+        if self.status != self.Status.RETURNED:
+            return None
+        returns = [event for event in self.events.all() if event.to_status == self.Status.RETURNED]
+        return returns[-1] if returns else None
+
+    @property
     def waiting_label(self):
         """How long it has waited for review, in words: "submitted 3 days ago"."""
         if self.submitted_at is None:

@@ -1,7 +1,7 @@
 """Reads for the learning pages: each list fetches its related rows up front, so the number
 of queries does not grow with the number of rows."""
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 
 from accounts.models import User
 from accounts.scope import user_scope
@@ -94,3 +94,29 @@ def review_queue_for(user):
     team), oldest submission first."""
     items = learning_items_for(user).awaiting_review()
     return items.filter(user_scope(user).reviewed_region_q("region")).order_by("submitted_at", "pk")
+
+
+def in_progress_matching(user, text, limit=10):
+    """What the person may see of the learning not yet published whose title or summary says
+    every word of `text`: their own drafts, submissions and returned items, and what waits for
+    their review. Search's ranked results are published learning only (docs/adr/0033); these
+    are few, so a plain match is enough. Each list is cut at `limit`."""
+    words = text.split()
+    if not words:
+        return [], []
+    matching = Q()
+    for word in words:
+        matching &= Q(title__icontains=word) | Q(summary__icontains=word)
+    # Only what the list shows: never the body or the search vector, which can be large.
+    shown = ("pk", "title", "status", "region__name", "created_at", "submitted_at")
+    own = list(own_learning_in_progress(user).filter(matching).only(*shown)[:limit])
+    waiting = []
+    if user_scope(user).reviewed_region_ids:
+        waiting = list(
+            review_queue_for(user)
+            .filter(matching)
+            .exclude(pk__in=[item.pk for item in own])
+            .select_related("region")
+            .only(*shown)[:limit]
+        )
+    return own, waiting

@@ -29,6 +29,7 @@ from register.models import (
     RecommendationResponse,
     ResponseStatus,
     is_backwards,
+    kinds_from_source,
 )
 from taxonomy.forms import syllabus_field
 from taxonomy.models import Theme
@@ -40,6 +41,11 @@ def _helper(button, *layout):
         helper.layout = Layout(*layout)
     helper.add_input(Submit("save", button))
     return helper
+
+
+def _either(kinds):
+    labels = [f'"{kind.label}"' for kind in kinds]
+    return " or ".join(labels) if len(labels) < 3 else ", ".join(labels)
 
 
 def _organisations():
@@ -91,16 +97,37 @@ class RecommendationForm(WithNewOrganisation, VersionedForm):
             "information.",
         }
 
+    confirm_kind = forms.BooleanField(required=False)
+
     def __init__(self, *args, user, investigation=None, **kwargs):
         super().__init__(*args, **kwargs)
         scope = user_scope(user)
         self.investigation = investigation or self.instance.investigation
         kinds = RecommendationKind.choices
+        self.usual_kinds = ()
         if self.investigation is None:
             # Only a fellow's own recommendation stands without an investigation.
             kinds = [(RecommendationKind.FELLOW, RecommendationKind.FELLOW.label)]
             self.fields["kind"].initial = RecommendationKind.FELLOW
+        else:
+            # The kinds the investigation's source makes come first, the usual one chosen.
+            self.usual_kinds = kinds_from_source(self.investigation.source)
+            kinds = [(kind.value, kind.label) for kind in self.usual_kinds] + [
+                choice for choice in kinds if choice[0] not in self.usual_kinds
+            ]
+            if self.usual_kinds and not self.instance.pk:
+                self.fields["kind"].initial = self.usual_kinds[0]
+                self.fields["kind"].help_text = self._usual_kinds_sentence() + "."
         self.fields["kind"].choices = kinds
+        # The box to confirm an unusual kind shows only once one has been chosen.
+        unusual = self._unusual_kind()
+        if unusual is None:
+            del self.fields["confirm_kind"]
+        else:
+            self.fields["confirm_kind"].label = (
+                f'Yes, it is "{unusual.label}" although the investigation\'s source is '
+                f"{self.investigation.get_source_display()}"
+            )
         self.fields["addressed_to"].queryset = _organisations()
         self.fields["addressed_to"].required = False
         self.fields["addressed_to"].empty_label = "Choose an organisation"
@@ -122,6 +149,7 @@ class RecommendationForm(WithNewOrganisation, VersionedForm):
         self.helper = _helper(
             "Save recommendation",
             "kind",
+            *(["confirm_kind"] if "confirm_kind" in self.fields else []),
             "reference",
             "text",
             "addressed_to",
@@ -145,7 +173,32 @@ class RecommendationForm(WithNewOrganisation, VersionedForm):
         issued_on, due_on = cleaned.get("issued_on"), cleaned.get("due_on")
         if issued_on and due_on and due_on < issued_on:
             self.add_error("due_on", "The response due date must be on or after the date made")
+        unusual = self._unusual_kind()
+        if unusual is not None and not cleaned.get("confirm_kind"):
+            self.add_error(
+                "kind",
+                f"{self._usual_kinds_sentence()}. Choose the usual kind, or confirm the one "
+                "you chose in the box below",
+            )
         return cleaned
+
+    def _usual_kinds_sentence(self):
+        return (
+            f"The investigation's source, {self.investigation.get_source_display()}, "
+            f"usually makes {_either(self.usual_kinds)}"
+        )
+
+    def _unusual_kind(self):
+        """The kind chosen, when the investigation's source does not usually make it and the
+        record is not already of that kind; else None."""
+        if not self.is_bound or not self.usual_kinds:
+            return None
+        chosen = self.data.get("kind")
+        if chosen not in RecommendationKind.values or chosen in self.usual_kinds:
+            return None
+        if self.instance.pk and chosen == self.instance.kind:
+            return None
+        return RecommendationKind(chosen)
 
     def _post_clean(self):
         self.instance.investigation = self.investigation

@@ -14,6 +14,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -31,6 +32,23 @@ class RecommendationKind(models.TextChoices):
     PFD_CONCERN = "pfd_concern", "Prevention of Future Deaths concern"
     FINDING = "finding", "PSIRF or Learning from Deaths finding"
     FELLOW = "fellow", "Safety fellow's recommendation"
+
+
+# The kinds of recommendation each source of investigation makes, the usual one first (keyed
+# by learning.Investigation.Source). A new recommendation from an investigation starts as the
+# first, and so takes that kind's deadline; another kind is saved only once the person confirms
+# it (docs/adr/0033). A source not named here (other) makes any kind without asking.
+KINDS_BY_SOURCE = {
+    "hssib": (RecommendationKind.SAFETY_RECOMMENDATION, RecommendationKind.SAFETY_OBSERVATION),
+    "psirf": (RecommendationKind.FINDING,),
+    "lfd": (RecommendationKind.FINDING,),
+    "pfd": (RecommendationKind.PFD_CONCERN,),
+}
+
+
+def kinds_from_source(source):
+    """The kinds of recommendation an investigation of `source` makes, the usual one first."""
+    return KINDS_BY_SOURCE.get(source, ())
 
 
 class ResponseDeadline(models.Model):
@@ -292,6 +310,13 @@ def is_backwards(from_stage, to_stage):
     if from_stage not in STAGE_ORDER or to_stage not in STAGE_ORDER:
         return from_stage == AdoptionStage.STOPPED and to_stage != AdoptionStage.STOPPED
     return STAGE_ORDER.index(to_stage) < STAGE_ORDER.index(from_stage)
+
+
+def origin_region(path=""):
+    """The region what an adoption took up came from, its initiative's or its learning item's,
+    as an expression from the model at `path` ("adoption__" from a stage change). Spread is
+    credited there, whichever of the two spread (docs/adr/0033)."""
+    return Coalesce(f"{path}initiative__region", f"{path}learning_item__region")
 
 
 class AdoptionQuerySet(HistoryQuerySet):

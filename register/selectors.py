@@ -6,12 +6,19 @@ import statistics
 from dataclasses import dataclass
 
 from django.db.models import Count, F, Prefetch, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from fellows.models import Initiative
 from learning.models import LearningItem
 from register import backlinks
-from register.models import Adoption, AdoptionStage, Recommendation, ResponseStatus
+from register.models import (
+    Adoption,
+    AdoptionStage,
+    Recommendation,
+    ResponseStatus,
+    origin_region,
+)
 from taxonomy.models import SyllabusTag
 
 
@@ -176,19 +183,23 @@ def spread_summary(adoptions):
     }
 
 
-def reach_by_initiative(adoptions):
-    """For each initiative in `adoptions`, how many organisations and regions took it up,
-    the widest reach first."""
+def reach_of_what_spread(adoptions):
+    """For each initiative and learning item in `adoptions`, how many organisations and
+    regions took it up, and how many regions beyond the one it came from, the widest reach
+    first."""
     return (
-        adoptions.filter(initiative__isnull=False)
-        .order_by()
-        .values("initiative_id", "initiative__title", "initiative__region__name")
+        adoptions.order_by()
+        .annotate(
+            title=Coalesce("initiative__title", "learning_item__title"),
+            origin_name=Coalesce("initiative__region__name", "learning_item__region__name"),
+        )
+        .values("initiative_id", "learning_item_id", "title", "origin_name")
         .annotate(
             organisations=Count("organisation", distinct=True),
             regions=Count("region", distinct=True),
-            beyond=Count("region", distinct=True, filter=~Q(region=F("initiative__region"))),
+            beyond=Count("region", distinct=True, filter=~Q(region=origin_region())),
         )
-        .order_by("-organisations", "-regions", "initiative__title")
+        .order_by("-organisations", "-regions", "title", "initiative_id", "learning_item_id")
     )
 
 

@@ -12,8 +12,9 @@ SEARCH_TYPES = [
     ("recommendation", "Recommendations"),
     ("curriculum", "Curriculum entries"),
     ("training", "Training"),
-    ("support", "Support for staff affected by incidents"),
-    *LearningItem.Kind.choices,
+    # Support records and a type of learning share words: each option says which it is.
+    ("support", "Support for staff affected by incidents: sessions and peer supporter training"),
+    *[(kind, f"Learning: {label}") for kind, label in LearningItem.Kind.choices],
 ]
 
 

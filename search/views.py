@@ -5,6 +5,7 @@ from rules.contrib.views import permission_required
 from curriculum.models import CurriculumEntry, StaffSupport, TrainingSession
 from fellows.models import Initiative
 from learning.models import Investigation, LearningItem
+from learning.selectors import in_progress_matching
 from portal.page_cache import kept_for_the_person
 from portal.pagination import paginated
 from regions.models import Region
@@ -40,4 +41,9 @@ def results(request):
             filters=form.filters(),
         )
         context |= {"count": len(found), **paginated(request, found)}
+        # Beside the results, not among them: learning not yet published that the person may
+        # see, marked as such (their own, and what waits for their review).
+        if form.cleaned_data["q"].strip() and request.GET.get("page", "1") == "1":
+            own, waiting = in_progress_matching(request.user, form.cleaned_data["q"])
+            context |= {"own_in_progress": own, "waiting_for_review": waiting}
     return render(request, "search/results.html", context)

@@ -1,6 +1,7 @@
 """Curriculum entries, training and its reach, staff support, and the syllabus coverage grid."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -303,6 +304,19 @@ def test_a_grid_cell_links_to_the_records_it_counts(client, fellow):
     assert cell.context["learning_count"] == 1
     assert list(cell.context["entries"]) == [made]
     assert item.title in cell.text
+
+
+def test_an_empty_grid_cell_shows_a_plain_0_rather_than_a_link_to_an_empty_list(client, fellow):
+    published(tags=[(2, 2)])
+    sign_in(client, fellow)
+    grid_page = client.get(reverse("curriculum:coverage")).text
+    empty_url = reverse("curriculum:coverage-cell", args=[1, 1])
+    assert empty_url not in grid_page
+    assert reverse("curriculum:coverage-cell", args=[2, 2]) in grid_page
+    assert re.findall(r"(?<!\d)0 records<", grid_page) == []
+    assert '0<span class="nhsuk-u-visually-hidden"> records in domain 1 at level 1</span>' in (
+        grid_page
+    )
 
 
 # Search and the thread

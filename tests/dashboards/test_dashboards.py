@@ -413,3 +413,56 @@ def test_the_figures_are_counted_again_after_a_write_and_not_before(
     with django_capture_on_commit_callbacks(execute=True):
         learning_item_publish(item=draft, by=lead)
     assert gaps() == "22"
+
+
+@pytest.mark.django_db
+def test_spread_of_learning_is_credited_to_the_region_it_came_from(client):
+    fellow = person_with(Role.FELLOW, "north")
+    learning = LearningItemFactory(
+        region=region("north"), status=LearningItem.Status.PUBLISHED, published_at=timezone.now()
+    )
+    for number, slug in enumerate(["south", "london-south-east", "north"]):
+        adoption(
+            fellow,
+            of=learning,
+            region_slug=slug,
+            organisation=a_trust(f"t{number}", f"Trust {number}"),
+            stage=AdoptionStage.PILOTING,
+            stage_on=timezone.localdate(),
+        )
+    quarter = Quarter.current()
+
+    dash = dashboard(quarter)
+
+    assert dash.of(region("north")).spread_beyond == 2
+    assert dash.of(region("south")).spread_beyond == 0
+    sign_in(client, person_with(Role.REGIONAL_LEAD, "north"))
+    page = client.get(reverse("dashboard", args=["north"])).content.decode()
+    assert "Adoptions in other regions of the region&#x27;s initiatives and learning" in page
+    figure = client.get(reverse("dashboard-figure", args=["north", "spread"]))
+    assert figure.context["page"].paginator.count == 2
+
+
+@pytest.mark.django_db
+def test_the_previous_quarter_is_named_large_with_an_arrow(client):
+    sign_in(client, person_with(Role.REGIONAL_LEAD, "north"))
+    page = client.get(reverse("dashboard", args=["north"])).content.decode()
+    previous = Quarter.current().previous()
+    link = page[page.index('class="nhsuk-pagination-item--previous"') :]
+    link = link[: link.index("</li>")]
+    assert f'<span class="nhsuk-pagination__title">{previous}</span>' in link
+    assert '<span class="nhsuk-pagination__page">Previous quarter</span>' in link
+    assert "nhsuk-icon--arrow-left" in link
+
+
+@pytest.mark.django_db
+def test_the_charts_axis_labels_are_drawn_at_a_readable_size_under_each_bar(client):
+    sign_in(client, person_with(Role.REGIONAL_LEAD, "north"))
+    page = client.get(reverse("dashboard", args=["north"])).content.decode()
+    chart = page[page.index('id="chart-learning"') :]
+    chart = chart[: chart.index("</svg>")]
+    assert 'viewBox="0 0 640 260"' in chart and 'font-size="16"' in chart
+    assert re.findall(r'font-size="(\d+)"', chart) == ["16"]
+    current = Quarter.current()
+    assert f">Q{current.number}</text>" in chart
+    assert f">{current.year % 100:02d}/{(current.year + 1) % 100:02d}</text>" in chart

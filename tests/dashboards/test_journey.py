@@ -38,11 +38,19 @@ def test_the_north_lead_follows_the_region_from_home_to_a_figures_list(page, dem
     check_accessibility(page)
     screenshot(page, "home-lead")
 
-    page.get_by_role("link", name="Open the North dashboard").click()
+    # The menu's Dashboard leads to the lead's region, and is marked as the section they are in.
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Dashboard").click()
     current = Quarter.current()
     expect(page.get_by_role("heading", level=1)).to_contain_text("North dashboard")
     expect(page.get_by_role("heading", level=1)).to_contain_text(str(current))
+    expect(page.get_by_role("navigation", name="Menu").locator("[aria-current]")).to_have_text(
+        "Dashboard"
+    )
     check_accessibility(page)
+    # The charts' axis labels read at 100% zoom: as tall as the smaller body text at least.
+    label = page.locator("#chart-learning .portal-chart__axis-label").first
+    assert label.evaluate("element => element.getBoundingClientRect().height") >= 14
+    screenshot(page, "dashboard-lead")
 
     page.get_by_role("link", name=re.compile("Previous quarter")).click()
     previous = current.previous()

@@ -198,6 +198,47 @@ def test_the_detail_page_renders_the_body_and_the_review_history(client, fellow)
     assert "Add the checklist." in page
 
 
+def returned_item(fellow, *feedbacks):
+    from learning.services import learning_item_return, learning_item_submit
+
+    item = LearningItemFactory(created_by=fellow)
+    lead = person_with(Role.REGIONAL_LEAD, "north", full_name="North Lead")
+    for feedback in feedbacks:
+        learning_item_submit(item=item, by=fellow)
+        learning_item_return(item=item, by=lead, feedback=feedback)
+    return item
+
+
+def test_the_latest_feedback_is_shown_with_the_returned_tag_above_the_review_history(
+    client, fellow
+):
+    item = returned_item(fellow, "Add the checklist.", "Name the wards that tried it.")
+    sign_in(client, fellow)
+    page = client.get(reverse("learning:item-detail", args=[item.pk])).content.decode()
+
+    tag = page.index("Returned with feedback</strong>")
+    feedback = page.index('id="return-feedback"')
+    summary = page.index('class="nhsuk-lede-text"')
+    history = page.index('id="review-history"')
+    assert tag < feedback < summary < history
+    box = page[feedback:summary]
+    assert "Feedback from North Lead" in box
+    assert "Name the wards that tried it." in box
+    assert "Add the checklist." not in box
+    assert "Edit the learning, then submit it for review again." in box
+
+
+def test_the_feedback_box_goes_once_the_item_is_submitted_again(client, fellow):
+    from learning.services import learning_item_submit
+
+    item = returned_item(fellow, "Add the checklist.")
+    learning_item_submit(item=item, by=fellow)
+    sign_in(client, fellow)
+    page = client.get(reverse("learning:item-detail", args=[item.pk])).content.decode()
+    assert 'id="return-feedback"' not in page
+    assert "Add the checklist." in page[page.index('id="review-history"') :]
+
+
 def test_the_detail_page_links_only_investigations_the_person_may_see(client):
     item = published()
     item.investigations.add(
@@ -319,7 +360,7 @@ def test_the_detail_page_makes_the_same_number_of_queries_however_much_is_linked
     [
         (Role.PARTNER_READER, ["Learning", "Search"]),
         (Role.FELLOW, ["Learning", "Investigations", "Search"]),
-        (Role.REGIONAL_LEAD, ["Learning", "Investigations", "Review", "Search"]),
+        (Role.REGIONAL_LEAD, ["Review", "Learning", "Investigations", "Search"]),
     ],
 )
 def test_the_menu_shows_the_learning_pages_each_role_may_use(client, role, expected):

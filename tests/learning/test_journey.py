@@ -110,7 +110,10 @@ def test_learning_goes_from_a_fellows_draft_to_search_in_another_region(page, pe
     check_accessibility(page)
     screenshot(page, "learning-list")
     open_item(page, title)
-    expect(page.get_by_text("Add who leads the huddle.")).to_be_visible()
+    # The feedback is with the "Returned with feedback" tag, where the author looks first.
+    expect(page.locator("#return-feedback")).to_contain_text("Add who leads the huddle.")
+    check_accessibility(page)
+    screenshot(page, "learning-returned-feedback")
     page.get_by_role("link", name="Edit").click()
     page.get_by_label("Summary").fill(
         "A five-minute huddle, led by the nurse in charge, after each deterioration incident."

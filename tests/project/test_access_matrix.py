@@ -180,6 +180,8 @@ EXPECTED = {
     "curriculum:coverage-cell": NOT_READERS,
     # Dashboards: a region's figures for everyone working in it (the north's, here); the
     # national dashboard for the national team. A partner reader works in no region.
+    # The menu's "Dashboard" sends each person on to their own (tests/project/test_navigation.py).
+    "dashboard-own": Expect(302, 302, 302, 302, 302, 403),
     "dashboard": Expect(anonymous=302, fellow=200, lead=200, chair=200, national=200, reader=403),
     "dashboard-figure": Expect(302, 200, 200, 200, 200, 403),
     "dashboard-national": Expect(302, 403, 403, 403, 200, 403),

@@ -610,6 +610,25 @@ def test_the_thread_counts_each_step_of_the_chain(client, fellow):
     )
 
 
+def test_the_thread_never_puts_punctuation_straight_after_a_link_that_ends_in_its_own(
+    client, fellow
+):
+    import re
+
+    investigation = InvestigationFactory(region=region("north"), title="Falls at night.")
+    recommendation(
+        fellow,
+        investigation=investigation,
+        text="Agree one way of escalating care before a transfer.",
+    )
+    sign_in(client, fellow)
+
+    page = client.get(reverse("register:thread", args=[investigation.pk])).text
+
+    assert "before a transfer.</a>" in page
+    assert re.findall(r"[.!?]</a>[,.:;]", page) == []
+
+
 # Search
 
 

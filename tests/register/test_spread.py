@@ -235,3 +235,21 @@ def test_the_spread_page_takes_the_same_queries_for_few_and_many_rows(
     with django_assert_num_queries(8):
         response = client.get(reverse("register:spread"))
     assert len(response.context["page"]) == 2 * rows
+
+
+def test_the_spread_page_counts_the_reach_of_learning_as_of_initiatives(client, fellow):
+    learning = published("north", title="Night falls huddle")
+    for number, slug in enumerate(["south", "london-south-east", "north"]):
+        adoption(
+            fellow, of=learning, region_slug=slug, organisation=a_trust(f"l{number}", f"L {number}")
+        )
+    sign_in(client, fellow)
+
+    response = client.get(reverse("register:spread"))
+
+    row = next(row for row in response.context["reach"] if row["learning_item_id"] == learning.pk)
+    assert (row["title"], row["origin_name"]) == ("Night falls huddle", "North")
+    assert (row["organisations"], row["regions"], row["beyond"]) == (3, 3, 2)
+    page = response.content.decode()
+    assert "How far initiatives and learning reached" in page
+    assert f'Learning: <a href="{reverse("learning:item-detail", args=[learning.pk])}">' in page

@@ -5,6 +5,7 @@ model's (portal/fields.py), said in each box's hint and refused next to the box.
 import pytest
 from django.urls import reverse
 
+from learning.models import Investigation
 from register.models import Recommendation, RecommendationKind, ResponseStatus
 from tests.learning.factories import InvestigationFactory
 from tests.register.factories import a_trust, recommendation
@@ -44,7 +45,12 @@ def recommendation_data(text):
 
 
 def add_url(fellow):
-    investigation = InvestigationFactory(created_by=fellow, region=region("north"))
+    # A coroner's report: its concerns are the kind that source makes (no confirmation asked).
+    investigation = InvestigationFactory(
+        created_by=fellow,
+        region=region("north"),
+        source=Investigation.Source.PREVENTION_OF_FUTURE_DEATHS,
+    )
     return f"{reverse('register:recommendation-add')}?investigation={investigation.pk}"
 
 

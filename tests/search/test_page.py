@@ -185,3 +185,58 @@ def test_the_page_makes_the_same_number_of_queries_for_few_and_many_results(clie
         InitiativeFactory(title=f"Falls initiative {number}")
         InvestigationFactory(title=f"Falls investigation {number}")
     assert count() == few
+
+
+def test_each_type_in_the_filter_says_what_it_is(client, fellow):
+    form = search(client).context["search_form"]
+    labels = [label for value, label in form.fields["type"].choices if value]
+    assert len(labels) == len(set(labels))
+    assert "Support for staff affected by incidents: sessions and peer supporter training" in labels
+    assert "Learning: Support for staff affected by incidents" in labels
+    page = search(client).content.decode()
+    assert page.count(">Support for staff affected by incidents<") == 0
+
+
+def test_a_fellow_finds_their_own_draft_and_submission_marked_as_such(client, fellow):
+    LearningItemFactory(created_by=fellow, title="Falls at night: draft", status=Status.DRAFT)
+    LearningItemFactory(created_by=fellow, title="Falls at night: sent", status=Status.SUBMITTED)
+    LearningItemFactory(title="Falls at night: someone else's", status=Status.DRAFT)
+
+    response = search(client, q="falls night")
+
+    assert [item.title for item in response.context["own_in_progress"]] == [
+        "Falls at night: sent",
+        "Falls at night: draft",
+    ]
+    assert response.context["waiting_for_review"] == []
+    page = response.content.decode()
+    box = page[page.index('id="in-progress-matches"') : page.index('id="result-count"')]
+    assert (
+        'Falls at night: draft</a> <strong class="nhsuk-tag nhsuk-tag--grey">Draft</strong>' in box
+    )
+    assert "Submitted for review</strong>" in box
+    assert "someone else" not in page
+    assert titles(response) == []
+    assert "Learning not yet published is not among the results" in page
+
+
+def test_a_lead_finds_what_waits_for_their_review_in_their_region_only(client):
+    lead = person_with(Role.REGIONAL_LEAD, "north")
+    sign_in(client, lead)
+    LearningItemFactory(title="Falls huddle north", status=Status.SUBMITTED)
+    LearningItemFactory(
+        title="Falls huddle south", status=Status.SUBMITTED, region=programme_region("south")
+    )
+
+    response = search(client, q="falls huddle")
+
+    assert [item.title for item in response.context["waiting_for_review"]] == ["Falls huddle north"]
+    assert "Waiting for your review" in response.content.decode()
+
+
+def test_a_partner_reader_sees_no_learning_in_progress(client):
+    sign_in(client, person_with(Role.PARTNER_READER))
+    LearningItemFactory(title="Falls huddle", status=Status.SUBMITTED)
+    response = search(client, q="falls")
+    assert "in-progress-matches" not in response.content.decode()
+    assert "Learning not yet published" not in response.content.decode()

@@ -5,6 +5,7 @@ from django.db import transaction
 from demo.accounts import DEMO_PASSWORD, demo_accounts_seed
 from demo.content import demo_content_seed
 from demo.curriculum import curriculum_seed
+from demo.history import history_seed
 from demo.register import register_seed
 
 
@@ -19,6 +20,8 @@ class Command(BaseCommand):
             records = demo_content_seed()
             records += register_seed()
             records += curriculum_seed()
+            # Last: its adoptions and recommendations stand beside the sample work above.
+            records += history_seed()
         self.stdout.write(
             f"Demo data: {created} accounts created, {len(accounts)} in all; "
             f"{records} sample records created."
