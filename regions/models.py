@@ -236,7 +236,7 @@ class Organisation(models.Model):
         if self.nhs_england_region_id:
             notes.append(self.nhs_england_region.name)
         if self.closed_on:
-            notes.append(self.closed_note.capitalize())
+            notes.append(f"Closed {_long_date(self.closed_on)}")
         return ". ".join(notes) + "."
 
     @property
