@@ -267,3 +267,80 @@ class OdsUploadForm(PortalForm):
         except OdsFileError as error:
             raise ValidationError(str(error)) from None
         return upload
+
+
+class OrganisationsSearchWidget(OrganisationSearchWidget):
+    """Several organisations: those chosen so far as ticked boxes (untick to take one off),
+    and a search box (`<name>-add`) to add one more, with the same search step."""
+
+    template_name = "regions/widgets/organisations_search.html"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.chosen_list = []
+        self.typed = ""
+
+    def value_from_datadict(self, data, files, name):
+        ids = data.getlist(name) if hasattr(data, "getlist") else data.get(name) or []
+        typed = data.get(f"{name}-add-choice") or data.get(f"{name}-add") or ""
+        return [*ids, *([typed] if typed.strip() else [])]
+
+    def value_omitted_from_data(self, data, files, name):
+        return False  # no ticked box means none, as with checkboxes
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(f"{name}-add", self.typed, attrs)
+        if not self.chosen_list and value:
+            ids = [v.pk if isinstance(v, Organisation) else v for v in value]
+            ids = [int(v) for v in ids if isinstance(v, int) or _is_id(str(v))]
+            self.chosen_list = list(self.queryset.filter(pk__in=ids).order_by("name"))
+        context["widget"]["chosen"] = self.chosen_list
+        context["widget"]["list_name"] = name
+        context["widget"]["value"] = self.typed
+        return context
+
+
+class OrganisationsChoice(forms.ModelMultipleChoiceField):
+    """Several organisations, each added by typing part of its name or its ODS code."""
+
+    widget = OrganisationsSearchWidget
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault(
+            "help_text", "Type part of a name or an ODS code to add one; untick one to take it off."
+        )
+        super().__init__(*args, **kwargs)
+
+    def _set_queryset(self, queryset):
+        super()._set_queryset(queryset)
+        self.widget.queryset = self._queryset
+
+    queryset = property(forms.ModelMultipleChoiceField._get_queryset, _set_queryset)
+
+    def clean(self, value):
+        widget = self.widget
+        widget.matches, widget.chosen_list, widget.typed = [], [], ""
+        values = [str(v).strip() for v in (value or []) if str(v).strip()]
+        ids = [int(v) for v in values if _is_id(v)]
+        typed = [v for v in values if not _is_id(v)]
+        chosen = list(self.queryset.filter(pk__in=ids))
+        if len(chosen) != len(set(ids)):
+            raise ValidationError(self.error_messages["invalid_choice"] % {"value": ""})
+        widget.chosen_list = sorted(chosen, key=lambda org: org.name)
+        single = OrganisationChoice(queryset=self.queryset)
+        for text in typed:
+            try:
+                found = single.to_python(text)
+            except ValidationError:
+                widget.typed, widget.matches = text[:MAX_TYPED], single.widget.matches
+                raise
+            if found not in chosen:
+                chosen.append(found)
+        widget.chosen_list = sorted(chosen, key=lambda org: org.name)
+        if self.required and not chosen:
+            raise ValidationError(self.error_messages["required"], code="required")
+        return self.queryset.filter(pk__in=[org.pk for org in chosen])
+
+    def has_changed(self, initial, data):
+        initial_ids = {str(v.pk if isinstance(v, models.Model) else v) for v in initial or []}
+        return initial_ids != {str(v) for v in data or []}
