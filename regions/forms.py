@@ -245,9 +245,14 @@ class WithNewOrganisation(forms.Form):
         return {"name": name, "kind": self.cleaned_data["new_organisation_kind"]}
 
 
+class PlainFileInput(forms.FileInput):
+    enhance = False  # see portal.templatetags.nhsuk FieldPresenter.enhanced_file_upload
+
+
 class OdsUploadForm(PortalForm):
     file = forms.FileField(
         label="The ODS file of NHS trusts",
+        widget=PlainFileInput(attrs={"accept": ".csv,text/csv"}),
         help_text="etr.csv, as downloaded from the Organisation Data Service: no header row, "
         "up to 2 MB.",
         error_messages={"required": "Choose the ODS file to upload"},

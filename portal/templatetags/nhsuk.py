@@ -117,6 +117,14 @@ class FieldPresenter:
         return _spaced(self.hint_id, self.error_id)
 
     @property
+    def enhanced_file_upload(self):
+        """Whether the design system's script turns the file input into its drop zone. A
+        widget with `enhance = False` stays the browser's own input: nhsuk-frontend 10.6's
+        drop zone names its button in a way axe refuses (label-content-name-mismatch,
+        WCAG 2.5.3), so a page checked by axe keeps the plain input."""
+        return self.component == "file" and getattr(self.field.field.widget, "enhance", True)
+
+    @property
     def group_class(self):
         return _spaced(
             "nhsuk-form-group",
