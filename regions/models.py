@@ -310,6 +310,21 @@ class OdsRefresh(models.Model):
     def __str__(self):
         return f"{self.file_name}, {self.uploaded_at:%Y-%m-%d %H:%M}"
 
+    OUTCOME_WORDS = {
+        "added": "Added",
+        "renamed": "Renamed",
+        "closed": "Closed",
+        "reopened": "Open again",
+        "moved": "Regions changed",
+        "kept": "Kept as edited in the portal",
+        "unchanged": "Unchanged",
+    }
+
+    @property
+    def outcome_rows(self):
+        """(words, count) in a fixed order: the database keeps no order of JSON keys."""
+        return [(words, self.outcome.get(key, 0)) for key, words in self.OUTCOME_WORDS.items()]
+
 
 class OrganisationName(models.Model):
     """A name the organisation used to have, so pages can say "formerly ..."."""
