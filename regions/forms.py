@@ -12,6 +12,7 @@ from django.forms.renderers import TemplatesSetting
 from django.urls import reverse
 
 from portal.forms import PortalForm, max_length_of
+from portal.nhs_number import no_nhs_number
 from regions.models import Organisation
 from regions.ods import MAX_BYTES, OdsFileError, read_trusts
 
@@ -265,6 +266,8 @@ class OdsUploadForm(PortalForm):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
+        # The name is kept and shown, so it is free text like any other.
+        no_nhs_number(upload.name)
         if upload.size > MAX_BYTES:
             raise ValidationError("The file is larger than 2 MB, so it is not the ODS file")
         try:

@@ -16,6 +16,8 @@ from django.db.models.functions import Replace
 from django.utils import dateformat, timezone
 from simple_history.models import HistoricalRecords
 
+from portal.nhs_number import no_nhs_number
+
 
 def _long_date(value):
     return dateformat.format(value, "j F Y")
@@ -291,7 +293,7 @@ class OdsRefresh(models.Model):
     """A newer ODS file of NHS trusts uploaded by the national team: previewed, then applied
     once. The parsed rows are kept, so the preview and the apply read the same file."""
 
-    file_name = models.CharField(max_length=200)
+    file_name = models.CharField(max_length=200, validators=[no_nhs_number])
     trusts = models.JSONField(help_text="The file's rows, as read.")
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True

@@ -347,3 +347,10 @@ def test_the_preview_takes_the_same_queries_for_small_and_large_files(
         response = national_client.get(reverse("regions:ods-refresh", args=[refresh.pk]))
 
     assert len(response.context["plan"].renamed) == size
+
+
+def test_a_file_name_with_an_nhs_number_is_refused(national_client):
+    response = upload(national_client, newer_file(), name="trusts for 943 476 5919.csv")
+
+    assert "NHS number" in str(response.context["form"].errors["file"])
+    assert not OdsRefresh.objects.exists()
