@@ -8,6 +8,9 @@ UV := $(shell command -v uv 2>/dev/null || echo var/tools/bin/uv)
 MANAGE := $(UV) run --frozen python manage.py
 NHSUK := node_modules/nhsuk-frontend/dist/nhsuk
 VENDOR := static/vendor/nhsuk
+# The organisation boxes' autocomplete (docs/adr/0032), loaded only on pages that have one.
+AUTOCOMPLETE := node_modules/accessible-autocomplete/dist
+AUTOCOMPLETE_VENDOR := static/vendor/accessible-autocomplete
 
 .PHONY: install site-url prepare run test test-fast lint format migrations-check compose-check clean \
 	prod-check backup restore backup-drill load
@@ -37,6 +40,10 @@ $(VENDOR)/.built: node_modules/.installed
 	cp $(NHSUK)/assets/manifest.json $(VENDOR)/root/assets/
 	cp $(NHSUK)/assets/images/*.svg $(NHSUK)/assets/images/*.png $(NHSUK)/assets/images/favicon.ico \
 		$(VENDOR)/root/assets/images/
+	rm -rf $(AUTOCOMPLETE_VENDOR)
+	mkdir -p $(AUTOCOMPLETE_VENDOR)
+	cp $(AUTOCOMPLETE)/accessible-autocomplete.min.js $(AUTOCOMPLETE)/accessible-autocomplete.min.css \
+		$(AUTOCOMPLETE_VENDOR)/
 	@touch $@
 
 # The address make run serves at, for the links in email that commands run later send

@@ -10,6 +10,7 @@ from accounts.models import INVITATION_VALID_FOR, Invitation, User
 from accounts.roles import SCOPE_FIELDS, Role
 from accounts.scope import user_scope
 from portal.forms import DateField, PortalForm, YearsAhead, max_length_of
+from regions.forms import OrganisationChoice
 from regions.models import Organisation, PatientSafetyCollaborative, Region
 
 
@@ -47,12 +48,11 @@ class InvitationForm(PortalForm):
         empty_label="Choose a PSC",
         help_text="A safety fellow's host PSC, or a PSC chair's PSC.",
     )
-    organisation = forms.ModelChoiceField(
+    organisation = OrganisationChoice(
         label="Organisation",
         queryset=Organisation.objects.none(),
         required=False,
-        empty_label="Choose an organisation",
-        help_text="For a partner reader only.",
+        help_text="For a partner reader only: type part of its name or its ODS code.",
     )
     ends_on = DateField(
         label="Last day of the role",

@@ -133,3 +133,6 @@ rules.add_perm(
     "accounts.reset_two_factor",
     is_someone_else & (is_national_team | (leads_region_of_fellow & manages_every_role_of)),
 )
+# Reference data has no rules.py of its own: the regions app sits below accounts (docs/adr/0011),
+# so the one permission it asks for is named here, from the generic predicates.
+rules.add_perm("regions.refresh_organisations", is_national_team)

@@ -11,11 +11,11 @@ from portal.forms import (
     TODAY,
     DateField,
     FilterForm,
-    GroupedCheckboxSelectMultiple,
     PortalModelForm,
     VersionedForm,
     region_filter,
 )
+from regions.forms import OrganisationsChoice
 from regions.models import Organisation, PatientSafetyCollaborative, Region
 from taxonomy.forms import syllabus_field
 
@@ -53,14 +53,15 @@ class InitiativeForm(VersionedForm):
             "summary": forms.Textarea(attrs={"rows": 4}),
             "aims": forms.Textarea(attrs={"rows": 4}),
             "status": forms.RadioSelect,
-            # Twenty and more organisations: in a fieldset for each kind, trusts together.
-            "partners": GroupedCheckboxSelectMultiple(group_by=lambda org: org.get_kind_display()),
             "themes": forms.CheckboxSelectMultiple,
             "fellows": forms.CheckboxSelectMultiple,
         }
+        # Every NHS trust is an organisation: partners are added by searching, not listed.
+        field_classes = {"partners": OrganisationsChoice}
         help_texts = {
             "summary": "What the initiative is and why. Never include patient details.",
-            "partners": "Trusts, universities and other organisations working on it with you.",
+            "partners": "Trusts, universities and other organisations working on it with you. "
+            "Type part of a name or an ODS code to add one; untick one to take it off.",
             "fellows": "The safety fellows working on it. If you choose none, it is you.",
         }
 

@@ -15,6 +15,7 @@ from portal.forms import (
     region_filter,
 )
 from portal.nhs_number import no_nhs_number
+from regions.forms import OrganisationChoice
 from regions.models import Organisation
 from taxonomy.forms import syllabus_field, theme_filter
 
@@ -76,6 +77,7 @@ class InvestigationForm(VersionedForm):
             "information.",
         }
         labels = {"organisation": "Organisation that published it"}
+        field_classes = {"organisation": OrganisationChoice}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,6 +1,8 @@
 from django.contrib import admin
 
 from regions.models import (
+    OdsRefresh,
+    OdsRegionMapping,
     Organisation,
     OrganisationName,
     PatientSafetyCollaborative,
@@ -75,13 +77,38 @@ class ClosedFilter(admin.SimpleListFilter):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "ods_code", "closed_on", "successor"]
-    list_filter = ["kind", ClosedFilter]
-    list_select_related = ["successor"]
+    list_display = ["name", "kind", "ods_code", "programme_region", "closed_on", "successor"]
+    list_filter = ["kind", ClosedFilter, "programme_region", "nhs_england_region"]
+    list_select_related = ["successor", "programme_region"]
     search_fields = ["name", "slug", "ods_code", "former_names__name"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["successor"]
     inlines = [OrganisationNameInline]
+
+
+@admin.register(OdsRegionMapping)
+class OdsRegionMappingAdmin(admin.ModelAdmin):
+    """Which programme region ODS's trusts fall in: the next ODS load or refresh uses it."""
+
+    list_display = ["nhs_england_code", "icb_code", "nhs_england_region", "programme_region"]
+    list_editable = ["programme_region"]
+    list_select_related = ["nhs_england_region", "programme_region"]
+
+
+@admin.register(OdsRefresh)
+class OdsRefreshAdmin(admin.ModelAdmin):
+    """A record of the files uploaded; they are applied from the portal's own page."""
+
+    list_display = ["file_name", "uploaded_at", "uploaded_by", "applied_at", "applied_by"]
+    list_select_related = ["uploaded_by", "applied_by"]
+    fields = ["file_name", "uploaded_at", "uploaded_by", "applied_at", "applied_by", "outcome"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(PatientSafetyCollaborative)

@@ -8,11 +8,15 @@ maintained in the admin.
 
 from itertools import groupby
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Prefetch, Q
+from django.db.models import F, Prefetch, Q, Value
+from django.db.models.functions import Replace
 from django.utils import dateformat, timezone
 from simple_history.models import HistoricalRecords
+
+from portal.nhs_number import no_nhs_number
 
 
 def _long_date(value):
@@ -97,8 +101,31 @@ class OrganisationQuerySet(models.QuerySet):
     def national(self):
         return self.filter(kind__in=Organisation.NATIONAL_KINDS)
 
+    def matching(self, text):
+        """Those whose ODS code is `text`, or whose name or a former name contains every
+        word of it, in any case and with or without apostrophes ("guys" finds "Guy's")."""
+        words = [word.replace("'", "") for word in text.split()]
+        words = [word for word in words if word]
+        if not words:
+            return self.none()
+        by_words = Q()
+        for word in words:
+            by_words &= Q(bare_name__icontains=word) | Q(bare_former_name__icontains=word)
+        ids = (
+            Organisation.objects.alias(
+                bare_name=Replace("name", Value("'"), Value("")),
+                bare_former_name=Replace("former_names__name", Value("'"), Value("")),
+            )
+            .filter(by_words)
+            .values("pk")
+        )
+        return self.filter(Q(ods_code__iexact=text.strip()) | Q(pk__in=ids))
+
     def with_history(self):
         return self.select_related("successor").prefetch_related("former_names")
+
+    def open_first(self):
+        return self.order_by(F("closed_on").desc(nulls_first=True), "name")
 
 
 class Organisation(models.Model):
@@ -141,6 +168,28 @@ class Organisation(models.Model):
         related_name="predecessors",
         help_text="The organisation that took over its work when it closed.",
     )
+    nhs_england_region = models.ForeignKey(
+        Region,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="NHS England region",
+        help_text="The NHS England region ODS places it in; blank for one outside England.",
+    )
+    programme_region = models.ForeignKey(
+        Region,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="organisations",
+        limit_choices_to={"scheme__is_programme_scheme": True},
+        help_text="The programme region it falls in.",
+    )
+    # The values the last ODS load gave (name, closed_on and the two regions' ids). A field
+    # whose value still equals what ODS last gave has not been edited here, so the next load
+    # may change it; one that differs was edited by a person and is left alone.
+    ods_values = models.JSONField("values from ODS", default=dict, blank=True, editable=False)
 
     # Who added or changed it, and when: people add organisations from the portal's forms.
     history = HistoricalRecords()
@@ -174,6 +223,109 @@ class Organisation(models.Model):
         if self.closed_on is None:
             return self.name
         return f"{self.name} (closed {_long_date(self.closed_on)})"
+
+    @property
+    def search_label(self):
+        """Its name with its ODS code and whether it has closed: what a person types or picks
+        in an organisation search box, and what the box shows once one is chosen."""
+        notes = [note for note in (self.ods_code, self.closed_note) if note]
+        return f"{self.name} ({', '.join(notes)})" if notes else self.name
+
+    @property
+    def search_detail(self):
+        """What tells apart organisations with like names: code, region, whether closed."""
+        notes = [f"ODS code {self.ods_code}" if self.ods_code else self.get_kind_display()]
+        if self.nhs_england_region_id:
+            notes.append(self.nhs_england_region.name)
+        if self.closed_on:
+            notes.append(f"Closed {_long_date(self.closed_on)}")
+        return ". ".join(notes) + "."
+
+    @property
+    def closed_note(self):
+        return f"closed {_long_date(self.closed_on)}" if self.closed_on else ""
+
+
+class OdsRegionMapping(models.Model):
+    """Which programme region the trusts of an NHS England region fall in, as data the
+    national team edits in the admin. A row with an ICB code overrides its region's row for
+    the trusts of that ICB (Thames Valley and Wessex joined HEE's South, though ODS places
+    them in the South East)."""
+
+    nhs_england_code = models.CharField(
+        "NHS England region code", max_length=10, help_text="As in ODS files, for example Y56."
+    )
+    icb_code = models.CharField(
+        "ICB code",
+        max_length=10,
+        blank=True,
+        help_text="Blank for every trust of the region; a code (QRL, say) for that ICB's only.",
+    )
+    nhs_england_region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="+", verbose_name="NHS England region"
+    )
+    programme_region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"scheme__is_programme_scheme": True},
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["nhs_england_code", "icb_code"]
+        verbose_name = "ODS region mapping"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["nhs_england_code", "icb_code"],
+                name="regions_ods_region_mapping_unique",
+                violation_error_message="This region and ICB code already have a mapping.",
+            ),
+        ]
+
+    def __str__(self):
+        where = f"{self.nhs_england_code} {self.icb_code}".strip()
+        return f"{where} to {self.programme_region}"
+
+
+class OdsRefresh(models.Model):
+    """A newer ODS file of NHS trusts uploaded by the national team: previewed, then applied
+    once. The parsed rows are kept, so the preview and the apply read the same file."""
+
+    file_name = models.CharField(max_length=200, validators=[no_nhs_number])
+    trusts = models.JSONField(help_text="The file's rows, as read.")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    applied_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.JSONField(default=dict, blank=True, help_text="What the apply changed.")
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+        verbose_name = "ODS refresh"
+
+    def __str__(self):
+        return f"{self.file_name}, {self.uploaded_at:%Y-%m-%d %H:%M}"
+
+    OUTCOME_WORDS = {
+        "added": "Added",
+        "renamed": "Renamed",
+        "closed": "Closed",
+        "reopened": "Open again",
+        "moved": "Regions changed",
+        "kept": "Kept as edited in the portal",
+        "unchanged": "Unchanged",
+    }
+
+    @property
+    def outcome_rows(self):
+        """(words, count) in a fixed order: the database keeps no order of JSON keys."""
+        return [(words, self.outcome.get(key, 0)) for key, words in self.OUTCOME_WORDS.items()]
 
 
 class OrganisationName(models.Model):

@@ -8,22 +8,34 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from portal import page_cache
 from regions.models import (
+    OdsRefresh,
+    OdsRegionMapping,
     Organisation,
     OrganisationName,
     PatientSafetyCollaborative,
     Region,
     RegionScheme,
 )
+from regions.ods import TRACKED, OdsTrust, ods_plan, snapshot_of
 
 REFERENCE_DATA_FILE = Path(__file__).resolve().parent / "data" / "reference.json"
 
 SCHEME_FIELDS = ["name", "description", "valid_from", "valid_to", "is_programme_scheme"]
 ORGANISATION_FIELDS = ["kind", "name", "ods_code", "closed_on", "successor"]
-KINDS = ("schemes", "regions", "organisations", "former names", "collaboratives")
+KINDS = (
+    "schemes",
+    "regions",
+    "organisations",
+    "former names",
+    "collaboratives",
+    "ODS region mappings",
+)
 
 
 class ReferenceDataError(ValueError):
@@ -75,6 +87,7 @@ def reference_data_load(*, data, update=False):
         loader.load_regions()
         loader.load_organisations()
         loader.load_collaboratives()
+        loader.load_ods_regions()
     return loader.result
 
 
@@ -301,6 +314,38 @@ class _Loader:
             for region_id in sorted(region_ids)
         )
 
+    def load_ods_regions(self):
+        """Rows are keyed by region and ICB code; one that exists is the admin's to edit."""
+        existing = set(OdsRegionMapping.objects.values_list("nhs_england_code", "icb_code"))
+        new = []
+        for row in _rows(self.data, "ods_regions", "ods_regions", keyed_by_slug=False):
+            where = f"ODS region mapping {row.get('nhs_england_code')} {row.get('icb_code', '')}"
+            key = (_required(row, "nhs_england_code", where), row.get("icb_code", ""))
+            if key in existing:
+                self.count("ODS region mappings", "unchanged")
+                continue
+            existing.add(key)
+            england = self._reference(
+                self.regions, _required(row, "nhs_england_region", where), where
+            )
+            programme = self._reference(
+                self.regions, _required(row, "programme_region", where), where
+            )
+            if not programme.scheme.is_programme_scheme:
+                raise ReferenceDataError(
+                    f"{where}: the programme region must be in the programme's scheme."
+                )
+            new.append(
+                OdsRegionMapping(
+                    nhs_england_code=key[0],
+                    icb_code=key[1],
+                    nhs_england_region=england,
+                    programme_region=programme,
+                )
+            )
+            self.count("ODS region mappings", "created")
+        OdsRegionMapping.objects.bulk_create(new)
+
     @staticmethod
     def _reference(objects, key, where):
         try:
@@ -309,10 +354,12 @@ class _Loader:
             raise ReferenceDataError(f"{where}: nothing called {key!r}.") from None
 
 
-def _rows(data, key, where):
+def _rows(data, key, where, keyed_by_slug=True):
     rows = data.get(key, [])
     if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
         raise ReferenceDataError(f'{where}: "{key}" must be a list of objects.')
+    if not keyed_by_slug:
+        return rows
     slugs = Counter(row.get("slug") for row in rows)
     if duplicates := sorted(str(slug) for slug, n in slugs.items() if n > 1):
         raise ReferenceDataError(f"{where}: the same slug is used twice: {', '.join(duplicates)}.")
@@ -370,3 +417,100 @@ def organisation_add(*, name, kind):
     organisation.full_clean()
     organisation.save()
     return organisation
+
+
+# NHS trusts from the Organisation Data Service (regions/ods.py reads the file and plans).
+
+
+class OdsPlanChanged(Exception):
+    """The organisations changed between the preview and the apply; nothing was applied."""
+
+
+class OdsAlreadyApplied(Exception):
+    """Someone has applied this file already; nothing was applied again."""
+
+
+def organisations_load_from_ods(*, trusts, by=None, reason="Loaded from the ODS file"):
+    """Create and update NHS trusts from ODS rows (regions/ods.py says which fields change).
+
+    Idempotent: a second load of the same file writes nothing. Every row written gets a
+    history record naming `by` (nobody for the shipped file) and `reason`.
+    """
+    with transaction.atomic():
+        # One ODS load at a time, so two cannot both create the same trust.
+        list(OdsRegionMapping.objects.select_for_update().values_list("pk"))
+        plan = ods_plan(trusts)
+        _ods_plan_apply(plan, by=by, reason=reason)
+    return plan
+
+
+def ods_refresh_upload(*, file_name, trusts, by):
+    return OdsRefresh.objects.create(
+        file_name=file_name[:200], trusts=[trust.as_json() for trust in trusts], uploaded_by=by
+    )
+
+
+def ods_refresh_apply(*, refresh, by, fingerprint):
+    """Apply an uploaded file, all or nothing, once, and only as previewed: when the plan
+    differs from the one the person saw (fingerprint), nothing is applied."""
+    trusts = [OdsTrust.from_json(row) for row in refresh.trusts]
+    with transaction.atomic():
+        # The conditional update claims the refresh: a second apply, or a second tab's,
+        # finds it applied and changes nothing.
+        claimed = OdsRefresh.objects.filter(pk=refresh.pk, applied_at__isnull=True).update(
+            applied_at=timezone.now(), applied_by=by
+        )
+        if not claimed:
+            raise OdsAlreadyApplied
+        list(OdsRegionMapping.objects.select_for_update().values_list("pk"))
+        plan = ods_plan(trusts)
+        if plan.fingerprint != fingerprint:
+            raise OdsPlanChanged
+        _ods_plan_apply(plan, by=by, reason=f"Refreshed from ODS file {refresh.file_name}")
+        OdsRefresh.objects.filter(pk=refresh.pk).update(outcome=plan.counts())
+    refresh.refresh_from_db()
+    return plan
+
+
+def _ods_plan_apply(plan, *, by, reason):
+    if not plan.changes_anything:
+        return
+    page_cache.pages_changed()
+    history = {"default_user": by, "default_change_reason": reason}
+    taken = set(Organisation.objects.values_list("slug", flat=True))
+    new = []
+    for trust in plan.added:
+        slug, number = f"ods-{trust.ods_code.lower()}", 2
+        while slug in taken:
+            slug, number = f"ods-{trust.ods_code.lower()}-{number}", number + 1
+        taken.add(slug)
+        values = plan.values[trust.ods_code]
+        new.append(
+            Organisation(
+                slug=slug,
+                kind=Organisation.Kind.NHS_TRUST,
+                ods_code=trust.ods_code,
+                ods_values=snapshot_of(values),
+                **values,
+            )
+        )
+    if new:
+        bulk_create_with_history(new, Organisation, batch_size=500, **history)
+
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    former = [
+        OrganisationName(organisation=org, name=old, used_until=yesterday)
+        for org, old, _new in plan.renamed
+        if not org.former_names.filter(name=old).exists()
+    ]
+    changed = []
+    for pk in plan.changes.keys() | plan.snapshots.keys():
+        org = plan.organisations[pk]
+        _assign(org, plan.changes.get(pk, {}))
+        org.ods_values = plan.snapshots.get(pk, org.ods_values)
+        changed.append(org)
+    if changed:
+        bulk_update_with_history(
+            changed, Organisation, [*TRACKED, "ods_values"], batch_size=500, **history
+        )
+    OrganisationName.objects.bulk_create(former)

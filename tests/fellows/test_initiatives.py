@@ -1,5 +1,4 @@
 import datetime
-import re
 
 import pytest
 from django.urls import reverse
@@ -246,16 +245,56 @@ def test_the_national_team_may_choose_any_region(client):
     assert Initiative.objects.get().region == region("south")
 
 
-def test_the_partner_organisations_are_grouped_by_kind_in_fieldsets(client):
+def test_the_form_lists_no_trusts_but_adds_partners_by_name_or_ods_code(client):
     sign_in(client, person_with(Role.FELLOW, "north"))
+    hssib = Organisation.objects.get(slug="hssib")
 
-    page = client.get(reverse("fellows:add")).content.decode()
+    page = client.get(reverse("fellows:add")).text
+    assert "Guy&#x27;s and St Thomas&#x27;" not in page
+    assert page.count("<option") < 30  # regions and PSCs, not 300 organisations
 
-    partners = page[page.index('name="partners"') - 3000 : page.rindex('name="partners"')]
-    legends = re.findall(r"<legend[^>]*>\s*(.*?)\s*</legend>", partners, re.S)
-    kinds = set(Organisation.objects.values_list("kind", flat=True))
-    labels = [label for value, label in Organisation.Kind.choices if value in kinds]
-    assert [label for label in legends if label in labels] == labels
+    response = client.post(
+        reverse("fellows:add"),
+        {**initiative_data(), "partners": [hssib.pk], "partners-add": "RJ1"},
+    )
+
+    assert response.status_code == 302
+    assert set(Initiative.objects.get().partners.values_list("ods_code", "slug")) == {
+        ("", "hssib"),
+        ("RJ1", "ods-rj1"),
+    }
+
+
+def test_a_partner_search_that_matches_several_keeps_those_already_added(client):
+    sign_in(client, person_with(Role.FELLOW, "north"))
+    guys = Organisation.objects.get(ods_code="RJ1")
+
+    response = client.post(
+        reverse("fellows:add"),
+        {**initiative_data(), "partners": [guys.pk], "partners-add": "manchester"},
+    )
+
+    assert response.context["form"].errors["partners"] == [
+        "3 organisations match “manchester”. Choose one below the box"
+    ]
+    page = response.text
+    assert f'name="partners" type="checkbox" value="{guys.pk}" checked' in page
+    assert page.count('name="partners-add-choice"') == 3
+    assert 'value="manchester"' in page
+    manchester = Organisation.objects.get(ods_code="R0A")
+
+    response = client.post(
+        reverse("fellows:add"),
+        {
+            **initiative_data(),
+            "partners": [guys.pk],
+            "partners-add": "manchester",
+            "partners-add-choice": manchester.pk,
+        },
+    )
+
+    assert response.status_code == 302
+    assert set(Initiative.objects.get().partners.all()) == {guys, manchester}
 
 
 def test_the_end_date_may_not_be_before_the_start(client, fellow):

@@ -28,6 +28,9 @@ EXEMPT = {
     "regions.Organisation.name",
     "regions.Organisation.ods_code",
     "regions.OrganisationName.name",
+    # ODS's region and ICB codes ("Y59", "QRL").
+    "regions.OdsRegionMapping.nhs_england_code",
+    "regions.OdsRegionMapping.icb_code",
     "taxonomy.SyllabusDomain.name",
     "taxonomy.SyllabusLevel.name",
     "taxonomy.SyllabusLevel.audience",

@@ -31,6 +31,8 @@ from fellows.models import Milestone
 from imports.models import Import
 from learning.models import LearningItem
 from regions.models import Organisation
+from regions.ods import read_shipped_trusts
+from regions.services import ods_refresh_upload
 from register.models import AdoptionStage, RecommendationKind
 from register.services import adoption_create, recommendation_create
 from reports.models import Report
@@ -75,11 +77,19 @@ INITIATIVE_EDITORS = Expect(
     anonymous=302, fellow=200, lead=200, chair=403, national=200, reader=404
 )
 
+NATIONAL_ONLY = Expect(anonymous=302, fellow=403, lead=403, chair=403, national=200, reader=403)
+
 EXPECTED = {
     "home": signed_in(200),
     "health-live": everyone(200),
     "health-ready": everyone(200),
     "regions:list": signed_in(200),
+    # The organisation boxes' autocomplete: reference data, the same for everyone signed in.
+    "regions:organisation-search": signed_in(200),
+    # Refreshing the NHS trusts from a newer ODS file: the national team only.
+    "regions:ods-refresh-start": NATIONAL_ONLY,
+    "regions:ods-refresh": NATIONAL_ONLY,
+    "regions:ods-refresh-apply": NATIONAL_ONLY._replace(national=405),  # POST only
     # People and invitations.
     "accounts:people": MANAGERS,
     "accounts:invitations": MANAGERS,
@@ -239,6 +249,8 @@ ADMIN_MODELS = [
     "regions_region",
     "regions_organisation",
     "regions_patientsafetycollaborative",
+    "regions_odsregionmapping",
+    "regions_odsrefresh",
     "accounts_securityevent",
     "mfa_authenticator",
     "usersessions_usersession",
@@ -401,8 +413,12 @@ def sample_records(people):
     upload = Import(kind="learning", filename="learning.csv", created_by=people["fellow"])
     upload.file.save("learning.csv", ContentFile(b"Title,Type,Summary,Region\n"), save=False)
     upload.save()
+    ods_refresh = ods_refresh_upload(
+        file_name="etr.csv", trusts=read_shipped_trusts()[:3], by=people["national"]
+    )
     return {
         "import": upload,
+        "ods_refresh": ods_refresh,
         "report": report,
         "entry": entry,
         "session": session,
@@ -500,6 +516,8 @@ def concrete_url(key, samples):
             ]
         },
         "curriculum:coverage-cell": {"domain": 1, "level": 1},
+        "regions:ods-refresh": {"pk": samples["ods_refresh"].pk},
+        "regions:ods-refresh-apply": {"pk": samples["ods_refresh"].pk},
         "dashboard": {"slug": "north"},
         "reports:detail": {"pk": samples["report"].pk},
         "reports:download": {"pk": samples["report"].pk},

@@ -19,6 +19,7 @@ EVERY_ROLES_MENU = {
         "Spread",
         "Curriculum",
         "Search",
+        "Import",
     ],
     Role.REGIONAL_LEAD: [
         "Dashboard",
@@ -31,6 +32,7 @@ EVERY_ROLES_MENU = {
         "Spread",
         "Curriculum",
         "Search",
+        "Import",
         "People",
     ],
     Role.PSC_CHAIR: [
@@ -55,6 +57,7 @@ EVERY_ROLES_MENU = {
         "Spread",
         "Curriculum",
         "Search",
+        "Import",
         "People",
         "Digest runs",
     ],

@@ -85,10 +85,10 @@ def test_a_region_slug_is_unique_within_its_scheme_only():
 
 
 def test_an_ods_code_is_unique_when_given():
-    OrganisationFactory(ods_code="RX1")
+    OrganisationFactory(ods_code="ZZ91")
 
     with pytest.raises(IntegrityError), transaction.atomic():
-        OrganisationFactory(ods_code="RX1")
+        OrganisationFactory(ods_code="ZZ91")
 
 
 def test_many_organisations_can_have_no_ods_code():

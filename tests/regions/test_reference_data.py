@@ -5,6 +5,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from regions.models import (
+    OdsRegionMapping,
     Organisation,
     OrganisationName,
     PatientSafetyCollaborative,
@@ -50,6 +51,7 @@ def load(*args):
 
 
 def empty_reference_tables():
+    OdsRegionMapping.objects.all().delete()
     PatientSafetyCollaborative.objects.all().delete()
     Organisation.objects.all().delete()
     Region.objects.all().delete()
@@ -90,8 +92,9 @@ def test_loading_into_an_empty_database_creates_everything_and_says_so():
     summary = load()
 
     assert summary == (
-        "Reference data: 59 created, 0 updated, 0 unchanged. Created: 2 schemes, 11 regions, "
-        "18 organisations, 13 former names, 15 collaboratives."
+        "Reference data: 68 created, 0 updated, 0 unchanged. Created: 2 schemes, 11 regions, "
+        "18 organisations, 13 former names, 15 collaboratives, 9 ODS region mappings.\n"
+        "NHS trusts from ODS: 274 added, 0 updated, 0 unchanged, 0 values kept as edited here."
     )
     assert PatientSafetyCollaborative.objects.count() == 15
 
@@ -103,7 +106,10 @@ def test_loading_twice_creates_nothing_the_second_time():
 
     summary = load()
 
-    assert summary == "Reference data: 0 created, 0 updated, 59 unchanged."
+    assert summary == (
+        "Reference data: 0 created, 0 updated, 68 unchanged.\n"
+        "NHS trusts from ODS: 0 added, 0 updated, 274 unchanged, 0 values kept as edited here."
+    )
     assert [model.objects.count() for model in (RegionScheme, Region, Organisation)] == counts
 
 
