@@ -88,11 +88,15 @@ def test_a_fellow_imports_learning_fixing_an_nhs_number_first(page, demo, tmp_pa
     check_accessibility(page)
     screenshot(page, "imports-done")
 
-    # Imported learning starts as a draft, as typed learning does, so it is found among the
-    # fellow's own learning until a lead publishes it (search lists published learning only).
-    page.get_by_role("link", name="Learning", exact=True).first.click()
+    # Imported learning starts as a draft, as typed learning does: search finds it among the
+    # fellow's own learning in progress, listed above the published results.
+    page.get_by_role("link", name="Search", exact=True).first.click()
+    page.get_by_label("Search for").fill("tea trolley huddle")
+    page.get_by_role("button", name="Search").click()
+    found = page.locator("#in-progress-matches")
     for n in (1, 2, 3):
-        expect(page.get_by_role("link", name=f"Tea trolley safety huddle {n}")).to_be_visible()
+        expect(found.get_by_role("link", name=f"Tea trolley safety huddle {n}")).to_be_visible()
+    check_accessibility(page)
 
 
 def test_a_recommendation_names_a_trust_by_its_ods_code_and_another_by_its_former_name(
