@@ -69,11 +69,12 @@ DEBUG ?= false
 TASK_QUEUE_DIR ?= $(VAR_DIR)/tasks
 run: prepare
 	@mkdir -p $(TASK_QUEUE_DIR)
-	@export TASK_QUEUE_DIR='$(TASK_QUEUE_DIR)' MFA_REQUIRED=false DEBUG='$(DEBUG)'; \
-	$(UV) run --frozen celery -A config worker --beat --schedule='$(TASK_QUEUE_DIR)/beat-schedule' \
-		--concurrency=1 --without-gossip --without-mingle --loglevel=WARNING & worker=$$!; \
+	@export TASK_QUEUE_DIR='$(TASK_QUEUE_DIR)'; \
+	DEBUG=$(DEBUG) MFA_REQUIRED=false $(UV) run --frozen celery -A config worker --beat \
+		--schedule='$(TASK_QUEUE_DIR)/beat-schedule' --concurrency=1 --without-gossip \
+		--without-mingle --loglevel=WARNING & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
-	$(MANAGE) runserver 127.0.0.1:$(PORT) --skip-checks
+	DEBUG=$(DEBUG) MFA_REQUIRED=false $(MANAGE) runserver 127.0.0.1:$(PORT) --skip-checks
 
 test: install
 	$(UV) run --frozen pytest $(PYTEST_ARGS)

@@ -15,9 +15,10 @@ from django.core.management import call_command
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from regions.models import Organisation, OrganisationName
+from regions.models import OrganisationName
 from tests.accounts.factories import DEMO_PASSWORD
 from tests.browser import check_accessibility, screenshot, sign_in
+from tests.regions.factories import trust
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -102,15 +103,8 @@ def test_a_fellow_imports_learning_fixing_an_nhs_number_first(page, demo, tmp_pa
 def test_a_recommendation_names_a_trust_by_its_ods_code_and_another_by_its_former_name(
     page, demo, tmp_path
 ):
-    Organisation.objects.create(
-        slug="leeds", kind="nhs_trust", name="Leeds Teaching Hospitals NHS Trust", ods_code="RR8"
-    )
-    york = Organisation.objects.create(
-        slug="york",
-        kind="nhs_trust",
-        name="York and Scarborough Teaching Hospitals NHS Foundation Trust",
-        ods_code="RCB",
-    )
+    trust("RR8", "Leeds Teaching Hospitals NHS Trust", slug="leeds")
+    york = trust("RCB", "York and Scarborough Teaching Hospitals NHS Foundation Trust", slug="york")
     OrganisationName.objects.create(
         organisation=york,
         name="York Teaching Hospital NHS Foundation Trust",

@@ -8,10 +8,11 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from imports.models import Import
-from regions.models import Organisation, OrganisationName
+from regions.models import OrganisationName
 from register.models import Recommendation, ResponseStatus
 from tests.imports.files import xlsx
 from tests.learning.factories import InvestigationFactory
+from tests.regions.factories import trust
 from tests.roles import person_with, region, sign_in
 
 pytestmark = pytest.mark.usefixtures("no_mfa_required")
@@ -28,26 +29,14 @@ def fellow(db):
 
 @pytest.fixture
 def trusts(db):
-    leeds = Organisation.objects.create(
-        slug="leeds", kind="nhs_trust", name="Leeds Teaching Hospitals NHS Trust", ods_code="RR8"
-    )
-    york = Organisation.objects.create(
-        slug="york",
-        kind="nhs_trust",
-        name="York and Scarborough Teaching Hospitals NHS Foundation Trust",
-        ods_code="RCB",
-    )
+    leeds = trust("RR8", "Leeds Teaching Hospitals NHS Trust", slug="leeds")
+    york = trust("RCB", "York and Scarborough Teaching Hospitals NHS Foundation Trust", slug="york")
     OrganisationName.objects.create(
         organisation=york,
         name="York Teaching Hospital NHS Foundation Trust",
         used_until=datetime.date(2021, 7, 31),
     )
-    sheffield = Organisation.objects.create(
-        slug="sheffield",
-        kind="nhs_trust",
-        name="Sheffield Teaching Hospitals NHS Foundation Trust",
-        ods_code="RHQ",
-    )
+    sheffield = trust("RHQ", "Sheffield Teaching Hospitals NHS Foundation Trust", slug="sheffield")
     return leeds, york, sheffield
 
 

@@ -19,6 +19,7 @@ from learning.models import Investigation, LearningItem
 from regions.models import Organisation
 from register.models import Adoption, Recommendation
 from tests.learning.factories import InvestigationFactory, LearningItemFactory
+from tests.regions.factories import trust
 from tests.roles import person_with, region, sign_in
 
 pytestmark = pytest.mark.usefixtures("no_mfa_required")
@@ -132,9 +133,7 @@ def fill(template, rows):
 
 @pytest.fixture
 def fellow(db):
-    Organisation.objects.create(
-        slug="leeds", kind="nhs_trust", name="Leeds Teaching Hospitals NHS Trust", ods_code="RR8"
-    )
+    trust("RR8", "Leeds Teaching Hospitals NHS Trust", slug="leeds")
     Organisation.objects.create(
         slug="uni-leeds", kind="higher_education", name="University of Leeds"
     )

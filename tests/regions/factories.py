@@ -46,3 +46,13 @@ class PatientSafetyCollaborativeFactory(factory.django.DjangoModelFactory):
 
 def programme_region(slug="north"):
     return Region.objects.in_programme_scheme().get(slug=slug)
+
+
+def trust(ods_code, name, slug):
+    """The NHS trust with this ODS code as the test needs it named: the one the shipped ODS
+    file loads into every test database, or a new one where the code is not a real one."""
+    fields = {"name": name, "kind": Organisation.Kind.NHS_TRUST}
+    organisation, _created = Organisation.objects.update_or_create(
+        ods_code=ods_code, defaults=fields, create_defaults={**fields, "slug": slug}
+    )
+    return organisation

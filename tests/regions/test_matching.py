@@ -7,16 +7,12 @@ import pytest
 
 from regions.matching import NoMatch, OrganisationMatcher
 from regions.models import Organisation, OrganisationName
+from tests.regions.factories import trust
 
 
 @pytest.fixture
 def matcher(db):
-    york = Organisation.objects.create(
-        slug="york",
-        kind="nhs_trust",
-        name="York and Scarborough Teaching Hospitals NHS Foundation Trust",
-        ods_code="RCB",
-    )
+    york = trust("RCB", "York and Scarborough Teaching Hospitals NHS Foundation Trust", slug="york")
     OrganisationName.objects.create(
         organisation=york,
         name="York Teaching Hospital NHS Foundation Trust",
