@@ -122,6 +122,8 @@ class KeptForEveryoneMiddleware:
             not settings.PAGE_CACHE_SECONDS
             or request.method != "GET"
             or settings.SESSION_COOKIE_NAME in request.COOKIES
+            # Plain HTTP is sent on to HTTPS by the security middleware below, never answered.
+            or (settings.SECURE_SSL_REDIRECT and not request.is_secure())
             or _redis_is_down()
         ):
             return None

@@ -297,3 +297,10 @@ def test_a_kept_public_page_is_never_what_a_signed_in_person_is_sent(client, aut
     signed_in = client.get(reverse("public:list"))
     assert "Asha Fellow" in signed_in.content.decode()  # their own header, not the kept page
     assert "no-store" in signed_in["Cache-Control"]
+
+
+def test_a_kept_public_page_never_answers_plain_http_where_https_is_required(settings):
+    settings.SECURE_SSL_REDIRECT = True
+    published("Falls huddles")
+    assert Client().get(reverse("public:list"), secure=True).status_code == 200  # now kept
+    assert anonymous_get("public:list").status_code == 301
