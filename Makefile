@@ -42,7 +42,9 @@ $(VENDOR)/.built: node_modules/.installed
 		$(VENDOR)/root/assets/images/
 	rm -rf $(AUTOCOMPLETE_VENDOR)
 	mkdir -p $(AUTOCOMPLETE_VENDOR)
-	cp $(AUTOCOMPLETE)/accessible-autocomplete.min.js $(AUTOCOMPLETE)/accessible-autocomplete.min.css \
+	# With their source maps, which the files name: collectstatic refuses a missing one.
+	cp $(AUTOCOMPLETE)/accessible-autocomplete.min.js $(AUTOCOMPLETE)/accessible-autocomplete.min.js.map \
+		$(AUTOCOMPLETE)/accessible-autocomplete.min.css $(AUTOCOMPLETE)/accessible-autocomplete.min.css.map \
 		$(AUTOCOMPLETE_VENDOR)/
 	@touch $@
 

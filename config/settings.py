@@ -52,7 +52,7 @@ INSTALLED_APPS = [
     "search",
     "dashboards",
     "reports",
-    "public",
+    "public_pages",
     "imports",
     "demo",
     "ops",

@@ -25,7 +25,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("imports/", include("imports.urls")),
     path("", include("accounts.urls")),
-    path("", include("public.urls")),
+    path("", include("public_pages.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,7 +1,7 @@
 """Benchmark: the public pages for a visitor who has not signed in, against the same pages of
 the portal for a signed-in person, under gunicorn, side by side in one run.
 
-    uv run python bench/public.py [--size 20000] [--seconds 5]
+    uv run python bench/public_pages.py [--size 20000] [--seconds 5]
 
 Needs PostgreSQL: it builds bench/pages.py's world in a scratch database (BENCH_DATABASE,
 `portal_bench_public` by default, dropped and made again: never name a real one) and makes

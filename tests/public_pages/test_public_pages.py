@@ -1,5 +1,5 @@
 """The public pages: published learning its reviewer made public, for anyone without signing
-in, with nothing internal on them (public/, docs/adr/0036)."""
+in, with nothing internal on them (public_pages/, docs/adr/0036)."""
 
 import re
 

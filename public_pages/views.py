@@ -14,10 +14,10 @@ from portal.markdown import render_markdown
 from portal.middleware import indexable
 from portal.page_cache import kept_for_everyone
 from portal.pagination import paginated
-from public import selectors
-from public.feeds import PublicLearningFeed
-from public.forms import PublicSearchForm
-from public.sitemaps import SITEMAPS
+from public_pages import selectors
+from public_pages.feeds import PublicLearningFeed
+from public_pages.forms import PublicSearchForm
+from public_pages.sitemaps import SITEMAPS
 from search.selectors import SearchFilters, search
 
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from portal.context_processors import SERVICE_NAME
-from public import selectors
+from public_pages import selectors
 
 PROGRAMME = "Patient safety fellow programme"
 
