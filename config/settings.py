@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "taxonomy",
     "fellows",
     "learning",
+    "discussion",
     "digests",
     "register",
     "curriculum",

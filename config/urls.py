@@ -17,6 +17,7 @@ urlpatterns = [
     path("regions/", include("regions.urls")),
     path("initiatives/", include("fellows.urls")),
     path("", include("learning.urls")),
+    path("", include("discussion.urls")),
     path("digests/", include("digests.urls")),
     path("", include("register.urls")),
     path("search/", include("search.urls")),

@@ -10,15 +10,20 @@ from digests.tokens import unsubscribe_url
 from portal.emails import email_message
 
 
-def digest_context(*, user, groups, start, end, frequency):
+def digest_context(*, user, groups, start, end, frequency, comments=()):
+    """`comments` are the notices of the comments kept for this digest
+    (discussion.selectors.comment_notices_for)."""
     entries = [item for group in groups for item in group.items]
     for item in entries:
         item.absolute_url = settings.SITE_URL + item.get_absolute_url()
         item.author_names = ", ".join(author.get_full_name() for author in item.authors.all())
+    for notice in comments:
+        notice.comment.absolute_url = settings.SITE_URL + notice.comment.get_absolute_url()
     return {
         "person": user,
         "groups": groups,
         "count": len(entries),
+        "comments": [notice.comment for notice in comments],
         "period_start": timezone.localtime(start, LONDON),
         "period_end": timezone.localtime(end, LONDON),
         "frequency": frequency,
@@ -31,9 +36,13 @@ def digest_context(*, user, groups, start, end, frequency):
 def digest_message(context, connection=None):
     count = context["count"]
     unsubscribe = context["unsubscribe_url"]
+    subject = f"{count} new learning {'entry' if count == 1 else 'entries'} from your regions"
+    if not count:
+        comments = len(context["comments"])
+        subject = f"{comments} new {'comment' if comments == 1 else 'comments'} on learning"
     return email_message(
         to=context["person"].email,
-        subject=f"{count} new learning {'entry' if count == 1 else 'entries'} from your regions",
+        subject=subject,
         template="emails/digest",
         context=context,
         headers={

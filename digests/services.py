@@ -29,6 +29,8 @@ from digests.selectors import (
     group_by_region,
     subscription_for,
 )
+from discussion.selectors import comment_notices_for
+from discussion.services import comments_by_email
 from portal.emails import direct_connection
 from portal.queueing import enqueue
 
@@ -76,11 +78,14 @@ def digest_preference_update(*, preference, regions, kinds, frequency):
 
 
 def digest_unsubscribe(*, user):
-    """Stop the person's digests (undone by choosing a frequency in their preferences)."""
+    """Stop the person's digests (undone by choosing a frequency in their preferences).
+    Comments they chose to have in their digest are emailed to them at once instead."""
     preference = digest_preference_for(user)
-    preference.frequency = DigestFrequency.NEVER
-    preference.unsubscribed_at = timezone.now()
-    preference.save(update_fields=["frequency", "unsubscribed_at", "updated_at"])
+    with transaction.atomic():
+        preference.frequency = DigestFrequency.NEVER
+        preference.unsubscribed_at = timezone.now()
+        preference.save(update_fields=["frequency", "unsubscribed_at", "updated_at"])
+        comments_by_email(user=user)
     return preference
 
 
@@ -226,7 +231,8 @@ def _send_claimed(delivery_id, *, last_attempt):
         end=delivery.period_end,
     )
     groups = group_by_region(items)
-    if not groups:
+    comments = comment_notices_for(user=user, start=delivery.period_start, end=delivery.period_end)
+    if not groups and not comments:
         return _skip(delivery, "Nothing new.")
     context = digest_context(
         user=user,
@@ -234,6 +240,7 @@ def _send_claimed(delivery_id, *, last_attempt):
         start=delivery.period_start,
         end=delivery.period_end,
         frequency=delivery.frequency,
+        comments=comments,
     )
     try:
         # Past the outbox: the delivery is this digest's own record of being sent.

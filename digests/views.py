@@ -3,6 +3,7 @@ runs page."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
@@ -13,6 +14,7 @@ from accounts.scope import user_scope
 from digests import selectors, services
 from digests.forms import DigestPreferenceForm
 from digests.tokens import user_for_unsubscribe_token
+from discussion.services import discussion_preference_for, discussion_preference_update
 from portal.pagination import paginated
 
 
@@ -24,10 +26,16 @@ def preferences(request):
         "frequency": preference.frequency,
         "regions": sorted(selectors.preference_region_ids(preference)),
         "kinds": preference.kinds,
+        "comments": discussion_preference_for(request.user).comments,
     }
     form = DigestPreferenceForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        services.digest_preference_update(preference=preference, **form.cleaned_data)
+        chosen = dict(form.cleaned_data)
+        with transaction.atomic():
+            comments = chosen.pop("comments")
+            if comments:
+                discussion_preference_update(user=request.user, comments=comments)
+            services.digest_preference_update(preference=preference, **chosen)
         messages.success(request, "Your digest preferences have been saved.")
         return redirect("digests:preferences")
     return render(

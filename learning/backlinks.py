@@ -6,3 +6,6 @@ from portal.backlinks import Backlink
 recommendations_answered = Backlink("the recommendations a learning item answers")
 gap_recommendations = Backlink("the recommendations made from a gap a learning item records")
 spread = Backlink("where a learning item was adopted: (adoptions, counts by region and stage)")
+discussion = Backlink(
+    "a learning item's discussion as the person sees it, with its part in the item's history"
+)

@@ -149,6 +149,7 @@ def item_add(request):
 def item_detail(request, pk):
     item = item_in_scope(request, pk=pk)
     adoptions, spread = backlinks.spread(item, request.user)
+    discussion = backlinks.discussion(item, request)
     return render(
         request,
         "learning/item_detail.html",
@@ -161,7 +162,8 @@ def item_detail(request, pk):
             "body": render_markdown(item.body),
             "investigations": selectors.linked_investigations(item, request.user),
             "initiatives": selectors.linked_initiatives(item, request.user),
-            "changes": history_page(request, item),
+            "discussion": discussion,
+            "changes": history_page(request, item, parts=discussion.history_parts),
         },
     )
 

@@ -131,12 +131,14 @@ def changes_of(record, limit=HISTORY_SHOWN, parts=(), before=None):
     `parts` names the records that belong to this one and have no page of their own, as
     (related name, label, describe): an initiative's milestones and progress updates. Their
     history is merged in ("Milestone added", with `subject` from describe(history entry)),
-    one query each however many there are.
+    one query each however many there are. A part may name a fourth item, the fields whose
+    values the page leaves out of its changes (a comment's text, which a moderator may have
+    hidden): the change is still listed, with who and when, and the values stay stored.
     """
     own = _latest(record.history.all(), limit, before)
     raw = [(entry, changes, KINDS[entry.history_type], "") for entry, changes in _diffed(own)]
     raw = raw[:limit]
-    for related_name, label, describe in parts:
+    for related_name, label, describe, *unshown in parts:
         relation = record._meta.get_field(related_name)
         history = _latest(
             relation.related_model.history.filter(**{relation.field.attname: record.pk}),
@@ -145,7 +147,7 @@ def changes_of(record, limit=HISTORY_SHOWN, parts=(), before=None):
         )
         raw += [
             (entry, changes, f"{label} {PART_KINDS[entry.history_type]}", describe(entry))
-            for entry, changes in _diffed(history)
+            for entry, changes in _diffed(history, unshown=unshown[0] if unshown else ())
         ]
     # Names are looked up before the merge is cut to `limit`, so the number of queries does
     # not depend on which entries the parts push out.
@@ -180,7 +182,7 @@ def _latest(history, limit, before):
     return list(history.select_related("history_user").order_by("-history_date")[: limit + 1])
 
 
-def _diffed(history):
+def _diffed(history, unshown=()):
     """(entry, changes) for each history entry (newest first) but an oldest one that is
     there only to be compared with: each is compared with the next older entry of the same
     record, if the list has it.
@@ -199,7 +201,7 @@ def _diffed(history):
         older = previous.get(getattr(entry, key))
         changes = []
         if older is not None:
-            delta = entry.diff_against(older, excluded_fields=list(linked))
+            delta = entry.diff_against(older, excluded_fields=[*linked, *unshown])
             changes = [(change.field, change.old, change.new) for change in delta.changes]
             for name, rows in linked.items():
                 old, new = rows.get(older.history_id, []), rows.get(entry.history_id, [])
