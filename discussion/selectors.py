@@ -19,7 +19,8 @@ def _history_subject(entry):
 
 
 # The comments' changes merged into the item's history (portal/history.py), without their
-# text, which a moderator may have hidden, nor the reason, which only moderators and the writer read.
+# text, which a moderator may have hidden, or the reason for hiding, which only the moderators
+# and the writer read.
 HISTORY_PARTS = (("comments", "Comment", _history_subject, ("body", "hidden_reason")),)
 
 
