@@ -37,6 +37,7 @@ from register.models import AdoptionStage, RecommendationKind
 from register.services import adoption_create, recommendation_create
 from reports.models import Report
 from taxonomy.models import Profession
+from tests.discussion.factories import CommentFactory
 from tests.fellows.factories import InitiativeFactory
 from tests.learning.factories import InvestigationFactory, LearningItemFactory
 from tests.roles import host_psc, partner_organisation, person_with, region, sign_in
@@ -135,6 +136,13 @@ EXPECTED = {
     "learning:item-withdraw": Expect(302, 200, 200, 404, 200, 404),
     "learning:review-queue": MANAGERS,
     "learning:item-public": signed_in(405),  # POST only
+    # The discussion of the published item: everyone working in the programme comments and
+    # replies; a partner reader reads only. The sample comment is the subject's (no role here
+    # wrote it), so nobody else edits it; the item's lead and the national team hide it.
+    "discussion:comment-add": signed_in(200)._replace(reader=403),
+    "discussion:comment-reply": signed_in(200)._replace(reader=403),
+    "discussion:comment-edit": signed_in(403),
+    "discussion:comment-hide": Expect(302, 403, 200, 403, 200, 403),
     # The public pages: published learning made public, for anyone, signed in or not.
     "public:list": everyone(200),
     "public:item": everyone(200),
@@ -355,6 +363,7 @@ def sample_records(people):
     )
     LearningItem.objects.filter(pk=published.pk).update(is_public=True)
     draft = LearningItemFactory(created_by=people["fellow"])
+    comment = CommentFactory(item=published, author=subject, body="We tried this on our ward.")
     recommendation = recommendation_create(
         by=people["fellow"],
         kind=RecommendationKind.SAFETY_RECOMMENDATION,
@@ -427,6 +436,7 @@ def sample_records(people):
         "adoption": adoption,
         "investigation": investigation,
         "published": published,
+        "comment": comment,
         "draft": draft,
         "subject": subject,
         "assignment": subject.assignments.get(),
@@ -486,6 +496,13 @@ def concrete_url(key, samples):
         },
         "digests:unsubscribe": {"token": unsubscribe_token(subject)},
         "public:item": {"pk": samples["published"].pk},
+        "discussion:comment-add": {"pk": samples["published"].pk},
+        "discussion:comment-reply": {
+            "pk": samples["published"].pk,
+            "comment_pk": samples["comment"].pk,
+        },
+        "discussion:comment-edit": {"pk": samples["comment"].pk},
+        "discussion:comment-hide": {"pk": samples["comment"].pk},
         "learning:item-public": {"pk": samples["published"].pk},
         "public:region-feed": {"region": "north"},
         **{

@@ -15,6 +15,7 @@ from learning.models import LearningItem, LearningItemEvent
 from regions.models import Organisation
 from register.models import AdoptionStage
 from register.services import adoption_create
+from tests.discussion.factories import CommentFactory
 from tests.fellows.factories import InitiativeFactory
 from tests.learning.factories import InvestigationFactory, LearningItemFactory
 from tests.roles import person_with, region
@@ -75,6 +76,14 @@ def item():
         region=region("north"),
         stage=AdoptionStage.PILOTING,
     )
+    # The discussion is the portal's: a comment, a reply and a hidden comment with its reason.
+    commenter = person_with(Role.FELLOW, "south", full_name=f"{MARK} Commenter")
+    thread = CommentFactory(item=item, author=commenter, body=f"{MARK} comment on falls")
+    CommentFactory(item=item, author=lead, parent=thread, body=f"{MARK} reply on falls")
+    CommentFactory(
+        item=item, author=commenter, body=f"{MARK} hidden comment", hidden_at=timezone.now(),
+        hidden_by=lead, hidden_reason=f"{MARK} reason for hiding",
+    )  # fmt: skip
     item.history.update(history_change_reason=f"{MARK} change reason")
     # Learning that must not be listed at all: a draft, learning in review, private learning.
     hidden = [(Status.DRAFT, True), (Status.SUBMITTED, True), (Status.PUBLISHED, False)]
