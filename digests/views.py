@@ -14,7 +14,8 @@ from accounts.scope import user_scope
 from digests import selectors, services
 from digests.forms import DigestPreferenceForm
 from digests.tokens import user_for_unsubscribe_token
-from discussion.services import discussion_preference_for, discussion_preference_update
+from discussion.selectors import comment_delivery_of
+from discussion.services import discussion_preference_update
 from portal.pagination import paginated
 
 
@@ -26,7 +27,7 @@ def preferences(request):
         "frequency": preference.frequency,
         "regions": sorted(selectors.preference_region_ids(preference)),
         "kinds": preference.kinds,
-        "comments": discussion_preference_for(request.user).comments,
+        "comments": comment_delivery_of(request.user),
     }
     form = DigestPreferenceForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

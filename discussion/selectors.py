@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.scope import user_scope
 from discussion.forms import CommentForm
-from discussion.models import Comment, CommentNotice
+from discussion.models import Comment, CommentDelivery, CommentNotice, DiscussionPreference
 from portal.markdown import render_markdown
 from portal.pagination import paginated
 
@@ -94,3 +94,9 @@ def comment_notices_for(*, user, start, end):
         .select_related("comment__item", "comment__author")
         .order_by("created_at", "pk")
     )
+
+
+def comment_delivery_of(user):
+    """How the person hears of comments: their choice, or the default, without saving it."""
+    chosen = DiscussionPreference.objects.filter(user=user).values_list("comments", flat=True)
+    return chosen.first() or CommentDelivery.IMMEDIATE

@@ -48,8 +48,9 @@ def test_the_digest_preview_takes_the_same_queries_for_few_and_many_entries(
     assert response.context["count"] == rows
 
 
-# The preference, the regions the person chose, and the regions to choose from.
-PREFERENCES_QUERIES = SIGNED_IN + 3
+# The preference, the regions the person chose, the regions to choose from, and how the person
+# hears of comments (discussion.DiscussionPreference).
+PREFERENCES_QUERIES = SIGNED_IN + 4
 
 
 @pytest.mark.parametrize("rows", [FEW, MANY])

@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from curriculum import selectors as curriculum_selectors
+from discussion import selectors as discussion_selectors
 from fellows import backlinks as initiative
 from learning import backlinks as learning_item
 from learning import selectors as learning_selectors
@@ -21,7 +22,7 @@ def test_every_backlink_the_apps_declare_is_answered_once_django_has_started():
         or link in vars(learning_item).values()
         or link in vars(recommendation).values()
     ]
-    assert len(declared) == 8
+    assert len(declared) == 9
     assert [link for link in declared if not link.answered] == []
 
 
@@ -30,6 +31,7 @@ def test_each_backlink_is_answered_by_the_app_that_owns_the_link():
     assert initiative.spread._read is register_selectors.spread_of
     assert learning_item.gap_recommendations._read is register_selectors.gap_recommendations_of
     assert recommendation.carrying_any._read is curriculum_selectors.carrying_any
+    assert learning_item.discussion._read is discussion_selectors.discussion_of
 
 
 def test_a_backlink_nobody_answered_says_which_question_is_unanswered():
