@@ -17,8 +17,12 @@ class CommentForm(PortalForm):
         error_messages={"required": "Enter your comment"},
     )
 
-    def __init__(self, *args, action=None, button="Add comment", **kwargs):
+    def __init__(self, *args, action=None, button="Add comment", mentions=True, **kwargs):
         super().__init__(*args, **kwargs)
+        if not mentions:
+            # Only a new comment tells the people it mentions (docs/adr/0037).
+            body = self.fields["body"]
+            body.help_text = body.help_text.replace(f"{HOW_TO_MENTION} ", "")
         self.helper = FormHelper()
         if action:
             self.helper.form_action = action

@@ -203,7 +203,8 @@ def test_the_writer_edits_for_15_minutes_and_the_comment_is_marked_edited(
 
     with time_machine.travel(start + datetime.timedelta(minutes=14, seconds=59), tick=False):
         assert "Edit<span" in page_of(client, item)
-        assert client.get(edit_url).status_code == 200
+        edit_page = client.get(edit_url).content.decode()
+        assert "First thoughts." in edit_page and "A mention added now tells nobody" in edit_page
         response = client.post(edit_url, {"body": "Second thoughts."})
 
     assert response.status_code == 302

@@ -34,9 +34,7 @@ def people(reference_data, settings):
     }
 
 
-def test_a_fellow_comments_with_a_mention_and_the_lead_is_told_replies_and_moderates(
-    page, people
-):
+def test_a_fellow_comments_with_a_mention_and_the_lead_is_told_replies_and_moderates(page, people):
     item = LearningItemFactory(
         created_by=people["author"],
         region=region("north"),
@@ -70,7 +68,7 @@ def test_a_fellow_comments_with_a_mention_and_the_lead_is_told_replies_and_moder
     assert any(m.to == ["north-fellow@example.org"] for m in mail.outbox)
 
     # Within 15 minutes the writer corrects it, and it is marked edited.
-    page.get_by_role("link", name="Edit your comment").click()
+    page.locator(f"#comment-{comment.pk}").get_by_role("link", name="Edit your comment").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Edit your comment")
     check_accessibility(page)
     screenshot(page, "discussion-edit")
@@ -85,7 +83,7 @@ def test_a_fellow_comments_with_a_mention_and_the_lead_is_told_replies_and_moder
     sign_in(page, people["lead"].email, DEMO_PASSWORD)
     link = re.search(r"https?://[^/\s]+(/learning/\S+)", to_lead[0].body).group(1)
     page.goto(link)
-    page.get_by_role("link", name="Reply to Kim South").first.click()
+    page.locator(f"#comment-{comment.pk}").get_by_role("link", name="Reply to Kim South").click()
     check_accessibility(page)
     screenshot(page, "discussion-reply")
     page.get_by_label("Your reply").fill("Yes: I will send it to you this week.")
@@ -106,3 +104,12 @@ def test_a_fellow_comments_with_a_mention_and_the_lead_is_told_replies_and_moder
 
     check_accessibility(page)
     screenshot(page, "discussion-item-thread")
+
+    # The lead would rather have comments on their own learning in the digest.
+    page.goto("/digests/preferences/")
+    page.get_by_label("In my digest, with the new learning").check()
+    page.get_by_role("button", name="Save preferences").click()
+    expect(page.locator(".nhsuk-notification-banner--success")).to_be_visible()
+    expect(page.get_by_label("In my digest, with the new learning")).to_be_checked()
+    check_accessibility(page)
+    screenshot(page, "discussion-digest-preferences")
