@@ -10,6 +10,7 @@ import datetime
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -17,6 +18,7 @@ from learning.models import LearningItem
 from portal.fields import LimitedTextField
 from portal.history import HistoryQuerySet
 from portal.nhs_number import no_nhs_number
+from portal.pagination import PAGE_SIZE
 
 EDIT_WINDOW = datetime.timedelta(minutes=15)
 
@@ -76,7 +78,20 @@ class Comment(models.Model):
         return f"Comment by {self.author} on {self.item}"
 
     def get_absolute_url(self):
-        return f"{self.item.get_absolute_url()}#comment-{self.pk}"
+        """A link that stays good (emails, digests): it sends on to location()."""
+        return reverse("discussion:comment", args=[self.pk])
+
+    def location(self):
+        """The item's page of threads that shows the comment now (PAGE_SIZE threads a page,
+        the oldest first), at the comment."""
+        thread = self.parent if self.parent_id else self
+        before = Comment.objects.filter(item_id=self.item_id, parent__isnull=True).filter(
+            models.Q(created_at__lt=thread.created_at)
+            | models.Q(created_at=thread.created_at, pk__lt=thread.pk)
+        )
+        page = before.count() // PAGE_SIZE + 1
+        query = f"?comments={page}" if page > 1 else ""
+        return f"{self.item.get_absolute_url()}{query}#comment-{self.pk}"
 
     @property
     def is_hidden(self):

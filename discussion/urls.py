@@ -10,6 +10,7 @@ urlpatterns = [
         views.comment_reply,
         name="comment-reply",
     ),
+    path("comments/<int:pk>/", views.comment_detail, name="comment"),
     path("comments/<int:pk>/edit/", views.comment_edit, name="comment-edit"),
     path("comments/<int:pk>/hide/", views.comment_hide, name="comment-hide"),
 ]

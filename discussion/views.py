@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 from rules.contrib.views import permission_required
 
 from accounts.shortcuts import get_object_for_user_or_404, scoped_getter
@@ -34,7 +34,7 @@ def _added(request, item, form, parent=None):
             "Nobody was told of these mentions, as no one with the address can see this "
             f"learning: {', '.join('@' + address for address in not_told)}.",
         )
-    return redirect(comment.get_absolute_url())
+    return redirect(comment.location())
 
 
 @require_http_methods(["GET", "POST"])
@@ -65,6 +65,12 @@ def comment_reply(request, pk, comment_pk):
     )
 
 
+@require_GET
+def comment_detail(request, pk):
+    """Where a comment is now: its item's page of threads, at the comment."""
+    return redirect(comment_in_scope(request, pk=pk).location())
+
+
 @require_http_methods(["GET", "POST"])
 def comment_edit(request, pk):
     comment = comment_in_scope(request, pk=pk)
@@ -73,7 +79,7 @@ def comment_edit(request, pk):
     # A form sent after the time ran out is answered below, keeping what was typed.
     if request.method == "GET" and not comment.is_editable_at(timezone.now()):
         messages.error(request, _too_late())
-        return redirect(comment.get_absolute_url())
+        return redirect(comment.location())
     form = CommentForm(request.POST or None, initial={"body": comment.body}, button="Save comment")
     if request.method == "POST" and form.is_valid():
         try:
@@ -83,7 +89,7 @@ def comment_edit(request, pk):
             form.add_error(None, str(refused))
         else:
             messages.success(request, "Your comment has been saved.")
-            return redirect(comment.get_absolute_url())
+            return redirect(comment.location())
     return render(
         request,
         "discussion/comment_form.html",
@@ -108,7 +114,7 @@ def comment_hide(request, pk):
             comment=comment, by=request.user, reason=form.cleaned_data["reason"]
         ):
             messages.success(request, "The comment is hidden. It stays in the history.")
-        return redirect(comment.get_absolute_url())
+        return redirect(comment.location())
     return render(
         request,
         "discussion/comment_hide.html",

@@ -145,6 +145,16 @@ def test_a_reply_joins_its_thread_and_a_reply_to_a_reply_joins_the_same_thread(
     assert Comment.objects.get(body="And another.").parent == first
 
 
+def test_a_comment_link_is_not_found_outside_the_persons_scope(client, submitted, author):
+    comment = CommentFactory(item=submitted, author=author)
+    sign_in(client, person_with(Role.FELLOW, "south"))
+    assert client.get(comment.get_absolute_url()).status_code == 404
+    sign_in(client, author)
+    assert client.get(comment.get_absolute_url())["Location"] == (
+        f"/learning/{submitted.pk}/#comment-{comment.pk}"
+    )
+
+
 def test_a_reply_to_a_comment_on_another_item_is_not_found(client, item, author, south_fellow):
     elsewhere = CommentFactory(author=author, item=LearningItemFactory(status=Status.PUBLISHED))
     sign_in(client, south_fellow)
@@ -361,9 +371,7 @@ def test_a_mention_tells_the_person_at_once(
     assert "Sol South mentioned you" in to_lead[0].subject
     assert "Could @lead.north@example.org share the audit?" in to_lead[0].body
     comment = Comment.objects.get()
-    assert f"https://portal.example.org/learning/{item.pk}/#comment-{comment.pk}" in (
-        to_lead[0].body
-    )
+    assert f"https://portal.example.org/comments/{comment.pk}/" in to_lead[0].body
 
 
 def test_the_author_and_earlier_commenters_are_emailed_at_once_by_default(
@@ -406,7 +414,7 @@ def test_who_chose_the_digest_gets_a_notice_and_no_email_and_the_digest_carries_
     for text in (digest.body, html):
         assert "A _question_ for the author." in text
         assert "Sol South" in text and "Huddles after falls" in text
-        assert f"https://portal.example.org/learning/{item.pk}/#comment-" in text
+        assert f"https://portal.example.org/comments/{notice.comment_id}/" in text
 
 
 def test_a_hidden_comment_is_left_out_of_the_digest(client, item, author, south_fellow):
@@ -525,3 +533,19 @@ def test_the_item_page_makes_the_same_number_of_queries_as_comments_grow(
     # A page of 20 threads, the oldest first: the 2 with a reply each, 18 with three.
     assert response.content.decode().count("<article") == 20 + 2 * 1 + 18 * 3
     assert "?comments=2" in response.content.decode()
+
+
+def test_a_new_comment_is_shown_on_the_page_of_threads_that_holds_it(client, item, south_fellow):
+    for number in range(20):
+        CommentFactory(item=item, author=south_fellow, body=f"Thread {number}")
+    sign_in(client, south_fellow)
+
+    response = post_comment(client, item, "The twenty-first thread.")
+
+    comment = Comment.objects.get(body="The twenty-first thread.")
+    assert response["Location"] == f"/learning/{item.pk}/?comments=2#comment-{comment.pk}"
+    assert "The twenty-first thread." in client.get(response["Location"]).content.decode()
+    reply = CommentFactory(item=item, author=south_fellow, parent=comment)
+    # The link in emails, which stays good as threads are added, sends on to the page.
+    response = client.get(reply.get_absolute_url())
+    assert response["Location"] == f"/learning/{item.pk}/?comments=2#comment-{reply.pk}"

@@ -81,7 +81,7 @@ def test_a_fellow_comments_with_a_mention_and_the_lead_is_told_replies_and_moder
     # The lead follows the link in the email, replies, and hides the off-topic comment.
     page.context.clear_cookies()
     sign_in(page, people["lead"].email, DEMO_PASSWORD)
-    link = re.search(r"https?://[^/\s]+(/learning/\S+)", to_lead[0].body).group(1)
+    link = re.search(r"https?://[^/\s]+(/comments/\S+)", to_lead[0].body).group(1)
     page.goto(link)
     page.locator(f"#comment-{comment.pk}").get_by_role("link", name="Reply to Kim South").click()
     check_accessibility(page)

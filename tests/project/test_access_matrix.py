@@ -141,6 +141,8 @@ EXPECTED = {
     # wrote it), so nobody else edits it; the item's lead and the national team hide it.
     "discussion:comment-add": signed_in(200)._replace(reader=403),
     "discussion:comment-reply": signed_in(200)._replace(reader=403),
+    # A comment's lasting link sends whoever sees its item on to the item's page.
+    "discussion:comment": signed_in(302),
     "discussion:comment-edit": signed_in(403),
     "discussion:comment-hide": Expect(302, 403, 200, 403, 200, 403),
     # The public pages: published learning made public, for anyone, signed in or not.
@@ -501,6 +503,7 @@ def concrete_url(key, samples):
             "pk": samples["published"].pk,
             "comment_pk": samples["comment"].pk,
         },
+        "discussion:comment": {"pk": samples["comment"].pk},
         "discussion:comment-edit": {"pk": samples["comment"].pk},
         "discussion:comment-hide": {"pk": samples["comment"].pk},
         "learning:item-public": {"pk": samples["published"].pk},
