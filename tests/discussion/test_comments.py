@@ -15,6 +15,7 @@ from accounts.roles import Role
 from digests import services as digest_services
 from digests.models import DigestFrequency, DigestPreference
 from discussion import services
+from discussion.mentions import mentioned_addresses
 from discussion.models import Comment, CommentDelivery, CommentNotice, DiscussionPreference
 from learning.models import LearningItem
 from tests.conftest import AN_NHS_NUMBER
@@ -549,3 +550,11 @@ def test_a_new_comment_is_shown_on_the_page_of_threads_that_holds_it(client, ite
     # The link in emails, which stays good as threads are added, sends on to the page.
     response = client.get(reply.get_absolute_url())
     assert response["Location"] == f"/learning/{item.pk}/?comments=2#comment-{reply.pk}"
+
+
+def test_a_mention_is_an_at_sign_before_an_address_and_a_plain_address_is_not():
+    text = (
+        "Thanks @Lead.North@Example.org. Write to sam@example.org, or ask @kim@example.org, "
+        "and @lead.north@example.org again."
+    )
+    assert mentioned_addresses(text) == ["lead.north@example.org", "kim@example.org"]
