@@ -20,7 +20,7 @@ class CommentForm(PortalForm):
     def __init__(self, *args, action=None, button="Add comment", mentions=True, **kwargs):
         super().__init__(*args, **kwargs)
         if not mentions:
-            # Only a new comment tells the people it mentions (docs/adr/0037).
+            # Only a new comment tells the people it mentions (docs/adr/0041).
             body = self.fields["body"]
             body.help_text = body.help_text.replace(f"{HOW_TO_MENTION} ", "")
         self.helper = FormHelper()
