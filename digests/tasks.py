@@ -11,9 +11,9 @@ SMTP_ERRORS = (OSError, smtplib.SMTPException)  # SMTP and connection errors
 
 
 @shared_task
-def plan_digests(frequency):
+def plan_digests(frequency, kind="learning"):
     """Plan (and queue) the digests of the period that has just ended: the beat schedule."""
-    return services.digest_run_plan(frequency=frequency).pk
+    return services.digest_run_plan(frequency=frequency, kind=kind).pk
 
 
 @shared_task

@@ -6,3 +6,9 @@ from portal.backlinks import Backlink
 recommendations_answered = Backlink("the recommendations a learning item answers")
 gap_recommendations = Backlink("the recommendations made from a gap a learning item records")
 spread = Backlink("where a learning item was adopted: (adoptions, counts by region and stage)")
+adopted_since = Backlink(
+    "what happened to learning items in the register: adoptions recorded since a moment"
+)
+cited_since = Backlink(
+    "what happened to learning items in the curriculum: entries citing them since a moment"
+)

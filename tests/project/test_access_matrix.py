@@ -135,6 +135,7 @@ EXPECTED = {
     "learning:item-withdraw": Expect(302, 200, 200, 404, 200, 404),
     "learning:review-queue": MANAGERS,
     "learning:item-public": signed_in(405),  # POST only
+    "learning:news-seen": signed_in(405),  # POST only, and only about the person's own learning
     # The public pages: published learning made public, for anyone, signed in or not.
     "public:list": everyone(200),
     "public:item": everyone(200),
