@@ -196,6 +196,7 @@ def measure(step, quarter_label, *, memory):
 
     def xlsx():
         files.write_xlsx(report(england, quarter), sink)
+        answer["bytes"] = sink.tell()
 
     def pdf():
         files.write_pdf(report(england, quarter), sink)
@@ -358,9 +359,11 @@ def memory_pass(args):
             answer = child(["--child", "memory", step, *quarter], size, args.limit)
             peaks[step][size] = None if answer is None else answer["python_kib"] / 1024
             rss = None if answer is None else answer["rss_kib"] / 1024
+            written = None if answer is None else answer.get("bytes", 0) / 2**20
             print(
                 f"  {step:8} {size:>11,} items  Python {_show(peaks[step][size], 'MiB')}"
                 f"  resident, over the process before it {_show(rss, 'MiB')}"
+                f"  file {_show(written, 'MiB')}"
             )
     low, high = min(args.memory_sizes), max(args.memory_sizes)
     print(f"\nPeak Python memory, {high:,} to {low:,} learning items (goal: at most 1.2):")
