@@ -93,6 +93,83 @@ class SmtpSink:
             ]
 
 
+class S3Server:
+    """An S3-compatible object store on loopback (moto's server, a development dependency),
+    in a process of its own, with one empty bucket: what the portal's processes share in
+    production besides PostgreSQL and Redis (docs/adr/0040)."""
+
+    BUCKET = "portal-files"
+    REGION = "eu-west-2"
+    KEY = "rehearsal"  # moto takes any credentials; these only have to be the same everywhere
+
+    def __init__(self, port, log_path):
+        self.port = port
+        self.log_path = Path(log_path)
+        self.process = None
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    def environment(self):
+        """The variables that point a portal process at this store (config/env.py)."""
+        return {
+            "AWS_STORAGE_BUCKET_NAME": self.BUCKET,
+            "AWS_S3_ENDPOINT_URL": self.url,
+            "AWS_S3_REGION_NAME": self.REGION,
+            "AWS_ACCESS_KEY_ID": self.KEY,
+            "AWS_SECRET_ACCESS_KEY": self.KEY,
+        }
+
+    def client(self):
+        import boto3
+
+        return boto3.client(
+            "s3",
+            endpoint_url=self.url,
+            region_name=self.REGION,
+            aws_access_key_id=self.KEY,
+            aws_secret_access_key=self.KEY,
+        )
+
+    def start(self):
+        command = [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)]
+        self.process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
+            command,
+            stdout=self.log_path.open("w"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+        def answers():
+            if self.process.poll() is not None:
+                raise RuntimeError(f"moto's server exited:\n{self.log_path.read_text()[-2000:]}")
+            self.client().list_buckets()
+            return True
+
+        wait_until(answers, 60, "the S3-compatible server")
+        self.client().create_bucket(
+            Bucket=self.BUCKET, CreateBucketConfiguration={"LocationConstraint": self.REGION}
+        )
+
+    def keys(self):
+        answer = self.client().list_objects_v2(Bucket=self.BUCKET)
+        return [item["Key"] for item in answer.get("Contents", [])]
+
+    def read(self, key):
+        return self.client().get_object(Bucket=self.BUCKET, Key=key)["Body"].read()
+
+    def stop(self):
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=10)
+        self.process = None
+
+
 class Stack:
     def __init__(self, database_url=None, web_workers=2, workers=2, log=print):
         self.log = log
