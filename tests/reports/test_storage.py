@@ -23,7 +23,7 @@ class LocalFolder:
     def __init__(self, root):
         self.root = root
 
-    def keys(self):
+    def object_keys(self):
         return [str(p.relative_to(self.root)) for p in self.root.rglob("*") if p.is_file()]
 
     def read(self, key):
@@ -70,7 +70,7 @@ def test_a_report_is_kept_in_the_store_and_downloaded_from_it_byte_for_byte(
 ):
     made = made_report(client, chair, django_capture_on_commit_callbacks)
 
-    assert store.keys() == [made.file.name]
+    assert store.object_keys() == [made.file.name]
     assert made.file.name.startswith("reports/")
     download = client.get(reverse("reports:download", args=[made.pk]))
     assert download.status_code == 200
@@ -104,11 +104,11 @@ def test_the_sweep_deletes_the_file_from_the_store_after_seven_days(
     key = made.file.name
 
     assert services.reports_sweep(now=timezone.now() + datetime.timedelta(days=6)) == (0, 0, 0)
-    assert store.keys() == [key]
+    assert store.object_keys() == [key]
 
     later = made.finished_at + datetime.timedelta(days=7, seconds=1)
     assert services.reports_sweep(now=later) == (0, 0, 1)
-    assert store.keys() == []
+    assert store.object_keys() == []
     made.refresh_from_db()
     assert not made.file
     assert client.get(reverse("reports:download", args=[made.pk])).status_code == 404
