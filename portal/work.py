@@ -162,9 +162,6 @@ class _KilledAtTimeLimit(Request):
             import_string(self.task.when_stopped)(*self.args, seconds=timeout)
         except Exception:  # noqa: BLE001 - the sweep still fails it after ATTEMPTS
             logger.exception("Could not mark %s%r failed at its time limit", self.name, self.args)
-        finally:
-            # The worker's main process is long-lived: it must not keep a connection open.
-            connection.close()
 
 
 class WorkTask(Task):

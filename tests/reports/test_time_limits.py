@@ -1,6 +1,6 @@
-"""A report whose task runs out of time is marked failed with a message, by a real prefork
-Celery worker (time limits need one): at the soft limit by the task itself, at the hard
-limit, where the task's process is killed, by the worker's main process."""
+"""A report whose task runs past its soft time limit, in a real prefork Celery worker (time
+limits need one), marks itself failed with a message. (At the hard limit the worker's main
+process does it: tests/reports/test_reports.py.)"""
 
 import pytest
 
@@ -48,18 +48,6 @@ def finished(report):
         return report.is_finished
 
     return check
-
-
-def test_a_report_killed_at_its_hard_time_limit_is_marked_failed(prefork_worker):
-    report = a_waiting_pdf()
-    # Laying out a PDF takes seconds; a hard limit of half a second kills it part way.
-    make_report.apply_async(args=[report.pk], time_limit=0.5, soft_time_limit=60)
-
-    wait_for(finished(report), 60, "the report to be failed", prefork_worker)
-    assert report.status == Report.Status.FAILED
-    assert "took longer than 0 seconds to make and was stopped" in report.message
-    assert "Hard time limit" in prefork_worker.output()
-    assert not report.file
 
 
 def test_a_report_told_of_its_soft_time_limit_marks_itself_failed(prefork_worker):
