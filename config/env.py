@@ -148,10 +148,10 @@ def file_storage(environ):
     AWS_STORAGE_BUCKET_NAME is set, which every web process and worker reads and writes
     wherever it runs (docs/adr/0040); otherwise MEDIA_ROOT, a folder under VAR_DIR, which
     only processes on one machine share."""
-    bucket = env_str(environ, "AWS_STORAGE_BUCKET_NAME")
-    if not bucket:
-        for name in STORAGE_VARIABLES:
-            if env_str(environ, name) and name.startswith("AWS_S3_"):
+    if not env_str(environ, "AWS_STORAGE_BUCKET_NAME"):
+        # A store named without its bucket is a mistake, not a wish for the local folder.
+        for name in ("AWS_S3_ENDPOINT_URL", "AWS_S3_REGION_NAME"):
+            if env_str(environ, name):
                 raise ImproperlyConfigured(
                     f"{name} is set but AWS_STORAGE_BUCKET_NAME is not: name the bucket."
                 )

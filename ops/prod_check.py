@@ -87,7 +87,7 @@ class Rehearsal:
         self.lead = Browser(s.url)
         self.step("the lead signs in with a password and a code", self.lead_signs_in)
         self.step("the lead invites a safety fellow", self.lead_invites)
-        self.fellow = Browser(s.url)
+        self.fellow = Browser(s.url_b)  # the fellow on web B, the lead on web A
         self.step("the fellow sets a password and an authenticator", self.fellow_joins)
         self.step("the fellow submits a learning item", self.fellow_submits)
         self.step("the lead hears of it by email, sent by a worker", self.lead_is_told)
