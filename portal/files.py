@@ -6,7 +6,8 @@ by the web process, after the view's scope check and its security log entry, so 
 never reachable from a browser and no link outlives the person's session.
 """
 
-from django.http import FileResponse
+from botocore.exceptions import ClientError
+from django.http import FileResponse, Http404
 
 
 class _Body:
@@ -36,8 +37,16 @@ def open_for_download(field_file):
 
 
 def download_response(field_file, *, filename):
-    """A response that streams the stored file as an attachment named `filename`."""
-    readable, size = open_for_download(field_file)
+    """A response that streams the stored file as an attachment named `filename`; a 404 when
+    the store no longer has it (removed by hand, or by a lifecycle rule set too short)."""
+    try:
+        readable, size = open_for_download(field_file)
+    except FileNotFoundError:
+        raise Http404("The file is no longer kept.") from None
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") not in ("NoSuchKey", "404"):
+            raise
+        raise Http404("The file is no longer kept.") from None
     response = FileResponse(readable, as_attachment=True, filename=filename)
     if size is not None:
         response["Content-Length"] = str(size)

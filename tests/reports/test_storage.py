@@ -112,3 +112,13 @@ def test_the_sweep_deletes_the_file_from_the_store_after_seven_days(
     made.refresh_from_db()
     assert not made.file
     assert client.get(reverse("reports:download", args=[made.pk])).status_code == 404
+
+
+def test_a_file_the_store_no_longer_has_is_404_not_an_error(
+    client, chair, store, django_capture_on_commit_callbacks
+):
+    made = made_report(client, chair, django_capture_on_commit_callbacks)
+    made.file.storage.delete(made.file.name)  # as a lifecycle rule set too short would
+
+    assert store.object_keys() == []
+    assert client.get(reverse("reports:download", args=[made.pk])).status_code == 404
