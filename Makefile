@@ -116,13 +116,15 @@ compose-check:
 prod-check: install
 	$(UV) run --frozen python ops/prod_check.py
 
-# A compressed dump of DATABASE_URL under var/backups/, with its checksum.
+# A compressed dump of DATABASE_URL under var/backups/, with its checksum; `make backup
+# BACKUP_ARGS=--store` also puts both in the portal's bucket under backups/ (AWS_* variables).
 backup: .venv/.synced
-	$(UV) run --frozen python ops/backup.py backup
+	$(UV) run --frozen python ops/backup.py backup $(BACKUP_ARGS)
 
 # Restore a backup into DATABASE (default: DATABASE_URL's database), after a confirmation.
 restore: .venv/.synced
-	@test -n "$(FILE)" || { echo "Say which backup: make restore FILE=var/backups/...dump"; exit 2; }
+	@test -n "$(FILE)" || { echo "Say which backup: make restore FILE=var/backups/...dump" \
+		"(or FILE=store:backups/...dump from the bucket)"; exit 2; }
 	$(UV) run --frozen python ops/backup.py restore "$(FILE)" \
 		--database "$${DATABASE:-$$(echo "$$DATABASE_URL" | sed 's|.*/||')}" $(RESTORE_ARGS)
 

@@ -151,6 +151,7 @@ def main():
         stack.start_database()
         stack.start_redis()
         stack.start_smtp()
+        stack.start_s3()  # the processes keep to their own folders: files go to the bucket
         stack.release()
         # seed_demo refuses production (its accounts have a published password); this scratch
         # database is dropped at the end, so it is seeded as a developer's machine would be.

@@ -395,7 +395,7 @@ def throughput(world, seconds):
                     bare.append(rate(port, "/bench/bare/", cookie, seconds))
                     page.append(rate(port, path, cookie, seconds))
                 rates[name, mode] = (statistics.mean(bare), statistics.mean(page))
-            stack.end("web")
+            stack.stop_web()
     finally:
         stack.stop()
     print(

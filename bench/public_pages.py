@@ -105,7 +105,7 @@ def measure(world, item, seconds):
                     statistics.mean(public_rates),
                     statistics.mean(signed_in_rates),
                 )
-            stack.end("web")
+            stack.stop_web()
     finally:
         stack.stop()
     print(

@@ -37,6 +37,12 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
         "args": ("weekly",),
     },
+    # What happened to each author's learning that week, to those who want it.
+    "weekly-author-summaries": {
+        "task": "digests.tasks.plan_digests",
+        "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
+        "args": ("weekly", "authors"),
+    },
     "daily-digests": {
         "task": "digests.tasks.plan_digests",
         "schedule": crontab(minute=0, hour=7),

@@ -131,6 +131,54 @@ def local_site_url(environ, var_dir):
     return recorded or "http://127.0.0.1:8000"
 
 
+# The object store's variables are django-storages' own names, which operators of an
+# S3-compatible store know; credentials may instead come from the machine's role, as boto3
+# finds them.
+STORAGE_VARIABLES = {
+    "AWS_STORAGE_BUCKET_NAME": "bucket_name",
+    "AWS_S3_ENDPOINT_URL": "endpoint_url",
+    "AWS_S3_REGION_NAME": "region_name",
+    "AWS_ACCESS_KEY_ID": "access_key",
+    "AWS_SECRET_ACCESS_KEY": "secret_key",
+}
+
+
+def file_storage(environ):
+    """Where reports and uploaded files are kept: an S3-compatible bucket when
+    AWS_STORAGE_BUCKET_NAME is set, which every web process and worker reads and writes
+    wherever it runs (docs/adr/0040); otherwise MEDIA_ROOT, a folder under VAR_DIR, which
+    only processes on one machine share."""
+    if not env_str(environ, "AWS_STORAGE_BUCKET_NAME"):
+        # A store named without its bucket is a mistake, not a wish for the local folder.
+        for name in ("AWS_S3_ENDPOINT_URL", "AWS_S3_REGION_NAME"):
+            if env_str(environ, name):
+                raise ImproperlyConfigured(
+                    f"{name} is set but AWS_STORAGE_BUCKET_NAME is not: name the bucket."
+                )
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    endpoint = env_str(environ, "AWS_S3_ENDPOINT_URL")
+    if endpoint and urlsplit(endpoint).scheme not in {"http", "https"}:
+        raise ImproperlyConfigured(
+            "AWS_S3_ENDPOINT_URL must be an http(s) URL, as in http://minio:9000 "
+            f"(got {endpoint!r})."
+        )
+    options = {
+        option: env_str(environ, name)
+        for name, option in STORAGE_VARIABLES.items()
+        if env_str(environ, name)
+    }
+    options.update(
+        # Private objects, never a public URL: every download passes the portal's scope
+        # check and is logged, then is streamed by the web process.
+        default_acl=None,
+        querystring_auth=True,
+        file_overwrite=False,
+        # Path-style addresses (endpoint/bucket/key) work with every S3-compatible store.
+        addressing_style="path" if endpoint else None,
+    )
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
 def settings_from_environment(environ, base_dir):
     """Every setting the environment decides, by name, as config/settings.py takes them.
 
@@ -207,7 +255,7 @@ def settings_from_environment(environ, base_dir):
         WHITENOISE_USE_FINDERS = True
         WHITENOISE_AUTOREFRESH = DEBUG
     STORAGES = {
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "default": file_storage(environ),
         "staticfiles": {
             "BACKEND": (
                 "whitenoise.storage.CompressedManifestStaticFilesStorage"

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 from csp.constants import NONE, SELF
+from kombu import Queue
 
 from config.env import settings_from_environment
 from portal.structured_logs import REQUEST_STARTED_LEVEL, configure_structlog
@@ -258,8 +259,22 @@ CELERY_RESULT_EXPIRES = 60 * 60 * 24
 # makes queueing from a web request contact the result store as well as the broker.
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
+# Each task names its own time limits (a test sees that every one does); these are for a
+# task that forgets.
 CELERY_TASK_TIME_LIMIT = 5 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 4 * 60
+# Two queues, each with workers of its own in production (the Procfile's worker and
+# longworker): long work (reports, imports) waits on "long", so a national PDF or a large
+# import never holds up an invitation, a password reset or a digest on "celery". A worker
+# started without --queues (make run, the tests) takes both (docs/adr/0040).
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = [Queue("celery"), Queue("long")]
+LONG_TASKS = [
+    "reports.tasks.make_report",
+    "imports.tasks.check_import",
+    "imports.tasks.run_import",
+]
+CELERY_TASK_ROUTES = {name: {"queue": "long"} for name in LONG_TASKS}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A broker that is down must not hang a web request for long; work left behind is picked up

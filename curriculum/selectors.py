@@ -5,8 +5,10 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, IntegerField, Prefetch, Q, Sum, Value
+from django.apps import apps
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, Sum, Value
 
+from accounts.scope import user_scope
 from curriculum.models import CurriculumEntry, StaffSupport, TrainingSession
 from learning.models import LearningItem
 from portal.counts import counted
@@ -284,3 +286,57 @@ def cell_records(tag, *, region, user):
         entries = entries.filter(region=region)
         sessions = sessions.filter(region=region)
     return learning.order_by("-published_at"), entries, sessions
+
+
+def learning_cited_since(item_ids, since, user):
+    """Curriculum entries that began to cite these learning items after `since`, by someone
+    else, as news for their authors (learning/news.py). When a citation began is read from
+    the entry's history of links, so an entry that cites an item only later still counts.
+    An entry outside the person's regions is named but not linked: they cannot open it."""
+    from learning.news import Happening
+
+    links = CurriculumEntry.learning_items.through.objects.filter(
+        curriculumentry_id=OuterRef("curriculumentry_id"),
+        learningitem_id=OuterRef("learningitem_id"),
+    )
+    # Every saved change of an entry copies its links into its history, so the first copy of
+    # a link says when, and by whom, the citation began. Only links still there count.
+    copies = (
+        apps.get_model("curriculum", "HistoricalCurriculumEntry_learning_items")
+        .objects.filter(Exists(links), learningitem_id__in=item_ids)
+        .order_by("history__history_date", "pk")
+        .values_list(
+            "curriculumentry_id", "learningitem_id", "history__history_date",
+            "history__history_user_id", "curriculumentry__created_by_id",
+        )
+    )  # fmt: skip
+    first = {}
+    for entry_id, item_id, at, by, creator in copies:
+        # A change made outside a request (an import, a command) names nobody: its creator's.
+        first.setdefault((entry_id, item_id), (at, by or creator))
+    cited = [
+        (entry_id, item_id, at)
+        for (entry_id, item_id), (at, by) in first.items()
+        if at > since and by != user.pk
+    ]
+    if not cited:
+        return []
+    entries = CurriculumEntry.objects.select_related("organisation").in_bulk(
+        {entry_id for entry_id, _item_id, _at in cited}
+    )
+    scope = user_scope(user)
+    found = []
+    for entry_id, item_id, at in cited:
+        entry = entries[entry_id]
+        readable = scope.is_national or entry.region_id in scope.region_ids
+        found.append(
+            Happening(
+                item_id,
+                at,
+                "cited",
+                "Cited in a curriculum entry",
+                f"{entry.programme}, {entry.organisation}",
+                entry.get_absolute_url() if readable else "",
+            )
+        )
+    return found

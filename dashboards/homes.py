@@ -10,6 +10,7 @@ from accounts.scope import user_scope
 from fellows.models import Initiative, Milestone
 from fellows.selectors import initiative_list
 from learning.models import LearningItem
+from learning.news import news_for_author
 from learning.selectors import review_queue_for
 from register.models import Adoption, AdoptionStage, Recommendation
 
@@ -21,7 +22,10 @@ SHOWN = 10  # rows a block shows; it says how many there are in all
 def fellow_home(user):
     today = timezone.localdate()
     mine = Initiative.objects.filter(Q(fellows=user) | Q(created_by=user)).distinct()
+    news, news_count = news_for_author(user)
     return {
+        "news": news,
+        "news_count": news_count,
         "initiatives": list(initiative_list(user=user).filter(pk__in=mine.values("pk"))[:SHOWN]),
         "milestones": list(
             Milestone.objects.filter(

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from digests.models import DigestKind
 from digests.periods import LONDON
 from digests.tokens import unsubscribe_url
 from portal.emails import email_message
@@ -44,6 +45,45 @@ def digest_message(context, connection=None):
         to=context["person"].email,
         subject=subject,
         template="emails/digest",
+        context=context,
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+        connection=connection,
+    )
+
+
+def author_summary_context(*, user, news, start, end):
+    for entry in news:
+        entry.absolute_url = settings.SITE_URL + entry.item.get_absolute_url()
+        for happening in entry.happenings:
+            # A frozen record: its link made absolute beside it, for the email.
+            object.__setattr__(
+                happening,
+                "absolute_url",
+                settings.SITE_URL + happening.url if happening.url else "",
+            )
+    return {
+        "person": user,
+        "news": news,
+        "count": len(news),
+        "period_start": timezone.localtime(start, LONDON),
+        "period_end": timezone.localtime(end, LONDON),
+        "unsubscribe_url": unsubscribe_url(user, kind=DigestKind.AUTHORS),
+        "preferences_url": settings.SITE_URL + reverse("digests:preferences"),
+        "site_url": settings.SITE_URL,
+    }
+
+
+def author_summary_message(context, connection=None):
+    count = context["count"]
+    unsubscribe = context["unsubscribe_url"]
+    return email_message(
+        to=context["person"].email,
+        subject=f"What happened to your learning this week: {count} "
+        f"{'item' if count == 1 else 'items'}",
+        template="emails/author_summary",
         context=context,
         headers={
             "List-Unsubscribe": f"<{unsubscribe}>",

@@ -39,6 +39,20 @@ class DigestPreferenceForm(PortalForm):
         required=False,
     )
 
+    author_summary = forms.TypedChoiceField(
+        label="Do you want a weekly email about what happened to your learning?",
+        choices=[
+            ("yes", "Yes, on Monday mornings, in a week when something happened"),
+            ("no", "No"),
+        ],
+        coerce=lambda value: value == "yes",
+        empty_value=None,  # not sent: left as it was
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="It lists your learning that was reviewed, published, shown on the public "
+        "pages, adopted or cited in a curriculum entry that week.",
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["regions"].queryset = Region.objects.in_programme_scheme().order_by("name")

@@ -17,6 +17,14 @@ class DigestFrequency(models.TextChoices):
     NEVER = "never", "Never: do not send me digests"
 
 
+class DigestKind(models.TextChoices):
+    """What a round of emails holds: new learning from a person's regions, or what happened
+    to the learning they wrote (learning/news.py), sent weekly to its authors."""
+
+    LEARNING = "learning", "New learning from your regions"
+    AUTHORS = "authors", "What happened to your learning"
+
+
 def default_digest_kinds():
     """Every type of learning: a person narrows the list on their preferences page. Saved
     preferences keep the types they hold."""
@@ -51,6 +59,11 @@ class DigestPreference(models.Model):
         max_length=10, choices=DigestFrequency.choices, default=DigestFrequency.WEEKLY
     )
     unsubscribed_at = models.DateTimeField(null=True, blank=True)
+    author_summary = models.BooleanField(
+        "weekly summary of what happened to my learning",
+        default=True,
+        help_text="A weekly email, only in a week when something happened to their learning.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -61,8 +74,10 @@ class DigestPreference(models.Model):
 
 
 class DigestRun(models.Model):
-    """One planned round of digests: every recipient of one frequency for one period."""
+    """One planned round of digests: every recipient of one kind and frequency for one
+    period."""
 
+    kind = models.CharField(max_length=10, choices=DigestKind.choices, default=DigestKind.LEARNING)
     frequency = models.CharField(max_length=10, choices=DigestFrequency.choices)
     period_start = models.DateTimeField()
     period_end = models.DateTimeField()
@@ -73,12 +88,14 @@ class DigestRun(models.Model):
         ordering = ["-period_end", "frequency"]
         constraints = [
             models.UniqueConstraint(
-                fields=["frequency", "period_end"], name="learning_digest_run_once_a_period"
+                fields=["kind", "frequency", "period_end"], name="digest_run_once_a_period"
             )
         ]
 
     def __str__(self):
         end = timezone.localtime(self.period_end)
+        if self.kind == DigestKind.AUTHORS:
+            return f"Weekly summary for authors to {end:%Y-%m-%d %H:%M}"
         return f"{self.frequency.capitalize()} digest to {end:%Y-%m-%d %H:%M}"
 
 
@@ -102,6 +119,7 @@ class DigestDelivery(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digest_deliveries"
     )
+    kind = models.CharField(max_length=10, choices=DigestKind.choices, default=DigestKind.LEARNING)
     frequency = models.CharField(max_length=10, choices=DigestFrequency.choices)
     period_start = models.DateTimeField()
     period_end = models.DateTimeField()
@@ -120,8 +138,8 @@ class DigestDelivery(models.Model):
         ordering = ["pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "frequency", "period_end"],
-                name="learning_digest_delivery_once_a_period",
+                fields=["user", "kind", "frequency", "period_end"],
+                name="digest_delivery_once_a_period",
             )
         ]
         indexes = [

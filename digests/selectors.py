@@ -18,6 +18,7 @@ from digests.models import (
 )
 from digests.periods import period_end_for
 from learning.models import LearningItem
+from learning.news import ItemNews, authored_items, happenings
 from regions.models import Region
 
 
@@ -124,3 +125,15 @@ def digest_preview(*, user, region_ids, now=None):
     context["kind_labels"] = [labels[kind] for kind in LearningItem.Kind.values if kind in kinds]
     context["every_kind"] = set(kinds) >= set(LearningItem.Kind.values)
     return context
+
+
+def author_news(user, *, start, end):
+    """What happened to the person's learning in [start, end), grouped by item, the item
+    with the latest news first: the weekly summary's content (learning/news.py)."""
+    items = list(authored_items(user).only("pk", "title", "is_public", "public_since"))
+    found = happenings(items, user=user, since={item.pk: start for item in items}, until=end)
+    by_item = {}
+    for happening in found:
+        by_item.setdefault(happening.item_id, []).append(happening)
+    titles = {item.pk: item for item in items}
+    return [ItemNews(titles[item_id], entries) for item_id, entries in by_item.items()]

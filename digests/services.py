@@ -16,14 +16,26 @@ import logging
 import smtplib
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from accounts.models import User
-from digests.emails import digest_context, digest_message
-from digests.models import DigestDelivery, DigestFrequency, DigestPreference, DigestRun
+from digests.emails import (
+    author_summary_context,
+    author_summary_message,
+    digest_context,
+    digest_message,
+)
+from digests.models import (
+    DigestDelivery,
+    DigestFrequency,
+    DigestKind,
+    DigestPreference,
+    DigestRun,
+)
 from digests.periods import period_end_for, period_start_for
 from digests.selectors import (
+    author_news,
     default_region_ids,
     digest_items,
     group_by_region,
@@ -31,6 +43,7 @@ from digests.selectors import (
 )
 from discussion.selectors import comment_notices_for
 from discussion.services import comments_by_email
+from learning.news import authored_items
 from portal.emails import direct_connection
 from portal.queueing import enqueue
 
@@ -60,7 +73,7 @@ def digest_preference_for(user):
     return preference
 
 
-def digest_preference_update(*, preference, regions, kinds, frequency):
+def digest_preference_update(*, preference, regions, kinds, frequency, author_summary=None):
     """Save what the person chose. Regions that are exactly those of their roles today keep
     following their roles (saving only a new frequency must not freeze them); any other
     choice is theirs until they choose again."""
@@ -69,6 +82,8 @@ def digest_preference_update(*, preference, regions, kinds, frequency):
     with transaction.atomic():
         preference.kinds = list(kinds)
         preference.frequency = frequency
+        if author_summary is not None:
+            preference.author_summary = author_summary
         if frequency != DigestFrequency.NEVER:
             preference.unsubscribed_at = None
         preference.regions_chosen_at = None if follows_roles else timezone.now()
@@ -89,31 +104,51 @@ def digest_unsubscribe(*, user):
     return preference
 
 
+def author_summary_off(*, user):
+    """Stop the person's weekly summary of what happened to their learning (undone on their
+    preferences page)."""
+    preference = digest_preference_for(user)
+    preference.author_summary = False
+    preference.save(update_fields=["author_summary", "updated_at"])
+    return preference
+
+
 # Planning
 
 
-def digest_run_plan(*, frequency, now=None):
+def digest_run_plan(*, frequency, now=None, kind=DigestKind.LEARNING):
     """Record one pending delivery per recipient for the period ending at the latest send
-    moment, and queue them. Planning a period again adds only new recipients."""
+    moment, and queue them. Planning a period again adds only new recipients.
+
+    Authors' summaries (kind AUTHORS) are weekly, to everyone who wrote learning others can
+    act on and has not turned them off; they are sent only in a week with news."""
     if frequency not in (DigestFrequency.WEEKLY, DigestFrequency.DAILY):
         raise ValueError(f"Digests are weekly or daily, not {frequency!r}.")
+    if kind == DigestKind.AUTHORS and frequency != DigestFrequency.WEEKLY:
+        raise ValueError("Authors' summaries are weekly.")
     period_end = period_end_for(frequency, now)
     period_start = period_start_for(frequency, period_end)
     with transaction.atomic():
         run, _created = DigestRun.objects.get_or_create(
+            kind=kind,
             frequency=frequency,
             period_end=period_end,
             defaults={"period_start": period_start},
         )
-        wants = Q(digest_preference__frequency=frequency)
-        if frequency == DigestFrequency.WEEKLY:
-            wants |= Q(digest_preference__isnull=True)  # the default
+        if kind == DigestKind.AUTHORS:
+            wants = Q(digest_preference__author_summary=True) | Q(digest_preference__isnull=True)
+            wants &= Exists(authored_items(OuterRef("pk")))
+        else:
+            wants = Q(digest_preference__frequency=frequency)
+            if frequency == DigestFrequency.WEEKLY:
+                wants |= Q(digest_preference__isnull=True)  # the default
         recipients = User.objects.filter(wants, is_active=True).values_list("pk", flat=True)
         DigestDelivery.objects.bulk_create(
             [
                 DigestDelivery(
                     run=run,
                     user_id=user_id,
+                    kind=kind,
                     frequency=frequency,
                     period_start=run.period_start,
                     period_end=run.period_end,
@@ -126,6 +161,14 @@ def digest_run_plan(*, frequency, now=None):
         pending = list(run.deliveries.pending().values_list("pk", flat=True))
         _queue_on_commit(pending)
     return run
+
+
+# Every round of emails the schedule plans: the sweep plans any whose moment it missed.
+ROUNDS = [
+    (DigestKind.LEARNING, DigestFrequency.WEEKLY),
+    (DigestKind.LEARNING, DigestFrequency.DAILY),
+    (DigestKind.AUTHORS, DigestFrequency.WEEKLY),
+]
 
 
 def _queue_on_commit(delivery_ids):
@@ -154,11 +197,11 @@ def digests_sweep(*, now=None, claim_timeout=CLAIM_TIMEOUT, grace=SWEEP_GRACE):
     )
     if released:
         logger.warning("Released %s digest claims left by a worker that stopped", released)
-    for frequency in (DigestFrequency.WEEKLY, DigestFrequency.DAILY):
+    for kind, frequency in ROUNDS:
         if not DigestRun.objects.filter(
-            frequency=frequency, period_end=period_end_for(frequency, now)
+            kind=kind, frequency=frequency, period_end=period_end_for(frequency, now)
         ).exists():
-            digest_run_plan(frequency=frequency, now=now)
+            digest_run_plan(frequency=frequency, now=now, kind=kind)
     with transaction.atomic():
         pending = list(
             DigestDelivery.objects.pending()
@@ -219,9 +262,11 @@ def _send_claimed(delivery_id, *, last_attempt):
         .get(pk=delivery_id)
     )
     user = delivery.user
-    subscription = subscription_for(user)
     if not user.is_active:
         return _skip(delivery, "The account is deactivated.")
+    if delivery.kind == DigestKind.AUTHORS:
+        return _send_author_summary(delivery, last_attempt=last_attempt)
+    subscription = subscription_for(user)
     if subscription.frequency != delivery.frequency:
         return _skip(delivery, "Unsubscribed, or changed to another frequency.")
     items = digest_items(
@@ -242,9 +287,32 @@ def _send_claimed(delivery_id, *, last_attempt):
         frequency=delivery.frequency,
         comments=comments,
     )
+    return _send(
+        delivery,
+        digest_message(context, connection=direct_connection()),
+        context,
+        last_attempt=last_attempt,
+    )
+
+
+def _send_author_summary(delivery, *, last_attempt):
+    preference = getattr(delivery.user, "digest_preference", None)
+    if preference is not None and not preference.author_summary:
+        return _skip(delivery, "Turned off.")
+    news = author_news(delivery.user, start=delivery.period_start, end=delivery.period_end)
+    if not news:
+        return _skip(delivery, "Nothing happened to their learning.")
+    context = author_summary_context(
+        user=delivery.user, news=news, start=delivery.period_start, end=delivery.period_end
+    )
+    message = author_summary_message(context, connection=direct_connection())
+    return _send(delivery, message, context, last_attempt=last_attempt)
+
+
+def _send(delivery, message, context, *, last_attempt):
     try:
-        # Past the outbox: the delivery is this digest's own record of being sent.
-        digest_message(context, connection=direct_connection()).send()
+        # Past the outbox: the delivery is this email's own record of being sent.
+        message.send()
     except (OSError, smtplib.SMTPException) as error:
         detail = f"{type(error).__name__}: {error}"[:300]
         if last_attempt:

@@ -13,7 +13,8 @@ from rules.contrib.views import permission_required
 from accounts.scope import user_scope
 from digests import selectors, services
 from digests.forms import DigestPreferenceForm
-from digests.tokens import user_for_unsubscribe_token
+from digests.models import DigestKind
+from digests.tokens import unsubscribe_for_token
 from discussion.selectors import comment_delivery_of
 from discussion.services import discussion_preference_update
 from portal.pagination import paginated
@@ -28,6 +29,7 @@ def preferences(request):
         "regions": sorted(selectors.preference_region_ids(preference)),
         "kinds": preference.kinds,
         "comments": comment_delivery_of(request.user),
+        "author_summary": "yes" if preference.author_summary else "no",
     }
     form = DigestPreferenceForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -53,13 +55,17 @@ def unsubscribe(request, token):
     """One-click unsubscribe from the link and headers of a digest. A GET asks to confirm (a
     link scanner must not unsubscribe anyone); a POST unsubscribes the person the signed
     token names, with no sign-in."""
-    person = user_for_unsubscribe_token(token)
+    person, kind = unsubscribe_for_token(token)
     if person is None:
         raise Http404("This unsubscribe link is not valid.")
+    context = {"person": person, "authors": kind == DigestKind.AUTHORS}
     if request.method == "POST":
-        services.digest_unsubscribe(user=person)
-        return render(request, "digests/unsubscribed.html", {"person": person})
-    return render(request, "digests/unsubscribe.html", {"person": person})
+        if kind == DigestKind.AUTHORS:
+            services.author_summary_off(user=person)
+        else:
+            services.digest_unsubscribe(user=person)
+        return render(request, "digests/unsubscribed.html", context)
+    return render(request, "digests/unsubscribe.html", context)
 
 
 @require_GET

@@ -2,8 +2,10 @@
 that asks for it), importing it all or nothing (from its task), sweeping up what the broker or
 a dead worker left, and undoing an import within a day."""
 
+import datetime
 import logging
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import ProtectedError
@@ -14,7 +16,7 @@ from imports.history import recorded_as
 from imports.kinds import KINDS
 from imports.models import ColumnMapping, Import, ImportedRecord
 from imports.reading import open_table
-from portal.work import heartbeat, work_claim, work_queue, work_sweep
+from portal.work import heartbeat, time_words, work_claim, work_queue, work_sweep
 
 logger = logging.getLogger(__name__)
 
@@ -23,6 +25,9 @@ CHECK = "imports.tasks.check_import"
 # A file this large (a few thousand rows) is checked by a task, with progress, rather than
 # while the person waits for the page.
 CHECK_IN_BACKGROUND_FROM = 512 * 1024
+# The uploaded file is deleted this long after the import finished (or was undone): what it
+# made is kept, with its history, but the file itself is not needed again.
+FILE_KEPT_FOR = datetime.timedelta(days=7)
 
 
 class NotUndone(Exception):
@@ -112,6 +117,9 @@ def import_check(*, import_id):
                 started_at=None,
                 heartbeat_at=None,
             )
+        except SoftTimeLimitExceeded:
+            logger.exception("Import %s reached its time limit while checked", batch.pk)
+            import_check_stopped(batch.pk, seconds=None)
         except Exception as error:
             logger.exception("Import %s could not be checked", batch.pk)
             Import.objects.filter(pk=batch.pk).update(
@@ -189,6 +197,9 @@ def _run(import_id):
                 rows_done=checked.rows_total,
                 finished_at=timezone.now(),
             )
+    except SoftTimeLimitExceeded:
+        logger.exception("Import %s reached its time limit", batch.pk)
+        import_run_stopped(batch.pk, seconds=None)
     except Exception as error:
         logger.exception("Import %s failed", batch.pk)
         Import.objects.filter(pk=batch.pk).update(
@@ -198,6 +209,36 @@ def _run(import_id):
             finished_at=timezone.now(),
         )
     return batch.pk
+
+
+def _took(seconds):
+    return f"longer than {time_words(seconds)}" if seconds else "too long"
+
+
+def import_check_stopped(import_id, *, seconds):
+    """Mark failed an import whose check ran out of time: told at the soft limit (`seconds`
+    None), or killed at the hard limit by its worker, which calls this."""
+    return Import.objects.filter(
+        pk=import_id, status__in=[Import.Status.UPLOADED, Import.Status.CHECKING]
+    ).update(
+        status=Import.Status.FAILED,
+        message=f"The file could not be checked: checking it took {_took(seconds)} and was "
+        "stopped. Please upload it in smaller parts.",
+        finished_at=timezone.now(),
+    )
+
+
+def import_run_stopped(import_id, *, seconds):
+    """As import_check_stopped, for the import itself: its transaction was never committed,
+    so nothing of it was saved."""
+    return Import.objects.filter(
+        pk=import_id, status__in=[Import.Status.QUEUED, Import.Status.RUNNING]
+    ).update(
+        status=Import.Status.FAILED,
+        message=f"Nothing was imported: the import took {_took(seconds)} and was stopped. "
+        "Please import the file in smaller parts.",
+        finished_at=timezone.now(),
+    )
 
 
 def _remember(batch, made):
@@ -248,7 +289,23 @@ def imports_sweep(*, now=None):
         },
         now=now,
     )
+    _delete_old_files(now or timezone.now())
     return checks[0] + runs[0], checks[1] + runs[1]
+
+
+def _delete_old_files(now):
+    """Delete the uploaded files of imports finished (or undone) more than FILE_KEPT_FOR ago.
+    Returns how many."""
+    finished = [Import.Status.DONE, Import.Status.FAILED, Import.Status.UNDONE]
+    old = Import.objects.filter(status__in=finished, finished_at__lt=now - FILE_KEPT_FOR)
+    deleted = 0
+    for batch in old.exclude(file="").only("pk", "file"):
+        batch.file.delete(save=False)
+        Import.objects.filter(pk=batch.pk).update(file="")
+        deleted += 1
+    if deleted:
+        logger.info("Deleted the files of %s imports finished over 7 days ago", deleted)
+    return deleted
 
 
 def import_undo(*, batch, by):

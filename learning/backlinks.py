@@ -9,3 +9,9 @@ spread = Backlink("where a learning item was adopted: (adoptions, counts by regi
 discussion = Backlink(
     "a learning item's discussion as the person sees it, with its part in the item's history"
 )
+adopted_since = Backlink(
+    "what happened to learning items in the register: adoptions recorded since a moment"
+)
+cited_since = Backlink(
+    "what happened to learning items in the curriculum: entries citing them since a moment"
+)

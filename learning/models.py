@@ -332,3 +332,21 @@ class LearningItemEvent(models.Model):
 
     def __str__(self):
         return f"{self.item}: {self.from_status} → {self.to_status}"
+
+
+class LearningItemSeen(models.Model):
+    """When an author last looked at their learning item's page: what happened to the item
+    after it is news to them (learning/news.py). Not a change anyone made, so it has no
+    history; it is written only when the page showed news."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    item = models.ForeignKey(LearningItem, on_delete=models.CASCADE, related_name="+")
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "item"], name="learning_seen_once_a_person")
+        ]
+
+    def __str__(self):
+        return f"{self.user} saw {self.item} at {self.seen_at}"

@@ -18,4 +18,5 @@ urlpatterns = [
     path("learning/<int:pk>/withdraw/", views.item_withdraw, name="item-withdraw"),
     path("learning/<int:pk>/public/", views.item_public, name="item-public"),
     path("review/", views.review_queue, name="review-queue"),
+    path("learning/news/seen/", views.news_seen, name="news-seen"),
 ]

@@ -15,7 +15,7 @@ from rules.contrib.views import permission_required
 
 from accounts.scope import user_scope
 from accounts.shortcuts import get_object_for_user_or_404, scoped_getter
-from learning import backlinks, selectors, services
+from learning import backlinks, news, selectors, services
 from learning.forms import (
     InvestigationFilterForm,
     InvestigationForm,
@@ -150,6 +150,10 @@ def item_detail(request, pk):
     item = item_in_scope(request, pk=pk)
     adoptions, spread = backlinks.spread(item, request.user)
     discussion = backlinks.discussion(item, request)
+    # Shown once: the author has now seen it (written only when there was news to see).
+    news_here = news.news_for_item(item, request.user)
+    if news_here:
+        news.mark_seen(request.user, [item])
     return render(
         request,
         "learning/item_detail.html",
@@ -164,8 +168,17 @@ def item_detail(request, pk):
             "initiatives": selectors.linked_initiatives(item, request.user),
             "discussion": discussion,
             "changes": history_page(request, item, parts=discussion.history_parts),
+            "news": news_here,
         },
     )
+
+
+@require_POST
+def news_seen(request):
+    """Mark everything that happened to the person's learning as seen (their home's list)."""
+    news.mark_all_seen(request.user)
+    messages.success(request, "The news about your learning is marked as seen.")
+    return redirect("home")
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,7 +1,12 @@
 """Backups of the portal's PostgreSQL database, and restoring one.
 
-    python ops/backup.py backup [--to DIR]            # DATABASE_URL -> DIR/portal-<UTC time>.dump
+    python ops/backup.py backup [--to DIR] [--store]  # DATABASE_URL -> DIR/portal-<UTC time>.dump
     python ops/backup.py restore FILE --database NAME  # asks to confirm; --yes does not ask
+    python ops/backup.py restore store:backups/NAME.dump --database NAME  # from the bucket
+
+With --store the dump and its checksum are also put in the portal's bucket under backups/
+(AWS_STORAGE_BUCKET_NAME and the other AWS_* variables, as the portal reads them), so a
+backup outlives the machine that made it; `store:KEY` restores one from there.
     python ops/backup.py drill                         # CI: back up, restore, compare
 
 A backup is `pg_dump --format=custom` (compressed) with a `.sha256` file beside it; restore
@@ -65,6 +70,40 @@ def backup(url, folder):
     subprocess.run([*command, "--file", str(path), database], check=True, env=env)  # noqa: S603
     Path(f"{path}.sha256").write_text(f"{sha256(path)}  {path.name}\n")
     print(f"Backed up {database} to {path} (sha256 in {path.name}.sha256)")
+    return path
+
+
+def bucket_client():
+    """The portal's bucket and a boto3 client for it, from the variables the portal reads."""
+    import boto3
+
+    bucket = os.environ.get("AWS_STORAGE_BUCKET_NAME", "").strip()
+    if not bucket:
+        sys.exit("Set AWS_STORAGE_BUCKET_NAME (and the other AWS_* variables) to use the store.")
+    client = boto3.client(
+        "s3",
+        endpoint_url=os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+        region_name=os.environ.get("AWS_S3_REGION_NAME") or None,
+    )
+    return bucket, client
+
+
+def to_store(path):
+    """Put the dump and its checksum in the bucket under backups/; returns the dump's key."""
+    bucket, client = bucket_client()
+    for file in (path, Path(f"{path}.sha256")):
+        client.upload_file(str(file), bucket, f"backups/{file.name}")
+    print(f"Stored in bucket {bucket} as backups/{path.name} (and its .sha256)")
+    return f"backups/{path.name}"
+
+
+def from_store(key, folder):
+    """Fetch a backup and its checksum from the bucket into `folder`; returns the dump's path."""
+    bucket, client = bucket_client()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / Path(key).name
+    for suffix in ("", ".sha256"):
+        client.download_file(bucket, f"{key}{suffix}", f"{path}{suffix}")
     return path
 
 
@@ -165,6 +204,7 @@ def main():
     sub = parser.add_subparsers(dest="command", required=True)
     b = sub.add_parser("backup")
     b.add_argument("--to", default=str(ROOT / "var" / "backups"))
+    b.add_argument("--store", action="store_true", help="also put it in the portal's bucket")
     r = sub.add_parser("restore")
     r.add_argument("file")
     r.add_argument("--database", required=True)
@@ -175,9 +215,14 @@ def main():
     if not url:
         sys.exit("Set DATABASE_URL to the postgres:// database to back up or restore into.")
     if options.command == "backup":
-        backup(url, Path(options.to))
+        path = backup(url, Path(options.to))
+        if options.store:
+            to_store(path)
     elif options.command == "restore":
-        restore(url, options.file, options.database, options.yes)
+        file = options.file
+        if file.startswith("store:"):
+            file = str(from_store(file.removeprefix("store:"), ROOT / "var" / "backups"))
+        restore(url, file, options.database, options.yes)
     else:
         drill(url)
 

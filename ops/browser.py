@@ -14,6 +14,7 @@ class Response:
     def __init__(self, status, headers, body, url):
         self.status = status
         self.headers = headers
+        self.body = body
         self.text = body.decode("utf-8", errors="replace")
         self.url = url
 

@@ -2,9 +2,11 @@
 through it over HTTP. Fails (exit 1) naming the step that failed; stops every process it
 started and drops its scratch database whatever happens; prints a summary.
 
-The stack (ops/stack.py): the Procfile's release phase, gunicorn with 2 workers, two Celery
-workers and one beat, in PORTAL_ENV=production on a scratch PostgreSQL database, a Redis of
-its own and an SMTP sink. Run with `uv run python ops/prod_check.py`.
+The stack (ops/stack.py): the Procfile's release phase, two gunicorns (web A and web B) with
+2 workers each, two Celery workers of quick work, one of long work and one beat, each in a
+working folder of its own, in PORTAL_ENV=production on a scratch PostgreSQL database, a Redis
+of its own, an S3-compatible store (moto's server) and an SMTP sink. The journey alternates
+between web A and web B. Run with `uv run python ops/prod_check.py`.
 """
 
 import datetime
@@ -28,6 +30,8 @@ from ops.stack import Stack, wait_until  # noqa: E402
 PASSWORD = "rehearsal " + secrets.token_urlsafe(12)
 LEAD = "lead.rehearsal@example.org"
 FELLOW = "fellow.rehearsal@example.org"
+CHAIR = "chair.rehearsal@example.org"
+CHAIRED_PSC = "north-east-north-cumbria"
 TITLE = "Rehearsal: huddles after deterioration incidents"
 
 
@@ -45,6 +49,7 @@ class Rehearsal:
         self.stack = Stack()
         self.steps = []
         self.lead_secret = pyotp.random_base32()
+        self.chair_secret = pyotp.random_base32()
         self.facts = {}
 
     def step(self, name, function):
@@ -62,12 +67,13 @@ class Rehearsal:
         s = self.stack
         self.step("scratch PostgreSQL database", s.start_database)
         self.step("a Redis of the rehearsal's own", s.start_redis)
+        self.step("an S3-compatible store with an empty bucket", s.start_s3)
         self.step("SMTP sink", s.start_smtp)
         self.step("release: migrations, reference data, static files", s.release)
         self.step("check --deploy --fail-level WARNING", self.check_deploy)
-        self.step("gunicorn, 2 workers, production mode", s.start_web)
-        self.step("two Celery workers", s.start_workers)
-        self.step("one Celery beat", s.start_beat)
+        self.step("web A and web B: gunicorn, 2 workers each, own folders", s.start_web)
+        self.step("two workers of quick work and one of long work, own folders", s.start_workers)
+        self.step("one Celery beat, own folder", s.start_beat)
 
     def check_deploy(self):
         output = self.stack.run(
@@ -81,7 +87,7 @@ class Rehearsal:
         self.lead = Browser(s.url)
         self.step("the lead signs in with a password and a code", self.lead_signs_in)
         self.step("the lead invites a safety fellow", self.lead_invites)
-        self.fellow = Browser(s.url)
+        self.fellow = Browser(s.url_b)  # the fellow on web B, the lead on web A
         self.step("the fellow sets a password and an authenticator", self.fellow_joins)
         self.step("the fellow submits a learning item", self.fellow_submits)
         self.step("the lead hears of it by email, sent by a worker", self.lead_is_told)
@@ -89,7 +95,126 @@ class Rehearsal:
         self.step("the lead publishes it", self.lead_publishes)
         self.step("the digest arrives once each, with unsubscribe headers", self.digest)
         self.step("request logs are JSON lines", self.json_request_logs)
+        self.step("a PSC chair with an authenticator", self.make_chair)
+        self.chair = Browser(s.url)
+        self.step("the chair asks for a quarterly report on web A", self.chair_asks)
+        self.step("a worker in another folder makes it into the bucket", self.report_is_made)
+        self.step("the chair downloads it through web B, as stored", self.chair_downloads_on_b)
+        self.step("a password reset is emailed while long reports are made", self.reset_first)
+        self.step("the expiry sweep deletes the files from the bucket", self.expiry)
         self.step("/health/ready is 503 naming Redis while it is down", self.redis_outage)
+
+    def make_chair(self):
+        self.stack.run(
+            f"python manage.py rehearsal_lead {shlex.quote(CHAIR)} --chair-of {CHAIRED_PSC}",
+            "creating the chair",
+            REHEARSAL_PASSWORD=PASSWORD,
+            REHEARSAL_TOTP_SECRET=self.chair_secret,
+        )
+
+    def ask_for_report(self, browser, scope, quarter, format):
+        page = browser.get("/reports/")
+        check(page.status == 200, page)
+        page = browser.submit(
+            {
+                "scope": option_value(page.text, "scope", scope),
+                "quarter": quarter,
+                "format": format,
+            },
+            form="/reports/",
+        )
+        match = re.match(r"^/reports/(\d+)/$", page.url)
+        check(match, f"not asked for: {page} {re.findall(r'error-message[^>]*>(.*?)<', page.text)}")
+        return match.group(1)
+
+    def chair_asks(self):
+        self.sign_in(self.chair, CHAIR, self.chair_secret)
+        self.report = self.ask_for_report(self.chair, "North East", "2025/26 Q3", "xlsx")
+
+    def report_status(self, browser, report):
+        page = browser.get(f"/reports/{report}/")
+        check(page.status == 200, page)
+        status = text_of(page.text, "report-status")
+        check(status, f"no status on the report's page: {page.text[:500]}")
+        return status
+
+    def report_is_made(self):
+        wait_until(
+            lambda: self.report_status(self.chair, self.report) in ("Ready", "Failed"),
+            120,
+            "the report to be made",
+        )
+        check(self.report_status(self.chair, self.report) == "Ready", "the report failed")
+        keys = [key for key in self.stack.s3.object_keys() if key.startswith("reports/")]
+        check(len(keys) == 1 and keys[0].endswith(".xlsx"), f"in the bucket: {keys}")
+        self.report_key = keys[0]
+        # Made by the worker of long work, in its own folder: nothing on any process's disk.
+        made_by = self.stack.log_of("longworker")
+        check("reports.tasks.make_report" in made_by, "the long worker did not make it")
+        on_disk = [
+            path for path in self.stack.dir.rglob("media/*") if path.is_file()
+        ]  # any VAR_DIR/media of any process
+        check(not on_disk, f"files on a process's disk: {on_disk}")
+
+    def chair_downloads_on_b(self):
+        on_b = Browser(self.stack.url_b)
+        on_b.cookies = self.chair.cookies  # the same person's session, on the other machine
+        page = on_b.request("GET", f"/reports/{self.report}/download/")
+        check(page.status == 200, page)
+        check("attachment" in page.headers.get("Content-Disposition", ""), page.headers)
+        stored = self.stack.s3.read(self.report_key)
+        check(page.body == stored, f"{len(page.body)} bytes downloaded, {len(stored)} stored")
+        check(stored[:2] == b"PK", "not a workbook")
+        self.facts["report downloaded through web B"] = f"{len(stored)} bytes, as stored"
+
+    def reset_first(self):
+        # The lead asks for a year of the region's reports, on web B: minutes of long work
+        # for its worker, one at a time.
+        self.sign_in_again_on_b()
+        asked = [
+            self.ask_for_report(self.lead_b, "North", f"2025/26 Q{quarter}", format)
+            for quarter in (1, 2, 3, 4)
+            for format in ("pdf", "xlsx", "csv")
+        ]
+        last = asked[-1]
+        # Then the fellow forgets their password, on web A.
+        forgetful = Browser(self.stack.url)
+        forgetful.get("/accounts/password/reset/")
+        page = forgetful.submit({"email": FELLOW}, form="/accounts/password/reset/")
+        check(page.status == 200, page)
+        sink = self.stack.smtp
+        wait_until(lambda: sink.to(FELLOW, "assword"), 60, "the password reset email")
+        status = self.report_status(self.lead_b, last)
+        check(
+            status in ("Waiting to start", "Being made"),
+            f"the last report was {status!r} when the reset email came",
+        )
+        self.facts["last long report when the reset email came"] = status
+        wait_until(
+            lambda: self.report_status(self.lead_b, last) in ("Ready", "Failed"),
+            600,
+            "the long reports to be made",
+        )
+        check(self.report_status(self.lead_b, last) == "Ready", "the last report failed")
+
+    def sign_in_again_on_b(self):
+        self.lead_b = Browser(self.stack.url_b)
+        self.sign_in(self.lead_b, LEAD, self.lead_secret)
+
+    def expiry(self):
+        check(self.report_key in self.stack.s3.object_keys(), "gone before its time")
+        sweep = (
+            "import datetime; from django.utils import timezone; "
+            "from reports.services import reports_sweep; "
+            "print(reports_sweep(now=timezone.now() + datetime.timedelta(days=8)))"
+        )
+        output = self.stack.run(f"python manage.py shell -c {shlex.quote(sweep)}", "the sweep")
+        left = [key for key in self.stack.s3.object_keys() if key.startswith("reports/")]
+        check(not left, f"still in the bucket after the sweep: {left} ({output.strip()})")
+        on_b = Browser(self.stack.url_b)
+        on_b.cookies = self.chair.cookies
+        page = on_b.request("GET", f"/reports/{self.report}/download/")
+        check(page.status == 404, f"an expired report downloaded: {page}")
 
     def make_lead(self):
         self.stack.run(
@@ -179,8 +304,8 @@ class Rehearsal:
 
     def task_lines(self):
         lines = []
-        for number in range(1, self.stack.workers + 1):
-            for line in self.stack.log_of(f"worker-{number}").splitlines():
+        for name in self.stack.worker_names():
+            for line in self.stack.log_of(name).splitlines():
                 if line.startswith("{"):
                     lines.append(json.loads(line))
         return lines
@@ -230,7 +355,8 @@ class Rehearsal:
             check(TITLE in message.as_string(), "the item is not in the digest")
 
     def json_request_logs(self):
-        lines = [line for line in self.stack.log_of("web").splitlines() if line.startswith("{")]
+        logs = "\n".join(self.stack.log_of(name) for name in self.stack.WEBS)
+        lines = [line for line in logs.splitlines() if line.startswith("{")]
         parsed = [json.loads(line) for line in lines]
         finished = [line for line in parsed if line.get("event") == "request_finished"]
         check(finished, "no request_finished line")
@@ -285,7 +411,7 @@ def main():
     except Failed as failure:
         outcome, code = f"FAILED at {failure}", 1
         traceback.print_exc()
-        for name in ("web", "worker-1", "worker-2", "beat"):
+        for name in [*rehearsal.stack.WEBS, *rehearsal.stack.worker_names(), "beat", "s3"]:
             print(f"\n-- last lines of {name}:\n{rehearsal.stack.log_of(name)[-2500:]}")
     finally:
         rehearsal.stack.stop()

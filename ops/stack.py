@@ -1,9 +1,16 @@
 """The production stack, natively, without Docker: the Procfile's processes in production mode
-on a scratch PostgreSQL database, a Redis of their own and a local SMTP sink.
+on a scratch PostgreSQL database, a Redis of their own, an S3-compatible object store and a
+local SMTP sink.
+
+Shared-nothing, as on many machines: two web processes on two ports, the two kinds of worker
+(quick work and long work) and beat each run in a working folder of their own with their own
+VAR_DIR, so what one writes to its disk the others never see; they share only PostgreSQL,
+Redis and the bucket (docs/adr/0040).
 
 `make prod-check` (ops/prod_check.py) drives a journey through it; bench/load.py puts load on
-it. Everything runs on loopback ports chosen free in 18000-18999, and `Stack.stop()` ends
-every process it started and drops the scratch database.
+it. Everything runs on loopback ports chosen free in REHEARSAL_PORTS (18000-18999 unless set,
+as in 18100-18199), and `Stack.stop()` ends every process it started and drops the scratch
+database.
 """
 
 import os
@@ -26,19 +33,29 @@ ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 
 
-def free_port(start):
-    """A port from `start` up that nothing binds now, from a random point on, so two
+def port_range():
+    raw = os.environ.get("REHEARSAL_PORTS", "18000-18999")
+    try:
+        first, last = (int(part) for part in raw.split("-"))
+    except ValueError:
+        raise RuntimeError(f"REHEARSAL_PORTS must look like 18100-18199 (got {raw!r})") from None
+    return first, last
+
+
+def free_port(start=None):
+    """A port of REHEARSAL_PORTS that nothing binds now, from a random point on, so two
     rehearsals started together rarely pick the same one (and each checks that its own
     process is the one that got it)."""
-    offset = random.randrange(0, 900)
-    for port in [*range(start + offset, 19000), *range(start, start + offset)]:
+    first, last = port_range()
+    offset = random.randrange(0, last - first + 1)
+    for port in [*range(first + offset, last + 1), *range(first, first + offset)]:
         with socket.socket() as probe:
             try:
                 probe.bind(("127.0.0.1", port))
             except OSError:
                 continue
             return port
-    raise RuntimeError(f"no free port from {start}")
+    raise RuntimeError(f"no free port in {first}-{last}")
 
 
 def procfile():
@@ -93,6 +110,83 @@ class SmtpSink:
             ]
 
 
+class S3Server:
+    """An S3-compatible object store on loopback (moto's server, a development dependency),
+    in a process of its own, with one empty bucket: what the portal's processes share in
+    production besides PostgreSQL and Redis (docs/adr/0040)."""
+
+    BUCKET = "portal-files"
+    REGION = "eu-west-2"
+    KEY = "rehearsal"  # moto takes any credentials; these only have to be the same everywhere
+
+    def __init__(self, port, log_path):
+        self.port = port
+        self.log_path = Path(log_path)
+        self.process = None
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    def environment(self):
+        """The variables that point a portal process at this store (config/env.py)."""
+        return {
+            "AWS_STORAGE_BUCKET_NAME": self.BUCKET,
+            "AWS_S3_ENDPOINT_URL": self.url,
+            "AWS_S3_REGION_NAME": self.REGION,
+            "AWS_ACCESS_KEY_ID": self.KEY,
+            "AWS_SECRET_ACCESS_KEY": self.KEY,
+        }
+
+    def client(self):
+        import boto3
+
+        return boto3.client(
+            "s3",
+            endpoint_url=self.url,
+            region_name=self.REGION,
+            aws_access_key_id=self.KEY,
+            aws_secret_access_key=self.KEY,
+        )
+
+    def start(self):
+        command = [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)]
+        self.process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
+            command,
+            stdout=self.log_path.open("w"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+        def answers():
+            if self.process.poll() is not None:
+                raise RuntimeError(f"moto's server exited:\n{self.log_path.read_text()[-2000:]}")
+            self.client().list_buckets()
+            return True
+
+        wait_until(answers, 60, "the S3-compatible server")
+        self.client().create_bucket(
+            Bucket=self.BUCKET, CreateBucketConfiguration={"LocationConstraint": self.REGION}
+        )
+
+    def object_keys(self):
+        answer = self.client().list_objects_v2(Bucket=self.BUCKET)
+        return [item["Key"] for item in answer.get("Contents", [])]
+
+    def read(self, key):
+        return self.client().get_object(Bucket=self.BUCKET, Key=key)["Body"].read()
+
+    def stop(self):
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=10)
+        self.process = None
+
+
 class Stack:
     def __init__(self, database_url=None, web_workers=2, workers=2, log=print):
         self.log = log
@@ -108,11 +202,16 @@ class Stack:
         self.database = f"portal_rehearsal_{os.getpid()}_{secrets.token_hex(3)}"
         parts = urlsplit(self.base_database)
         self.database_url = parts._replace(path=f"/{self.database}").geturl()
-        self.redis_port = free_port(18000)
-        self.smtp_port = free_port(18000)
-        self.web_port = free_port(18000)
+        self.redis_port = free_port()
+        self.smtp_port = free_port()
+        self.web_port = free_port()
+        self.web_port_b = free_port()
+        while self.web_port_b == self.web_port:
+            self.web_port_b = free_port()
         self.url = f"http://127.0.0.1:{self.web_port}"
+        self.url_b = f"http://127.0.0.1:{self.web_port_b}"
         self.smtp = None
+        self.s3 = None
         self.database_made = False
 
     # The environment every process of the stack gets: production, as docker-compose.yml sets.
@@ -143,6 +242,8 @@ class Stack:
             BEAT_SCHEDULE=str(self.dir / "celerybeat-schedule"),
             PYTHONUNBUFFERED="1",
         )
+        if self.s3:
+            env.update(self.s3.environment())
         return env
 
     secret_key = secrets.token_urlsafe(64)
@@ -162,17 +263,30 @@ class Stack:
             raise RuntimeError(f"{what} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
         return result.stdout + result.stderr
 
-    def spawn(self, name, command):
+    def spawn(self, name, command, own_folder=False, **extra_env):
+        """Start `command` as process `name`; with `own_folder`, in a working folder of its own
+        with a VAR_DIR of its own, as on a machine of its own: the code is found through
+        PYTHONPATH, as an image's installed code would be."""
         log = self.dir / f"{name}.log"
+        env = {**self.environment(), **extra_env}
+        cwd = ROOT
+        if own_folder:
+            cwd = self.dir / name
+            (cwd / "var").mkdir(parents=True, exist_ok=True)
+            env.update(VAR_DIR=str(cwd / "var"), PYTHONPATH=str(ROOT))
+            env["BEAT_SCHEDULE"] = str(cwd / "celerybeat-schedule")
         self.processes[name] = subprocess.Popen(  # noqa: S603 - our own commands
             ["sh", "-c", f"exec {command}"],  # noqa: S607
-            cwd=ROOT,
-            env=self.environment(),
+            cwd=cwd,
+            env=env,
             stdout=log.open("w"),
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
         return log
+
+    def folder_of(self, name):
+        return self.dir / name
 
     def alive(self, name):
         process = self.processes.get(name)
@@ -221,6 +335,11 @@ class Stack:
 
         return redis.Redis(port=self.redis_port, socket_connect_timeout=0.5).ping()
 
+    def start_s3(self):
+        """The S3-compatible store, with an empty bucket, before any portal process starts."""
+        self.s3 = S3Server(free_port(), self.dir / "s3.log")
+        self.s3.start()
+
     def start_smtp(self):
         self.smtp = SmtpSink(self.smtp_port)
         self.smtp.start()
@@ -231,29 +350,47 @@ class Stack:
         self.run(procfile()["release"], "migrations and reference data")
         self.run("python manage.py collectstatic --no-input", "collectstatic")
 
+    # The web processes, as on two machines: A at `url`, B at `url_b`.
+    WEBS = {"web-a": "web_port", "web-b": "web_port_b"}
+
     def start_web(self):
-        self.spawn("web", procfile()["web"])
-        listening = f"Listening at: http://127.0.0.1:{self.web_port}"
-        wait_until(
-            lambda: self.alive("web") and listening in self.log_of("web"), 60, "gunicorn to bind"
-        )
-        wait_until(lambda: self.get("/health/live") == 200, 60, "gunicorn to answer")
+        for name, port in self.WEBS.items():
+            self.spawn(name, procfile()["web"], own_folder=True, PORT=str(getattr(self, port)))
+        for name, port in self.WEBS.items():
+            listening = f"Listening at: http://127.0.0.1:{getattr(self, port)}"
+            wait_until(
+                lambda name=name, listening=listening: (
+                    self.alive(name) and listening in self.log_of(name)
+                ),
+                60,
+                f"gunicorn {name} to bind",
+            )
+        for url in (self.url, self.url_b):
+            wait_until(lambda url=url: self.get("/health/live", url) == 200, 60, "gunicorn")
+
+    def stop_web(self):
+        for name in self.WEBS:
+            self.end(name)
+
+    def worker_names(self):
+        """Workers of quick work (the Procfile's worker), then the one of long work."""
+        return [f"worker-{number}" for number in range(1, self.workers + 1)] + ["longworker"]
 
     def start_workers(self):
-        for number in range(1, self.workers + 1):
-            name = f"worker-{number}"
-            self.spawn(name, f"{procfile()['worker']} -n {name}-{self.web_port}@%h")
-        for number in range(1, self.workers + 1):
-            name = f"worker-{number}"
+        for name in self.worker_names():
+            kind = "longworker" if name == "longworker" else "worker"
+            command = f"{procfile()[kind]} -n {name}-{self.web_port}@%h"
+            self.spawn(name, command, own_folder=True)
+        for name in self.worker_names():
             wait_until(lambda name=name: "ready" in self.log_of(name), 90, f"{name} to be ready")
 
     def start_beat(self):
-        self.spawn("beat", procfile()["beat"])
+        self.spawn("beat", procfile()["beat"], own_folder=True)
         wait_until(lambda: "beat" in self.log_of("beat").lower(), 30, "beat to start")
 
-    def get(self, path):
+    def get(self, path, url=None):
         try:
-            with urllib.request.urlopen(self.url + path, timeout=5) as response:  # noqa: S310
+            with urllib.request.urlopen((url or self.url) + path, timeout=5) as response:  # noqa: S310
                 return response.status
         except urllib.error.HTTPError as error:
             return error.code
@@ -276,6 +413,8 @@ class Stack:
         if self.smtp:
             self.smtp.stop()
             self.smtp = None
+        if self.s3:
+            self.s3.stop()
         if self.database_made:
             self.psql(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
             self.database_made = False

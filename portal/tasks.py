@@ -6,12 +6,15 @@ from mailer import engine
 from mailer.models import Message
 
 
-@shared_task(ignore_result=True)
+# The outbox's messages one at a time, each with the mail server's own timeout (EMAIL_TIMEOUT):
+# a run that has not finished in four minutes is stopped, and the next (every minute) goes on
+# where it stopped, since each message is locked and deleted as it goes.
+@shared_task(ignore_result=True, soft_time_limit=4 * 60, time_limit=5 * 60)
 def send_queued_mail():
     engine.send_all()
 
 
-@shared_task(ignore_result=True)
+@shared_task(ignore_result=True, soft_time_limit=4 * 60, time_limit=5 * 60)
 def retry_deferred_mail():
     """Queue again what the mail server refused (up to MAILER_EMAIL_MAX_RETRIES times each),
     and send it."""

@@ -15,6 +15,11 @@ broker or a worker. From there:
 
 So after Redis or a worker comes back, waiting work is done within a sweep interval and a
 staleness period, about two minutes, and each piece once in effect.
+
+Work has a time limit (its task's): at the soft limit the task is told and marks its record
+failed itself; a task still running at the hard limit has its process killed by the worker,
+which then marks the record failed (`WorkTask`), rather than leaving it for the sweep to try
+again and be killed again.
 """
 
 import datetime
@@ -22,9 +27,12 @@ import logging
 import threading
 from contextlib import contextmanager
 
+from celery import Task
+from celery.worker.request import Request
 from django.db import connection, models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from portal.queueing import enqueue
 
@@ -132,3 +140,36 @@ def work_sweep(model, task_name, *, waiting, running, failed, failure_fields, no
             ATTEMPTS,
         )
     return len(again), failed_count
+
+
+def time_words(seconds):
+    """A time limit as the message says it: "16 minutes", "90 seconds"."""
+    seconds = int(seconds)
+    if seconds >= 120 and seconds % 60 == 0:
+        return f"{seconds // 60} minutes"
+    return f"{seconds} seconds"
+
+
+class _KilledAtTimeLimit(Request):
+    """The worker's side of a task: when the task's process is killed at its hard time limit,
+    the worker's main process (which is still alive) marks the work failed."""
+
+    def on_timeout(self, soft, timeout):
+        super().on_timeout(soft, timeout)
+        if soft or not self.task.when_stopped:
+            return
+        try:
+            import_string(self.task.when_stopped)(*self.args, seconds=timeout)
+        except Exception:  # noqa: BLE001 - the sweep still fails it after ATTEMPTS
+            logger.exception("Could not mark %s%r failed at its time limit", self.name, self.args)
+
+
+class WorkTask(Task):
+    """A task that does one piece of work, taking its record's id. `when_stopped` names the
+    service (by dotted path, so tasks modules stay thin) that marks the record failed when
+    the task is killed at its hard time limit: called as `service(id, seconds=limit)`."""
+
+    Request = _KilledAtTimeLimit
+    when_stopped = None
+    acks_late = True
+    reject_on_worker_lost = True

@@ -18,3 +18,4 @@ class RegisterConfig(AppConfig):
             page.recommendations_answered.answer(selectors.recommendations_answered_by)
             page.spread.answer(selectors.spread_of)
         learning_item.gap_recommendations.answer(selectors.gap_recommendations_of)
+        learning_item.adopted_since.answer(selectors.learning_adopted_since)

@@ -307,3 +307,27 @@ def spread_of(record, user):
     return list(adoptions.order_by("region__display_order", "organisation__name")), spread_summary(
         adoptions
     )
+
+
+def learning_adopted_since(item_ids, since, user):
+    """Adoptions of these learning items recorded after `since` by someone else, as news for
+    their authors (learning/news.py)."""
+    from learning.news import Happening
+
+    adoptions = (
+        Adoption.objects.for_user(user)
+        .filter(learning_item_id__in=item_ids, created_at__gt=since)
+        .exclude(created_by=user)
+        .select_related("organisation")
+    )
+    return [
+        Happening(
+            adoption.learning_item_id,
+            adoption.created_at,
+            "adopted",
+            "Adopted",
+            f"by {adoption.organisation} ({adoption.get_stage_display().lower()})",
+            adoption.get_absolute_url(),
+        )
+        for adoption in adoptions
+    ]

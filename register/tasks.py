@@ -6,6 +6,7 @@ from celery import shared_task
 from register import services
 
 
-@shared_task
+# A few queries and an email in the outbox for each owner overdue today.
+@shared_task(soft_time_limit=2 * 60, time_limit=2 * 60 + 30)
 def remind_overdue_recommendations():
     return len(services.overdue_reminders_queue())

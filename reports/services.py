@@ -4,11 +4,12 @@ worker left: a report is its own piece of work (portal/work.py)."""
 import logging
 import tempfile
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
-from portal.work import heartbeat, work_claim, work_queue, work_sweep
+from portal.work import heartbeat, time_words, work_claim, work_queue, work_sweep
 from reports import emails, files
 from reports.models import KEPT_FOR, Report
 from reports.sections import Scope, report
@@ -84,6 +85,9 @@ def _make(report_id):
                 finished_at=timezone.now(),
             )
             emails.report_ready_send(report_id=made.pk)
+    except SoftTimeLimitExceeded:
+        logger.exception("Report %s reached its time limit", made.pk)
+        report_stopped(made.pk, seconds=None)
     except Exception as error:
         logger.exception("Report %s failed", made.pk)
         Report.objects.filter(pk=made.pk).update(
@@ -95,6 +99,22 @@ def _make(report_id):
         )
         return made.pk
     return made.pk
+
+
+def report_stopped(report_id, *, seconds):
+    """Mark failed a report whose task ran out of time: told at the soft limit (`seconds`
+    None), or killed at the hard limit by its worker, which calls this."""
+    took = f"longer than {time_words(seconds)}" if seconds else "too long"
+    return Report.objects.filter(
+        pk=report_id, status__in=[Report.Status.QUEUED, Report.Status.RUNNING]
+    ).update(
+        status=Report.Status.FAILED,
+        message=(
+            f"The report took {took} to make and was stopped. Please ask for it again; a "
+            "report of a smaller scope, or as a workbook rather than a PDF, is quicker."
+        ),
+        finished_at=timezone.now(),
+    )
 
 
 def reports_sweep(*, now=None):

@@ -3,7 +3,7 @@
 A report is looked up within the person's scope (404 outside it, someone else's included when
 its scope is not theirs). Every download is in the security log."""
 
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 from rules.contrib.views import permission_required
@@ -11,6 +11,7 @@ from rules.contrib.views import permission_required
 from accounts.models import SecurityEvent
 from accounts.security import security_event_record
 from accounts.shortcuts import get_object_for_user_or_404
+from portal.files import download_response
 from reports import services
 from reports.forms import ReportRequestForm
 from reports.models import Report
@@ -69,4 +70,4 @@ def report_download(request, pk):
         quarter=made.quarter.label,
         format=made.format,
     )
-    return FileResponse(made.file.open("rb"), as_attachment=True, filename=made.filename)
+    return download_response(made.file, filename=made.filename)

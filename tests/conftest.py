@@ -322,3 +322,37 @@ def redis_server(tmp_path, settings):
     with override_settings(CACHES=caches):
         yield server
     server.stop()
+
+
+# An S3-compatible object store of a test's own (moto's server, in a process), with an empty
+# bucket: the portal's files go there as in production (config/env.py, docs/adr/0040).
+
+
+@pytest.fixture
+def s3_server(tmp_path):
+    import importlib.util
+
+    from ops.stack import S3Server
+
+    require_service(
+        "moto's S3 server",
+        importlib.util.find_spec("moto.server") is not None,
+        "install the development dependencies (uv sync) to start one per test",
+    )
+    server = S3Server(_free_port(), tmp_path / "s3-server.log")
+    try:
+        server.start()
+    except RuntimeError as error:
+        server.stop()
+        pytest.fail(str(error))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def files_in_s3(s3_server, settings):
+    """The portal's files in the test's own bucket, as production's settings would put them."""
+    from config.env import file_storage
+
+    settings.STORAGES = {**settings.STORAGES, "default": file_storage(s3_server.environment())}
+    return s3_server

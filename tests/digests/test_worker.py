@@ -73,9 +73,10 @@ def _env(mail_dir, **extra):
 
 
 class Worker:
-    """A `celery worker --pool=solo` subprocess, started and stopped by the test."""
+    """A `celery worker --pool=solo` subprocess, started and stopped by the test; with
+    `prefork=True`, one child process as production's workers have, which time limits need."""
 
-    def __init__(self, tmp_path, redis_url=None, beat=False):
+    def __init__(self, tmp_path, redis_url=None, beat=False, prefork=False):
         self.tmp_path = tmp_path
         self.mail_dir = tmp_path / "var" / "mail"
         self.mail_dir.mkdir(parents=True, exist_ok=True)
@@ -83,6 +84,7 @@ class Worker:
         self.starts = 0
         self.redis_url = redis_url or settings.REDIS_URL
         self.beat = beat
+        self.prefork = prefork
 
     def start(self):
         self.starts += 1
@@ -90,7 +92,8 @@ class Worker:
             self._forget_other_tests_cache()
         log = self.tmp_path / f"worker-{self.starts}.log"
         name = f"digests-{uuid.uuid4().hex[:8]}@%h"
-        command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo"]
+        pool = ["--pool=prefork", "--concurrency=1"] if self.prefork else ["--pool=solo"]
+        command = [sys.executable, "-m", "celery", "-A", "config", "worker", *pool]
         command += ["--loglevel=INFO", "--without-gossip", "--without-mingle", "-n", name]
         if self.beat:
             # The schedule too, in the worker's process, as `celery beat` would run it.

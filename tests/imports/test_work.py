@@ -80,3 +80,40 @@ def test_a_large_file_is_checked_by_a_task_with_progress_and_then_previewed(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("imports:confirm", args=[batch.pk]))
     assert Import.objects.get().created == 3
+
+
+def test_an_import_killed_at_its_hard_time_limit_is_marked_failed_with_nothing_imported(
+    confirmed,
+):
+    # What the worker's main process does when it kills the task's process at the limit
+    # (portal.work.WorkTask): the message is Celery's own test message for the task.
+    from celery.contrib.testing.mocks import TaskMessage
+
+    from imports.tasks import run_import
+
+    Import.objects.filter(pk=confirmed.pk).update(status="running")
+    message = TaskMessage(run_import.name, args=[confirmed.pk])
+    request = run_import.Request(message, app=run_import.app, task=run_import)
+
+    request.on_timeout(soft=False, timeout=16 * 60)
+    confirmed.refresh_from_db()
+    assert confirmed.status == "failed"
+    assert confirmed.message.startswith(
+        "Nothing was imported: the import took longer than 16 minutes and was stopped."
+    )
+    assert LearningItem.objects.count() == 0
+
+
+def test_the_sweep_deletes_an_imports_file_seven_days_after_it_finished(confirmed, settings):
+    assert services.imports_sweep() == (1, 0)  # imported
+    confirmed.refresh_from_db()
+    path = confirmed.file.path
+
+    services.imports_sweep(now=confirmed.finished_at + datetime.timedelta(days=6))
+    confirmed.refresh_from_db()
+    assert confirmed.file
+    services.imports_sweep(now=confirmed.finished_at + datetime.timedelta(days=7, seconds=1))
+    confirmed.refresh_from_db()
+    assert not confirmed.file
+    assert not __import__("os").path.exists(path)
+    assert LearningItem.objects.count() == 2  # what it made stays

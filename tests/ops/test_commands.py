@@ -34,6 +34,23 @@ def test_the_rehearsal_lead_leads_the_north_and_signs_in_with_a_password_and_a_c
     assert sign_in(client, lead, secret=SECRET).url == "/"
 
 
+def test_the_rehearsal_chair_chairs_the_psc_named(monkeypatch):
+    monkeypatch.setenv("REHEARSAL_PASSWORD", "a rehearsal password 2026")
+    monkeypatch.setenv("REHEARSAL_TOTP_SECRET", SECRET)
+
+    call_command(
+        "rehearsal_lead",
+        "chair.rehearsal@example.org",
+        "--chair-of",
+        "north-east-north-cumbria",
+        stdout=io.StringIO(),
+    )
+
+    chair = User.objects.get(email="chair.rehearsal@example.org")
+    (assignment,) = chair.assignments.all()
+    assert (assignment.role, assignment.psc.slug) == (Role.PSC_CHAIR, "north-east-north-cumbria")
+
+
 def test_the_rehearsal_lead_needs_its_password_and_secret_from_the_environment(monkeypatch):
     monkeypatch.delenv("REHEARSAL_PASSWORD", raising=False)
     monkeypatch.setenv("REHEARSAL_TOTP_SECRET", SECRET)

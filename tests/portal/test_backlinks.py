@@ -22,7 +22,7 @@ def test_every_backlink_the_apps_declare_is_answered_once_django_has_started():
         or link in vars(learning_item).values()
         or link in vars(recommendation).values()
     ]
-    assert len(declared) == 9
+    assert len(declared) == 11
     assert [link for link in declared if not link.answered] == []
 
 

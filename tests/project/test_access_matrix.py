@@ -145,6 +145,7 @@ EXPECTED = {
     "discussion:comment": signed_in(302),
     "discussion:comment-edit": signed_in(403),
     "discussion:comment-hide": Expect(302, 403, 200, 403, 200, 403),
+    "learning:news-seen": signed_in(405),  # POST only, and only about the person's own learning
     # The public pages: published learning made public, for anyone, signed in or not.
     "public:list": everyone(200),
     "public:item": everyone(200),

@@ -10,7 +10,15 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 # Procfile process: compose service.
-SAME = {"release": "migrate", "web": "web", "worker": "worker", "beat": "beat"}
+SAME = {
+    "release": "migrate",
+    "web": "web",
+    "worker": "worker",
+    "longworker": "longworker",
+    "beat": "beat",
+}
+# Services of the compose file that are not the portal's own processes.
+OTHERS = {"redis", "minio", "minio-bucket"}
 DEFAULT = re.compile(r"\$\{[A-Z_]+:-([^}]*)\}")
 
 
@@ -38,7 +46,7 @@ def as_run(command):
 
 
 def test_every_procfile_process_is_a_compose_service_and_the_other_way_round():
-    portal_services = set(compose_commands()) - {"redis"}
+    portal_services = set(compose_commands()) - OTHERS
 
     assert set(procfile()) == set(SAME)
     assert set(SAME.values()) == portal_services
@@ -76,3 +84,15 @@ def test_a_drifted_command_is_caught():
     drifted = with_defaults(procfile()["worker"]).replace("--concurrency=2", "--concurrency=4")
 
     assert shlex.split(drifted) != compose_commands()["worker"]
+
+
+def test_each_kind_of_worker_takes_its_own_queue():
+    from django.conf import settings
+
+    queues = {
+        name: shlex.split(with_defaults(procfile()[name])) for name in ("worker", "longworker")
+    }
+
+    assert "--queues=celery" in queues["worker"]
+    assert "--queues=long" in queues["longworker"]
+    assert {q.name for q in settings.CELERY_TASK_QUEUES} == {"celery", "long"}

@@ -133,6 +133,52 @@ def test_a_malformed_value_fails_at_start_naming_the_variable(variable, value):
     assert variable in refusal({variable: value})
 
 
+def test_files_are_kept_in_the_local_folder_without_a_bucket():
+    assert settings_at_start({})["STORAGES"]["default"] == {
+        "BACKEND": "django.core.files.storage.FileSystemStorage"
+    }
+
+
+def test_a_bucket_keeps_files_in_the_object_store_privately():
+    storage = settings_at_start(
+        {
+            "AWS_STORAGE_BUCKET_NAME": "portal-files",
+            "AWS_S3_ENDPOINT_URL": "http://minio:9000",
+            "AWS_S3_REGION_NAME": "eu-west-2",
+            "AWS_ACCESS_KEY_ID": "portal",
+            "AWS_SECRET_ACCESS_KEY": "not-a-real-secret",
+        }
+    )["STORAGES"]["default"]
+
+    assert storage["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert storage["OPTIONS"] == {
+        "bucket_name": "portal-files",
+        "endpoint_url": "http://minio:9000",
+        "region_name": "eu-west-2",
+        "access_key": "portal",
+        "secret_key": "not-a-real-secret",
+        "default_acl": None,
+        "querystring_auth": True,
+        "file_overwrite": False,
+        "addressing_style": "path",
+    }
+
+
+@pytest.mark.parametrize(
+    ("environ", "named"),
+    [
+        ({"AWS_S3_ENDPOINT_URL": "http://minio:9000"}, "AWS_S3_ENDPOINT_URL"),
+        ({"AWS_S3_REGION_NAME": "eu-west-2"}, "AWS_S3_REGION_NAME"),
+        (
+            {"AWS_STORAGE_BUCKET_NAME": "portal-files", "AWS_S3_ENDPOINT_URL": "minio:9000"},
+            "AWS_S3_ENDPOINT_URL",
+        ),
+    ],
+)
+def test_an_object_store_half_named_fails_at_start_naming_the_variable(environ, named):
+    assert named in refusal(environ)
+
+
 @pytest.mark.slow
 def test_a_database_that_cannot_be_reached_fails_the_start_up_check_naming_it():
     result = run_python(

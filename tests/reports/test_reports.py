@@ -246,3 +246,44 @@ def test_a_second_delivery_of_a_report_being_made_does_nothing(chair):
     assert services.report_make(report_id=made.pk) is None
     made.refresh_from_db()
     assert (made.status, made.attempts) == ("running", 1)
+
+
+@pytest.mark.parametrize("status", ["queued", "running"])
+def test_a_report_whose_task_is_killed_at_its_hard_time_limit_is_marked_failed(chair, status):
+    # What the worker's main process does when it kills the task's process at the limit
+    # (portal.work.WorkTask): the message is Celery's own test message for the task.
+    from celery.contrib.testing.mocks import TaskMessage
+
+    from reports.tasks import make_report
+
+    psc = host_psc("north")
+    made = Report.objects.create(
+        requested_by=chair, psc=psc, region=psc.primary_region, year=2025, quarter_number=3,
+        format="pdf", status=status,
+    )  # fmt: skip
+    message = TaskMessage(make_report.name, args=[made.pk])
+    request = make_report.Request(message, app=make_report.app, task=make_report)
+
+    request.on_timeout(soft=True, timeout=15 * 60)
+    made.refresh_from_db()
+    assert made.status == status  # the soft limit is the task's own to act on
+
+    request.on_timeout(soft=False, timeout=16 * 60)
+    made.refresh_from_db()
+    assert made.status == "failed"
+    assert made.message.startswith(
+        "The report took longer than 16 minutes to make and was stopped."
+    )
+    assert made.finished_at is not None
+
+
+def test_a_finished_report_is_left_alone_at_a_time_limit(chair):
+    psc = host_psc("north")
+    made = Report.objects.create(
+        requested_by=chair, psc=psc, region=psc.primary_region, year=2025, quarter_number=3,
+        format="pdf", status="ready",
+    )  # fmt: skip
+
+    assert services.report_stopped(made.pk, seconds=960) == 0
+    made.refresh_from_db()
+    assert made.status == "ready"

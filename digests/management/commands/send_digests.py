@@ -9,7 +9,7 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Count, Q
 
-from digests.models import DigestDelivery, DigestFrequency
+from digests.models import DigestDelivery, DigestFrequency, DigestKind
 from digests.services import digest_run_plan
 
 
@@ -23,11 +23,18 @@ class Command(BaseCommand):
             choices=[DigestFrequency.WEEKLY, DigestFrequency.DAILY],
         )
         parser.add_argument(
+            "--kind",
+            choices=DigestKind.values,
+            default=DigestKind.LEARNING,
+            help="learning: new learning from the person's regions (the digest); authors: "
+            "what happened to their own learning (weekly only).",
+        )
+        parser.add_argument(
             "--now",
             help="Plan as if it were this moment (ISO 8601, e.g. 2026-03-30T07:00+01:00).",
         )
 
-    def handle(self, *args, frequency, now=None, **options):
+    def handle(self, *args, frequency, kind=DigestKind.LEARNING, now=None, **options):
         if now:
             try:
                 now = datetime.datetime.fromisoformat(now)
@@ -36,7 +43,9 @@ class Command(BaseCommand):
                 raise CommandError(message) from None
             if now.tzinfo is None:
                 raise CommandError("--now needs a time zone offset, e.g. +00:00.")
-        run = digest_run_plan(frequency=frequency, now=now)
+        if kind == DigestKind.AUTHORS and frequency != DigestFrequency.WEEKLY:
+            raise CommandError("The summary for authors is weekly: use --frequency weekly.")
+        run = digest_run_plan(frequency=frequency, now=now, kind=kind)
         counts = run.deliveries.aggregate(
             planned=Count("pk"),
             **{

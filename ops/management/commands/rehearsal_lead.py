@@ -1,5 +1,6 @@
 """The regional lead the production rehearsal signs in as (ops/prod_check.py): an account with
-a password and an authenticator app, leading the North.
+a password and an authenticator app, leading the North; with --chair-of, a PSC chair instead,
+who asks for the PSC's quarterly report.
 
 The password and the authenticator's secret come from the environment, not the command line,
 so they do not show in the list of processes."""
@@ -12,7 +13,7 @@ from django.db import transaction
 from accounts.allauth_internals import activate_totp
 from accounts.models import RoleAssignment, User
 from accounts.roles import Role
-from regions.models import Region
+from regions.models import PatientSafetyCollaborative, Region
 
 
 class Command(BaseCommand):
@@ -24,8 +25,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("email")
         parser.add_argument("--region", default="north", help="the region's slug")
+        parser.add_argument("--chair-of", help="a PSC's slug: the person chairs it instead")
 
-    def handle(self, *args, email, region, **options):
+    def handle(self, *args, email, region, chair_of=None, **options):
         password = os.environ.get("REHEARSAL_PASSWORD", "")
         secret = os.environ.get("REHEARSAL_TOTP_SECRET", "")
         if not password or not secret:
@@ -34,10 +36,21 @@ class Command(BaseCommand):
             led = Region.objects.in_programme_scheme().get(slug=region)
         except Region.DoesNotExist as error:
             raise CommandError(f"No programme region has the slug {region!r}.") from error
+        chaired = None
+        if chair_of:
+            chaired = PatientSafetyCollaborative.objects.filter(slug=chair_of).first()
+            if chaired is None:
+                raise CommandError(f"No PSC has the slug {chair_of!r}.")
         with transaction.atomic():
-            lead = User.objects.create_user(
-                email=email, password=password, full_name="Rehearsal Lead"
+            person = User.objects.create_user(
+                email=email,
+                password=password,
+                full_name="Rehearsal Chair" if chaired else "Rehearsal Lead",
             )
-            RoleAssignment.objects.create(user=lead, role=Role.REGIONAL_LEAD, region=led)
-            activate_totp(lead, secret)
-        self.stdout.write(f"{email} leads {led.name}, with an authenticator.")
+            if chaired:
+                RoleAssignment.objects.create(user=person, role=Role.PSC_CHAIR, psc=chaired)
+            else:
+                RoleAssignment.objects.create(user=person, role=Role.REGIONAL_LEAD, region=led)
+            activate_totp(person, secret)
+        what = f"chairs {chaired.name}" if chaired else f"leads {led.name}"
+        self.stdout.write(f"{email} {what}, with an authenticator.")
