@@ -50,7 +50,7 @@ class DigestPreferenceForm(PortalForm):
         required=False,
         widget=forms.RadioSelect,
         help_text="It lists your learning that was reviewed, published, shown on the public "
-        "pages, adopted or cited in a curriculum entry that week.",
+        "pages, adopted, cited in a curriculum entry or commented on that week.",
     )
 
     def __init__(self, *args, **kwargs):

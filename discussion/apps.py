@@ -14,3 +14,4 @@ class DiscussionConfig(AppConfig):
         from learning import backlinks as learning_item
 
         learning_item.discussion.answer(selectors.discussion_of)
+        learning_item.commented_since.answer(selectors.learning_commented_since)

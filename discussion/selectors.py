@@ -100,3 +100,26 @@ def comment_delivery_of(user):
     """How the person hears of comments: their choice, or the default, without saving it."""
     chosen = DiscussionPreference.objects.filter(user=user).values_list("comments", flat=True)
     return chosen.first() or CommentDelivery.IMMEDIATE
+
+
+def learning_commented_since(item_ids, since, user):
+    """Comments written on these learning items after `since` by someone else and not hidden,
+    as news for their authors (learning/news.py)."""
+    from learning.news import Happening
+
+    comments = (
+        Comment.objects.filter(item_id__in=item_ids, created_at__gt=since, hidden_at__isnull=True)
+        .exclude(author=user)
+        .select_related("author")
+    )
+    return [
+        Happening(
+            comment.item_id,
+            comment.created_at,
+            "commented",
+            "Commented on",
+            f"by {comment.author}",
+            comment.get_absolute_url(),
+        )
+        for comment in comments
+    ]

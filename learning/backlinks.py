@@ -15,3 +15,6 @@ adopted_since = Backlink(
 cited_since = Backlink(
     "what happened to learning items in the curriculum: entries citing them since a moment"
 )
+commented_since = Backlink(
+    "what happened to learning items in their discussion: comments written since a moment"
+)

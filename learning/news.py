@@ -1,11 +1,11 @@
 """What happened to an author's learning since they last looked (docs/adr/0037).
 
 An author hears what others did with their learning: it was published, returned, withdrawn,
-shown on the public pages, adopted somewhere, cited by a curriculum entry. Each is read from
-the record that already says it (the review steps, the item's own public date, the register,
-the curriculum's history), so nothing has to remember to write news, and a fixed number of
-queries answers any number of items. The apps above learning answer their part through
-backlinks (portal/backlinks.py).
+shown on the public pages, adopted somewhere, cited by a curriculum entry, commented on. Each
+is read from the record that already says it (the review steps, the item's own public date,
+the register, the curriculum's history, the discussion), so nothing has to remember to write
+news, and a fixed number of queries answers any number of items. The apps above learning
+answer their part through backlinks (portal/backlinks.py).
 
 "Since they last looked" is the time the author last opened the item's page when it showed
 news (LearningItemSeen), or else when the item was created; never further back than
@@ -69,7 +69,7 @@ def since_for(items, marks, now=None):
 
 def happenings(items, *, user, since, until=None):
     """What others did with `items` after `since` (a moment for each item id) and before
-    `until`, newest first. Five queries, whatever the number of items."""
+    `until`, newest first. A fixed number of queries, whatever the number of items."""
     items = list(items)
     if not items:
         return []
@@ -93,6 +93,7 @@ def happenings(items, *, user, since, until=None):
             )
     found += backlinks.adopted_since(ids, earliest, user)
     found += backlinks.cited_since(ids, earliest, user)
+    found += backlinks.commented_since(ids, earliest, user)
     return sorted(
         (
             happening

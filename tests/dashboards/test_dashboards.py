@@ -357,8 +357,9 @@ FIGURES = 7  # every region's figures: 6 queries and the syllabus coverage
         ("lead", "dashboard", 0),
         ("national", "dashboard-national", 0),
         # Each of a fellow's blocks, and the news about their learning: the items, the review
-        # steps, the adoptions and the curriculum's citations (and the entries, when cited).
-        ("fellow", "home", 9),
+        # steps, the adoptions, the curriculum's citations (and the entries, when cited) and
+        # the comments.
+        ("fellow", "home", 10),
         ("lead", "home", 6),  # the review queue, its oldest, overdue recommendations, counts
         # The PSC's initiatives, their count, those changed, the fellows and their count.
         ("chair", "home", 5),

@@ -24,6 +24,7 @@ from learning import services
 from learning.models import LearningItem, LearningItemSeen
 from learning.news import news_for_author
 from tests.curriculum.factories import entry
+from tests.discussion.factories import CommentFactory
 from tests.learning.factories import LearningItemFactory
 from tests.register.factories import adoption
 from tests.roles import person_with, region, sign_in
@@ -68,6 +69,8 @@ def test_the_home_lists_what_others_did_with_the_fellows_learning(client, fellow
     other_fellow = person_with(Role.FELLOW, "north", email="other.fellow@example.org")
     adoption(other_fellow, of=item)
     entry(other_fellow, learning_items=[item], programme="MSc Patient Safety")
+    CommentFactory(item=item, author=other_fellow)
+    CommentFactory(item=item, author=lead, hidden_at=timezone.now(), hidden_by=lead)
     sign_in(client, fellow)
 
     news = news_on_home(client)
@@ -77,6 +80,8 @@ def test_the_home_lists_what_others_did_with_the_fellows_learning(client, fellow
     assert "Shown on the public pages" in news
     assert "Adopted</strong> <a" in news and "Test Teaching Hospitals NHS Trust" in news
     assert "Cited in a curriculum entry" in news and "MSc Patient Safety" in news
+    assert news.count("Commented on</strong>") == 1  # the hidden comment is no news
+    assert f"by {other_fellow}</a>" in news
 
 
 @pytest.mark.django_db
@@ -85,6 +90,7 @@ def test_what_the_author_did_themselves_is_not_news(client, fellow):
     services.learning_item_withdraw(item=item, by=fellow, reason="Superseded")
     adoption(fellow, of=LearningItemFactory(created_by=fellow, status="published"))
     entry(fellow, learning_items=[item])
+    CommentFactory(item=item, author=fellow)
     sign_in(client, fellow)
 
     assert news_on_home(client) == ""
@@ -184,6 +190,7 @@ def _news_queries(fellow, lead, count):
         services.learning_item_publish(item=item, by=lead, public=True)
         adoption(lead, of=item)
         entry(lead, learning_items=[item], programme=f"Programme {number}")
+        CommentFactory(item=item, author=lead)
     news_for_author(fellow)  # the person's scope, read once a request, is now known
     with CaptureQueriesContext(connection) as queries:
         _news, shown = news_for_author(fellow)

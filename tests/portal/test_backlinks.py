@@ -22,7 +22,7 @@ def test_every_backlink_the_apps_declare_is_answered_once_django_has_started():
         or link in vars(learning_item).values()
         or link in vars(recommendation).values()
     ]
-    assert len(declared) == 11
+    assert len(declared) == 12
     assert [link for link in declared if not link.answered] == []
 
 
@@ -32,6 +32,10 @@ def test_each_backlink_is_answered_by_the_app_that_owns_the_link():
     assert learning_item.gap_recommendations._read is register_selectors.gap_recommendations_of
     assert recommendation.carrying_any._read is curriculum_selectors.carrying_any
     assert learning_item.discussion._read is discussion_selectors.discussion_of
+    # What happened to an author's learning, from each app that records a part of it.
+    assert learning_item.adopted_since._read is register_selectors.learning_adopted_since
+    assert learning_item.cited_since._read is curriculum_selectors.learning_cited_since
+    assert learning_item.commented_since._read is discussion_selectors.learning_commented_since
 
 
 def test_a_backlink_nobody_answered_says_which_question_is_unanswered():
