@@ -189,6 +189,8 @@ def chart(values, whens, *, direction=NEITHER, target=None, rebases=(), baseline
 
 def _stretches(points, rebases):
     """(start, end, reason) of each stretch of points with the same limits."""
+    if not points:
+        return []
     starts = {0: ""}
     for when, reason in sorted(rebases, key=lambda rebase: rebase[0]):
         at = next((i for i, point in enumerate(points) if point.when >= when), None)

@@ -220,6 +220,18 @@ def test_the_summary_says_what_the_assurance_icon_says():
     assert "Consistently passing the target: the target of 4 is beyond" in spc.summary(result)
 
 
+def test_no_points_make_an_empty_chart_that_says_so():
+    result = chart([], direction=spc.HIGHER, target=3)
+    assert (result.points, result.limits, result.variation, result.assurance) == (
+        [],
+        [],
+        None,
+        None,
+    )
+    assert not result.reliable
+    assert spc.summary(result) == "No months to show yet."
+
+
 def test_it_refuses_a_direction_it_does_not_know():
     with pytest.raises(ValueError, match="direction"):
         chart([1, 2], direction="up")
