@@ -1,14 +1,14 @@
 """The national team sets each measure's target and records rebases here (the admin is theirs
-alone); each change is kept in the record's history, with who made it."""
+alone). Every version is kept in the record's history table with who made it, and the admin's
+own history page lists the changes."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from dashboards.models import Rebase, Target
 
 
 @admin.register(Target)
-class TargetAdmin(SimpleHistoryAdmin):
+class TargetAdmin(admin.ModelAdmin):
     list_display = ["measure", "value", "set_by", "set_at"]
     readonly_fields = ["set_by", "set_at"]
     fields = ["measure", "value", "reason", "set_by", "set_at"]
@@ -19,7 +19,7 @@ class TargetAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Rebase)
-class RebaseAdmin(SimpleHistoryAdmin):
+class RebaseAdmin(admin.ModelAdmin):
     list_display = ["measure", "region", "psc", "starts_on", "recorded_by", "recorded_at"]
     list_filter = ["measure", "region"]
     list_select_related = ["region", "psc", "recorded_by"]
