@@ -13,6 +13,7 @@ class Measure:
     direction: str  # spc.HIGHER or spc.LOWER
     unit: str = ""  # "days" or "%" after a value; "" for a count
     explained: str = ""
+    sheet: str = ""  # its sheet in a report's workbook: whole words, at most 31 characters
 
     @property
     def direction_label(self):
@@ -44,6 +45,7 @@ MEASURES = {
             "Learning items published",
             spc.HIGHER,
             explained="Learning items published in the month.",
+            sheet="SPC learning published",
         ),
         Measure(
             DAYS_TO_PUBLISH,
@@ -52,6 +54,7 @@ MEASURES = {
             "days",
             "The median, over the learning items published in the month, of the days from "
             "submission to publication.",
+            sheet="SPC days to publish",
         ),
         Measure(
             RESPONDED_ON_TIME,
@@ -60,6 +63,7 @@ MEASURES = {
             "%",
             "Of the recommendations due in the month, the percentage answered on or before "
             "their due date. A month with none due has no point.",
+            sheet="SPC responded on time",
         ),
         Measure(
             OVERDUE,
@@ -67,18 +71,21 @@ MEASURES = {
             spc.LOWER,
             explained="Recommendations unanswered at the end of the month whose response was "
             "due before its last day.",
+            sheet="SPC overdue at month end",
         ),
         Measure(
             TRAINED,
             "People trained",
             spc.HIGHER,
             explained="People trained at the training sessions held in the month.",
+            sheet="SPC people trained",
         ),
         Measure(
             ADOPTIONS,
             "Adoptions recorded",
             spc.HIGHER,
             explained="Adoptions begun in the month (their first stage recorded).",
+            sheet="SPC adoptions recorded",
         ),
     ]
 }
