@@ -13,7 +13,7 @@ from portal.counts import counted
 from portal.months import Month
 
 WIDTH, HEIGHT = 640, 300
-LEFT, RIGHT, TOP, BOTTOM = 64, 16, 20, 52
+LEFT, RIGHT, TOP, BOTTOM = 64, 40, 20, 52
 FONT_SIZE = 16
 TONES = {
     spc.COMMON: "#768692",
@@ -164,6 +164,7 @@ def spc_chart(measure, values, months, *, target=None, rebases=(), scope="Englan
         direction=measure.direction,
         target=target,
         rebases=[(rebase.starts_on.replace(day=1), rebase.reason) for rebase in rebases],
+        bounds=measure.bounds,
     )
     by_start = {month.starts_on: month for month in charted}
     recalculated = [

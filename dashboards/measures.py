@@ -16,6 +16,11 @@ class Measure:
     sheet: str = ""  # its sheet in a report's workbook: whole words, at most 31 characters
 
     @property
+    def bounds(self):
+        """What its values can be: none below 0, and a percentage none above 100."""
+        return (0, 100 if self.unit == "%" else None)
+
+    @property
     def direction_label(self):
         return spc.DIRECTIONS[self.direction]
 

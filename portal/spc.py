@@ -146,12 +146,24 @@ class Chart:
         return bool(self.limits) and self.limits[-1].reliable
 
 
-def chart(values, whens, *, direction=NEITHER, target=None, rebases=(), baseline=None, screen=True):
+def chart(
+    values,
+    whens,
+    *,
+    direction=NEITHER,
+    target=None,
+    rebases=(),
+    baseline=None,
+    screen=True,
+    bounds=(None, None),
+):
     """The XmR chart of `values` (in time order, one for each of `whens`).
 
     `rebases` is [(when, reason)]: the limits are recalculated from the first point at or after
     each `when`. `baseline` fixes each stretch's limits on its first `baseline` points.
     `screen=False` keeps outlying moving ranges (for comparison only: the method screens).
+    `bounds` (low, high) are what the measure can take (0, and 100 for a percentage): limits
+    past them are reported at them, once the rules have used the limits as calculated.
     `direction` is HIGHER, LOWER or NEITHER (which way is better)."""
     if direction not in DIRECTIONS:
         raise ValueError(f"direction must be one of {', '.join(DIRECTIONS)}")
@@ -168,6 +180,7 @@ def chart(values, whens, *, direction=NEITHER, target=None, rebases=(), baseline
                 limits[-1].mean, limits[-1].lower, limits[-1].upper
             )  # fmt: skip
         flag(stretch)
+    _bound(points, limits, *bounds)
     for point in points:
         if not point.rules:
             point.kind = COMMON
@@ -201,6 +214,14 @@ def _stretches(points, rebases):
         (start, end, starts[start])
         for start, end in zip(bounds, [*bounds[1:], len(points)], strict=True)
     ]
+
+
+def _bound(points, limits, low, high):
+    for item in [*points, *limits]:
+        if low is not None:
+            item.lower = max(item.lower, low)
+        if high is not None:
+            item.upper = min(item.upper, high)
 
 
 def _limits(stretch, baseline, reason, screen):

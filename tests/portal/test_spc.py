@@ -220,6 +220,15 @@ def test_the_summary_says_what_the_assurance_icon_says():
     assert "Consistently passing the target: the target of 4 is beyond" in spc.summary(result)
 
 
+def test_limits_past_what_a_measure_can_take_are_reported_at_its_bounds():
+    # A percentage: mean 50, every moving range 100, so the limits are 50 +/- 266.
+    result = chart([0, 100] * 8, direction=spc.HIGHER, bounds=(0, 100))
+    assert (result.latest.lower, result.latest.upper) == (0, 100)
+    assert (result.points[0].lower, result.points[0].upper) == (0, 100)
+    # The rules used the limits as calculated: no point is beyond them, none near.
+    assert not any(point.rules for point in result.points)
+
+
 def test_no_points_make_an_empty_chart_that_says_so():
     result = chart([], direction=spc.HIGHER, target=3)
     assert (result.points, result.limits, result.variation, result.assurance) == (
