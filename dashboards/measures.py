@@ -27,7 +27,7 @@ class Measure:
     def format(self, value):
         if value is None:
             return "None"
-        text = f"{value:.1f}".removesuffix(".0") if self.unit else f"{value:g}"
+        text = f"{value:.1f}".removesuffix(".0")
         if self.unit == "%":
             return f"{text}%"
         if self.unit == "days":

@@ -345,6 +345,8 @@ def _variation_sentence(result, last, unit, when_label, number):
     label = result.variation.label
     if not last.rules:
         latest = result.latest
+        if latest.points < 2:
+            return f"{label}: only one {unit} so far, too few to set limits by."
         return (
             f"{label}: no sign of a change. The {unit}s vary about a mean of "
             f"{number(latest.mean)}, between process limits of {number(latest.lower)} and "

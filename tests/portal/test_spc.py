@@ -229,6 +229,12 @@ def test_limits_past_what_a_measure_can_take_are_reported_at_its_bounds():
     assert not any(point.rules for point in result.points)
 
 
+def test_one_point_is_too_few_to_set_limits_by():
+    assert spc.summary(chart([4])).startswith(
+        "Common cause variation: only one month so far, too few to set limits by."
+    )
+
+
 def test_no_points_make_an_empty_chart_that_says_so():
     result = chart([], direction=spc.HIGHER, target=3)
     assert (result.points, result.limits, result.variation, result.assurance) == (
