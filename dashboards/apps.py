@@ -11,5 +11,5 @@ class DashboardsConfig(AppConfig):
     def ready(self):
         from portal.counts import watch
 
-        # The dashboards count what these apps record.
-        watch("fellows", "learning", "register", "curriculum")
+        # The dashboards count what these apps record, and read their own targets and rebases.
+        watch("fellows", "learning", "register", "curriculum", "dashboards")

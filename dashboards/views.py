@@ -8,7 +8,7 @@ from rules.contrib.views import permission_required
 
 from accounts.rules import is_fellow, is_national_team, is_regional_lead
 from accounts.scope import user_scope
-from dashboards import figures, homes, presenters
+from dashboards import control_charts, figures, homes, presenters
 from dashboards.selectors import dashboard, programme_regions
 from portal.page_cache import kept_for_the_person
 from portal.pagination import paginated
@@ -56,6 +56,7 @@ def _region_context(dash, region):
         "region": region,
         "sections": presenters.sections(mine, dash.nation),
         "charts": presenters.trend_charts(mine, dash.nation, dash.quarters),
+        **control_charts.context(control_charts.region_charts(dash.quarter, dash.regions, region)),
     }
 
 
@@ -66,7 +67,9 @@ def home(request):
     context = {"quarter": quarter}
     scope = user_scope(user)
     if is_national_team(user):
-        context["national"] = _national_context(dashboard(quarter))
+        national = _national_context(dashboard(quarter))
+        context["national"] = national
+        context |= {"spc_charts": national["spc_charts"], "spc": national["spc"]}
     elif is_regional_lead(user):
         context["lead"] = homes.lead_home(user)
         regions = programme_regions()
@@ -85,6 +88,7 @@ def _national_context(dash):
         "regions": dash.regions,
         "table": presenters.national_table(dash),
         "charts": presenters.trend_charts(dash.nation, dash.nation, dash.quarters),
+        **control_charts.context(control_charts.national_charts(dash.quarter, dash.regions)),
     }
 
 

@@ -1,9 +1,10 @@
 """A report as files: an XLSX workbook ("About this report", the summary and one sheet per
 section) and a ZIP of a README.txt and one CSV per section, each written row by row in
 constant memory, with the header in the first row and numbers and dates as typed values, so a
-program can read them; and a board pack as an A4 PDF of bounded size (the figures, the trends
-and the short lists a board acts on), rendered from a Django template by WeasyPrint (tagged
-for screen readers, with a title and a language).
+program can read them, with a sheet per SPC chart in the workbook; and a board pack as an A4
+PDF of bounded size (the figures, the SPC charts and the short lists a board acts on),
+rendered from a Django template by WeasyPrint (tagged for screen readers, with a title and a
+language).
 
 A text cell that begins with `=`, `+`, `-`, `@`, a tab or a carriage return would be run as a
 formula by Excel or LibreOffice: such cells are written as text in the workbook and with a
@@ -23,6 +24,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from portal import spc
 from reports.sections import DATE, NUMBER, plural
 
 # A text cell beginning with one of these would be run as a formula.
@@ -61,6 +63,57 @@ def about_rows(report, made):
     return rows
 
 
+def spc_about_rows(charts):
+    """The "About this report" rows for the SPC sheets, in the workbook only."""
+    rows = [
+        (
+            "SPC sheets",
+            "Each measure month by month as a statistical process control chart: the value, "
+            "the mean and the process limits (the mean plus and minus 2.66 mean moving "
+            "ranges, outliers screened), and which special-cause rules each month takes part "
+            "in. The month under way is left out.",
+        )
+    ]
+    for chart in charts:
+        rows.append(
+            (
+                f"Sheet {chart.measure.sheet}",
+                f"{chart.title} ({chart.measure.direction_label.lower()}). "
+                f"{chart.measure.explained} {chart.summary}",
+            )
+        )
+    return rows
+
+
+SPC_COLUMNS = [
+    ("Month", 12), ("Value", 10), ("Mean", 10), ("Lower process limit", 12),
+    ("Upper process limit", 12), ("Beyond a limit", 10), ("Run on one side of the mean", 14),
+    ("Run rising or falling", 12), ("2 of 3 near a limit", 12), ("Special cause", 14),
+    ("Target", 10), ("Limits recalculated from here", 40),
+]  # fmt: skip
+SPC_KINDS = {spc.IMPROVING: "Improving", spc.CONCERNING: "Concerning", spc.SPECIAL: "Neither"}
+
+
+def spc_rows(chart):
+    """One row a month: typed values (a date, numbers, true or false, text)."""
+    reasons = dict(chart.rebases)
+    for month, point in zip(chart.months, chart.result.points, strict=True):
+        yield [
+            month.starts_on,
+            point.value,
+            round(point.mean, 3),
+            round(point.lower, 3),
+            round(point.upper, 3),
+            spc.BEYOND in point.rules,
+            spc.SHIFT in point.rules,
+            spc.TREND in point.rules,
+            spc.TWO_OF_THREE in point.rules,
+            SPC_KINDS.get(point.kind, ""),
+            chart.target,
+            reasons.get(month, ""),
+        ]
+
+
 def csv_name(number, section):
     return f"{number:02d}-{section.slug}.csv"
 
@@ -89,7 +142,10 @@ def write_xlsx(report, target, *, progress=None, made=None):
     about.set_column(1, 1, 100)
     about.write_row(0, 0, ["About", "Detail"], header)
     about.freeze_panes(1, 0)
-    for number, (label, text) in enumerate(about_rows(report, made), start=1):
+    charts = report.spc_charts()
+    for number, (label, text) in enumerate(
+        about_rows(report, made) + spc_about_rows(charts), start=1
+    ):
         about.write_string(number, 0, label, wrapped)
         about.write_string(number, 1, text, wrapped)
 
@@ -108,12 +164,26 @@ def write_xlsx(report, target, *, progress=None, made=None):
         sheet.autofilter(0, 0, last, len(section.columns) - 1)
         if progress:
             progress(done, total)
+    for chart in charts:
+        sheet = workbook.add_worksheet(chart.measure.sheet)
+        for column, (heading, width) in enumerate(SPC_COLUMNS):
+            sheet.set_column(column, column, width)
+            sheet.write_string(0, column, heading, header)
+        sheet.freeze_panes(1, 0)
+        last = 0
+        for number, row in enumerate(spc_rows(chart), start=1):
+            for column, value in enumerate(row):
+                _write_cell(sheet, number, column, None, value, date, moment)
+            last = number
+        sheet.autofilter(0, 0, last, len(SPC_COLUMNS) - 1)
     workbook.close()
 
 
 def _write_cell(sheet, row, column, spec, value, date, moment):
     if value is None or value == "":
         sheet.write_blank(row, column, None)
+    elif isinstance(value, bool):
+        sheet.write_boolean(row, column, value)
     elif isinstance(value, datetime.datetime):
         sheet.write_datetime(row, column, timezone.localtime(value).replace(tzinfo=None), moment)
     elif isinstance(value, datetime.date):
@@ -260,7 +330,7 @@ def summary_table(report):
 
 def write_pdf(report, target, *, progress=None, made=None):
     """Render the board pack to `target` (a path or a binary file): the figures beside the
-    previous quarter's (and the region's and England's), the trend charts, the short lists a
+    previous quarter's (and the region's and England's), the SPC charts, the short lists a
     board acts on, and what each part counts. Every list is cut to a few rows with how many
     more are in the workbook, so the pages and the time do not grow with the data."""
     import weasyprint  # imported here: it loads Pango, which only PDF exports need
@@ -291,7 +361,7 @@ def write_pdf(report, target, *, progress=None, made=None):
             "period": period_of(report),
             "summary": summary,
             "short_lists": short_lists,
-            "charts": report.charts(),
+            "spc_charts": report.spc_charts(),
             "counts": report.scope.what_it_counts(),
             "sections": report.sections,
             "made": timezone.localtime(made),

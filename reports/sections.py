@@ -30,7 +30,8 @@ from django.utils import timezone
 from accounts.models import RoleAssignment
 from accounts.roles import Role
 from curriculum.models import CurriculumEntry, StaffSupport, TrainingSession
-from dashboards import figures, presenters
+from dashboards import control_charts, figures, presenters
+from dashboards.monthly import monthly
 from dashboards.selectors import dashboard, programme_regions
 from fellows.models import Initiative, Milestone
 from learning.models import Investigation, LearningItem
@@ -210,11 +211,26 @@ class Report:
             return now.of(self.scope.region), before.of(self.scope.region), None, now.nation
         return now.nation, before.nation, None, None
 
-    def charts(self):
-        """The dashboard's trend charts for the scope, beside England's."""
-        mine, _before, _region, _nation = self.figures()
-        now = dashboard(self.quarter)
-        return presenters.trend_charts(mine, now.nation, now.quarters)
+    def spc_charts(self):
+        """The SPC chart of each measure for the scope, month by month to the quarter's end
+        (the dashboards' charts: a PSC's count its own records, as the figures do)."""
+        scope, regions = self.scope, programme_regions()
+        last = control_charts.last_month(self.quarter)
+        settings = control_charts.Settings.read()
+        if scope.psc is not None:
+            found = monthly(last, regions, within=scope.records, within_key=scope.key)
+            values = found.nation
+        else:
+            found = monthly(last, regions)
+            values = found.of(scope.region) if scope.region is not None else found.nation
+        return control_charts.spc_charts(
+            values,
+            found.months,
+            settings,
+            scope=scope.short_name,
+            region=scope.region if scope.psc is None else None,
+            psc=scope.psc,
+        )
 
     def short_lists(self, limit=SHORT_LIST):
         return [

@@ -347,7 +347,9 @@ def _rows(fellow, count):
 FEW, MANY = 1, 10
 SIGNED_IN = 3  # the session, the person and their scope
 REGIONS = 1
-FIGURES = 7  # every region's figures: 6 queries and the syllabus coverage
+# Every region's figures: 6 queries and the syllabus coverage; and the SPC charts' monthly
+# series (5) with the targets and rebases (2).
+FIGURES = 7 + 5 + 2
 
 
 @pytest.mark.parametrize("rows", [FEW, MANY])

@@ -1,7 +1,8 @@
 """Homes and dashboards in a real browser, with the demo accounts and data: the north lead
 sees the review queue on their home, opens the region's dashboard, moves to the previous
 quarter, opens a trend chart's table and follows a figure to its list; every role's home and
-every dashboard page is checked for WCAG 2.2 AA, and works with JavaScript switched off."""
+every dashboard page is checked for WCAG 2.2 AA, and works with JavaScript switched off; the
+north's SPC charts show the demo's shift with their icons, and their tables open."""
 
 import io
 import re
@@ -121,5 +122,42 @@ def test_the_dashboard_works_without_javascript(browser, live_server, demo):
         expect(chart.locator("#table-people")).to_be_visible()
         page.locator("#figures-initiatives a").first.click()
         expect(page.locator("#result-count")).to_be_visible()
+    finally:
+        context.close()
+
+
+def test_the_north_leads_spc_charts_show_the_demos_shift_with_icons_and_a_table(page, demo):
+    sign_in(page, "lead.north@example.org", DEMO_PASSWORD, totp_secret=None)
+    page.goto("/dashboards/north/")
+    chart = page.locator("#spc-days_to_publish")
+    icons = chart.locator("#spc-days_to_publish-icons")
+    expect(icons).to_contain_text("Variation: Special cause improving, low")
+    expect(icons).to_contain_text("Assurance: Hit and miss")
+    expect(chart.locator("#spc-days_to_publish-summary")).to_contain_text(
+        "Special cause improving: 10 months below the mean since"
+    )
+    expect(page.locator(".portal-spc")).to_have_count(6)
+    check_accessibility(page)
+    chart.scroll_into_view_if_needed()
+    screenshot(page, "dashboard-north-spc")
+
+    table = chart.locator("#spc-days_to_publish-table")
+    expect(table).to_be_hidden()
+    chart.get_by_text("Show the data").click()
+    expect(table).to_be_visible()
+    expect(table.get_by_role("row")).to_have_count(1 + 24)
+    check_accessibility(page)
+    chart.screenshot(path=str(screenshot(page, "dashboard-north-spc").with_name("spc-chart.png")))
+
+
+def test_the_spc_charts_tables_open_without_javascript(browser, live_server, demo):
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        sign_in(page, "admin@example.org", DEMO_PASSWORD, totp_secret=None)
+        page.goto("/dashboards/england/")
+        chart = page.locator("#spc-published")
+        chart.get_by_text("Show the data").click()
+        expect(chart.locator("#spc-published-table")).to_be_visible()
     finally:
         context.close()

@@ -1,14 +1,18 @@
 """The demo's two years of history: every region has something in each of the last eight
 quarters, with the variation real programmes show, so every dashboard, trend and report has
-something to show."""
+something to show; and the North's month-by-month shift the SPC charts show."""
 
 import io
 
 import pytest
 from django.core.management import call_command
 
+from dashboards import control_charts
+from dashboards.measures import DAYS_TO_PUBLISH
 from dashboards.selectors import dashboard, programme_regions
 from demo.history import BACKLOG, QUARTERS, STARTS, history_seed
+from demo.months import CHANGED, MONTHS, months_seed
+from portal.months import Month
 from portal.quarters import Quarter
 
 REGIONS = ["north", "midlands-east", "london-south-east", "south"]
@@ -84,3 +88,19 @@ def test_the_spread_of_each_regions_learning_is_credited_to_it(seeded):
 
 def test_seeding_the_history_again_adds_nothing(seeded):
     assert history_seed() == 0
+
+
+def test_the_norths_time_to_publish_shifts_down_in_month_14_and_the_icons_show_it(seeded):
+    north = next(region for region in programme_regions() if region.slug == "north")
+    charts = control_charts.region_charts(Quarter.current(), programme_regions(), north)
+    chart = next(chart for chart in charts if chart.slug == DAYS_TO_PUBLISH)
+    changed = Month.last_complete().last(MONTHS)[CHANGED]
+    assert chart.variation.key == "improvement_low"
+    assert chart.assurance.key == "hit_and_miss"  # the target of 21 days
+    assert chart.summary.startswith(
+        f"Special cause improving: {MONTHS - CHANGED} months below the mean since {changed}."
+    )
+
+
+def test_seeding_the_months_again_adds_nothing(seeded):
+    assert months_seed() == 0

@@ -274,6 +274,9 @@ ADMIN_MODELS = [
     "curriculum_curriculumentry",
     "curriculum_trainingsession",
     "curriculum_staffsupport",
+    # The SPC charts' targets and rebases (dashboards/admin.py).
+    "dashboards_target",
+    "dashboards_rebase",
     # The outbox of email and what was sent (portal/emails.py): the national team's status page.
     "mailer_message",
     "mailer_messagelog",

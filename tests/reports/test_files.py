@@ -16,6 +16,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from dashboards.measures import MEASURES
 from dashboards.selectors import dashboard
 from portal.quarters import Quarter
 from reports.files import BOM, csv_zip_chunks, write_pdf, write_xlsx
@@ -105,7 +106,9 @@ def test_every_sheet_has_its_header_in_row_1_typed_numbers_and_dates_and_inert_t
     write_xlsx(the_report, str(path))
 
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["About this report"] + [s.sheet for s in the_report.sections]
+    assert book.sheetnames == ["About this report"] + [s.sheet for s in the_report.sections] + [
+        measure.sheet for measure in MEASURES.values()
+    ]
     for sheet_name in book.sheetnames:
         sheet = book[sheet_name]
         assert sheet["A1"].font.bold and sheet.freeze_panes == "A2", sheet_name
@@ -251,7 +254,8 @@ def test_the_pdf_has_a_cover_the_section_headings_a_known_figure_and_page_number
     assert host_psc("north").name in text
     assert "2026/27 Q1" in text and "1 April 2026 to 30 June 2026" in text
     headings = [
-        "The quarter's figures", "Trends over the last eight quarters", "What a board acts on",
+        "The quarter's figures", "Month by month: statistical process control charts",
+        "What a board acts on",
         "Recommendations overdue at the quarter's end", "Initiatives off track",
         "Learning waiting longest for review", "Most adopted initiatives and learning",
         "What this report counts",

@@ -6,6 +6,7 @@ from demo.accounts import DEMO_PASSWORD, demo_accounts_seed
 from demo.content import demo_content_seed
 from demo.curriculum import curriculum_seed
 from demo.history import history_seed
+from demo.months import months_seed
 from demo.register import register_seed
 
 
@@ -22,6 +23,8 @@ class Command(BaseCommand):
             records += curriculum_seed()
             # Last: its adoptions and recommendations stand beside the sample work above.
             records += history_seed()
+            # The North's month-by-month story, for the SPC charts.
+            records += months_seed()
         self.stdout.write(
             f"Demo data: {created} accounts created, {len(accounts)} in all; "
             f"{records} sample records created."
