@@ -23,8 +23,9 @@ def get(client, url, django_assert_num_queries, queries):
 # Every signed-in page: the session, the user and the person's scope (for the menu). The
 # session is written at most once a minute (docs/adr/0023), so not in these.
 SIGNED_IN = 3
-# A fellow's home: each of its blocks (tests/dashboards/test_dashboards.py has every role's).
-HOME_QUERIES = SIGNED_IN + 5
+# A fellow's home: each of its blocks, and the headline figures of their region (the regions
+# and the figures' 7 queries; tests/dashboards/test_dashboards.py has every role's).
+HOME_QUERIES = SIGNED_IN + 5 + 1 + 7
 
 
 @pytest.mark.parametrize("rows", [FEW, MANY])
