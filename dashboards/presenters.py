@@ -263,7 +263,8 @@ class Card:
 
     @property
     def change(self):
-        """ "Up 2", "Down 1.5 days", "No change", or "" when either quarter has no figure."""
+        """ "Up 2", "Down 1.5 days", "No change" (from the previous quarter), or "" when either
+        quarter has no figure."""
         if self.value is None or self.before is None:
             return ""
         difference = self.value - self.before
@@ -288,13 +289,13 @@ def headline(mine, nation):
             nation.learning_total, "learning", national_anchor="national-learning",
         ),
         Card(
-            "days_to_publish", "Median days from submission to publication",
+            "days_to_publish", "Median days to publish",
             mine.median_days_to_publish, mine.median_days_to_publish_before,
             nation.median_days_to_publish, "learning", unit=" days", lower_is_better=True,
             list_is="the learning published", national_anchor="national-learning",
         ),
         Card(
-            "responded_on_time", "Recommendations answered on time",
+            "responded_on_time", "Recommendations on time",
             mine.recommendations[figures.ON_TIME], mine.recommendations_before[figures.ON_TIME],
             nation.recommendations[figures.ON_TIME], f"recommendations.{figures.ON_TIME}",
             national_anchor="national-recommendations",

@@ -27,8 +27,8 @@ CARD = re.compile(
     r'<p class="portal-headline__detail">(?P<detail>.*?)</p>',
     re.DOTALL,
 )
-CHANGE = re.compile(r'portal-headline__change">(Up|Down) ([\d.]+)(?: days)? on |'
-                    r'portal-headline__change">(No change) on ')  # fmt: skip
+CHANGE = re.compile(r'portal-headline__change">(Up|Down) ([\d.]+)(?: days)?<|'
+                    r'portal-headline__change">(No change)<')  # fmt: skip
 ENGLAND = re.compile(r'portal-headline__national">England: ([^<]+)</span>')
 RESULT_COUNT = re.compile(r'<p id="result-count">(\d+) in all\.</p>')
 LINKED = re.compile(r'href="/dashboards/north/figures/[^"]+">(\d+)<span')
