@@ -210,6 +210,12 @@ class Report:
             return now.of(self.scope.region), before.of(self.scope.region), None, now.nation
         return now.nation, before.nation, None, None
 
+    def headline(self):
+        """The dashboard's headline cards for the scope, with England's figure beside each
+        (none for England's own report)."""
+        mine, _before, _region, nation = self.figures()
+        return presenters.headline(mine, nation or mine)
+
     def charts(self):
         """The dashboard's trend charts for the scope, beside England's."""
         mine, _before, _region, _nation = self.figures()
