@@ -89,9 +89,7 @@ def test_the_dashboard_answers_at_a_glance_on_the_first_screen(page, demo, email
     shown = card.locator(".portal-headline__value").inner_text()
     card.locator("a.nhsuk-card__link").click()
     if "national" in title.lower():
-        expect(page).to_have_url(
-            re.compile(r"/dashboards/england/\?quarter=.*#national-learning")
-        )
+        expect(page).to_have_url(re.compile(r"/dashboards/england/\?quarter=.*#national-learning"))
     else:
         expect(page.locator("#result-count")).to_have_text(f"{shown} in all.")
 

@@ -68,9 +68,7 @@ def number(shown):
 
 
 @pytest.mark.parametrize("quarter", [Q4_2025, Q1, Q2], ids=str)
-def test_every_card_is_the_figure_below_it_and_the_count_of_its_list(
-    client, lead, fellow, quarter
-):
+def test_every_card_is_the_figure_below_it_and_the_count_of_its_list(client, lead, fellow, quarter):
     build(fellow)
     sign_in(client, lead)
     text = client.get(reverse("dashboard", args=["north"]), {"quarter": quarter.label})
@@ -78,8 +76,10 @@ def test_every_card_is_the_figure_below_it_and_the_count_of_its_list(
     found = cards(text)
     learning = [int(value) for value in LINKED.findall(table(text, "figures-learning"))]
 
-    assert int(found["published"]["value"]) == sum(learning) == listed(
-        client, found["published"]["url"]
+    assert (
+        int(found["published"]["value"])
+        == sum(learning)
+        == listed(client, found["published"]["url"])
     )
     median, england = row(text, "figures-learning", "Median days from submission to publication")
     assert found["days_to_publish"]["value"] == median
@@ -135,9 +135,7 @@ def test_each_cards_change_is_from_the_previous_quarters_card(client, lead, fell
     assert changes >= 2  # the hand-built set moves between these quarters
 
 
-def test_englands_cards_are_the_england_column_and_link_to_each_regions_figures(
-    client, fellow
-):
+def test_englands_cards_are_the_england_column_and_link_to_each_regions_figures(client, fellow):
     build(fellow)
     sign_in(client, person_with(Role.NATIONAL))
     text = client.get(reverse("dashboard-national"), {"quarter": Q1.label}).content.decode()
@@ -204,9 +202,7 @@ def test_needs_attention_lists_the_regions_oldest_waiting_overdue_and_due_soon(
     south = person_with(Role.FELLOW, "south")
     InitiativeFactory(
         created_by=south, region=region("south"), title="Southern work"
-    ).milestones.create(
-        title="Audit", due_on=today - datetime.timedelta(days=2)
-    )
+    ).milestones.create(title="Audit", due_on=today - datetime.timedelta(days=2))
     sign_in(client, lead)
 
     text = client.get(reverse("dashboard", args=["north"])).content.decode()
