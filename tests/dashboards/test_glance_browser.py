@@ -17,7 +17,9 @@ from tests.browser import check_accessibility, screenshot, sign_in
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 320, "height": 900}
 
-OUTLINE = """() => Array.from(document.querySelectorAll("h1, h2, h3, h4, h5, h6"))
+# The page's own headings, in <main>: the header's and the demo banner's come before it on
+# every page.
+OUTLINE = """() => Array.from(document.querySelectorAll("main :is(h1, h2, h3, h4, h5, h6)"))
     .filter(h => h.getClientRects().length).map(h => Number(h.tagName[1]))"""
 
 
@@ -81,7 +83,6 @@ def test_the_dashboard_answers_at_a_glance_on_the_first_screen(page, demo, email
     expect(attention.get_by_role("heading", name="Needs attention")).to_be_visible()
     first = attention.locator("h3").first.bounding_box()
     assert first["y"] + first["height"] <= DESKTOP["height"]
-    assert attention.bounding_box()["y"] < DESKTOP["height"] / 2
     check_both_widths(page, f"glance-dashboard-{email.split('@')[0]}")
 
     # A card opens the list it counts.
