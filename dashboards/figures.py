@@ -133,6 +133,13 @@ def recommendations_grouped(quarter):
 # Adoption and spread
 
 
+def adoptions_begun(quarter):
+    """Adoptions whose first stage was recorded in the quarter: the trend's "adoptions begun"."""
+    return AdoptionStageChange.objects.filter(
+        from_stage="", on__gte=quarter.starts_on, on__lte=quarter.ends_on
+    )
+
+
 def adoption_stages(quarter):
     """Each adoption's last change of stage by the end of the quarter."""
     changes = AdoptionStageChange.objects.filter(on__lte=as_of(quarter))
@@ -180,7 +187,8 @@ class Figure:
 
 def figure(key):
     """The Figure named by `key`, or None: "initiatives.active", "ihi.2",
-    "learning.best_practice", "recommendations.overdue", "adoptions.piloting", "spread",
+    "learning" (every kind), "learning.best_practice", "recommendations.overdue",
+    "adoptions.piloting", "begun" (adoptions begun in the quarter), "spread",
     "curriculum.agreed", "training", "support"."""
     labels = _labels()
     return Figure(key, labels[key]) if key in labels else None
@@ -197,13 +205,17 @@ def records(key, quarter, region):
         rows = initiative_scores(quarter).filter(band=int(value))
         return Initiative.objects.filter(region=region, pk__in=rows.values("initiative"))
     if kind == "learning":
-        return learning_published(quarter).filter(kind=value, region=region)
+        rows = learning_published(quarter).filter(region=region)
+        return rows.filter(kind=value) if value else rows
     if kind == "investigations":
         return investigations_logged(quarter).filter(source=value, region=region)
     if kind == "recommendations":
         return recommendations_grouped(quarter).filter(group=value, region=region)
     if kind == "adoptions":
         rows = adoption_stages(quarter).filter(to_stage=value)
+        return Adoption.objects.filter(region=region, pk__in=rows.values("adoption"))
+    if kind == "begun":
+        rows = adoptions_begun(quarter)
         return Adoption.objects.filter(region=region, pk__in=rows.values("adoption"))
     if kind == "spread":
         rows = spread_beyond(quarter).filter(origin=region.pk)
@@ -248,6 +260,8 @@ def _labels():
         f"curriculum.{v}": f"Curriculum entries {lab.lower()}" for v, lab in Entry.Status.choices
     }
     labels |= {
+        "learning": "Learning published",
+        "begun": "Adoptions begun",
         "spread": "Adoptions in other regions of the region's initiatives and learning",
         "training": "Training sessions held",
         "support": "Sessions of support for staff affected by incidents",

@@ -242,3 +242,118 @@ def national_table(dash):
         ]
         table.append((section, rows))
     return table
+
+
+# The headline: the measures a reader looks for first, each a card with its change since the
+# previous quarter, England's figure beside it, and the list it counts.
+
+
+@dataclass
+class Card:
+    key: str  # the measure's name, as the SPC charts name it (their variation icon's slot)
+    label: str
+    value: object  # as shown: a count, or a number of days
+    before: object  # the previous quarter's, as shown
+    national: object
+    figure: str  # the figure whose list the card opens
+    unit: str = ""  # after a number: " days"
+    lower_is_better: bool = False
+    list_is: str = ""  # what the list holds, when it is not what the number counts
+    national_anchor: str = ""  # on England's dashboard, where each region's figure is
+
+    @property
+    def change(self):
+        """ "Up 2", "Down 1.5 days", "No change" (from the previous quarter), or "" when either
+        quarter has no figure."""
+        if self.value is None or self.before is None:
+            return ""
+        difference = self.value - self.before
+        if not difference:
+            return "No change"
+        return f"{'Up' if difference > 0 else 'Down'} {abs(difference):g}{self.unit}"
+
+    @property
+    def shown(self):
+        return "None yet" if self.value is None else f"{self.value:g}{self.unit}"
+
+    @property
+    def national_shown(self):
+        return "none yet" if self.national is None else f"{self.national:g}{self.unit}"
+
+
+def headline(mine, nation):
+    """The headline cards for one region's figures (`mine`), or the nation's."""
+    return [
+        Card(
+            "published", "Learning published", mine.learning_total, mine.learning_total_before,
+            nation.learning_total, "learning", national_anchor="national-learning",
+        ),
+        Card(
+            "days_to_publish", "Median days to publish",
+            mine.median_days_to_publish, mine.median_days_to_publish_before,
+            nation.median_days_to_publish, "learning", unit=" days", lower_is_better=True,
+            list_is="the learning published", national_anchor="national-learning",
+        ),
+        Card(
+            "responded_on_time", "Recommendations on time",
+            mine.recommendations[figures.ON_TIME], mine.recommendations_before[figures.ON_TIME],
+            nation.recommendations[figures.ON_TIME], f"recommendations.{figures.ON_TIME}",
+            national_anchor="national-recommendations",
+        ),
+        Card(
+            "overdue", "Recommendations overdue", mine.recommendations[figures.OVERDUE],
+            mine.recommendations_before[figures.OVERDUE], nation.recommendations[figures.OVERDUE],
+            f"recommendations.{figures.OVERDUE}", lower_is_better=True,
+            national_anchor="national-recommendations",
+        ),
+        Card(
+            "trained", "People trained", mine.people_trained, mine.trends["people"][-2],
+            nation.people_trained, "training", list_is="the training sessions",
+            national_anchor="national-curriculum",
+        ),
+        Card(
+            "adoptions", "Adoptions begun", mine.trends["adoptions"][-1],
+            mine.trends["adoptions"][-2], nation.trends["adoptions"][-1], "begun",
+            national_anchor="chart-adoptions",
+        ),
+    ]  # fmt: skip
+
+
+# The detail below the headline, in groups a heading list makes sense of: each group's tables
+# and the trend chart of the same measure beside them.
+
+
+@dataclass
+class Group:
+    title: str
+    slug: str
+    sections: list
+    charts: list
+
+
+GROUPS = [
+    ("Initiatives", "group-initiatives", ["initiatives", "ihi"], []),
+    ("Learning and investigations", "group-learning", ["learning", "investigations"], ["learning"]),
+    ("Recommendations", "group-recommendations", ["recommendations"], ["answered"]),
+    ("Adoption and spread", "group-adoption", ["adoption"], ["adoptions"]),
+    ("Curriculum and training", "group-curriculum", ["curriculum"], ["people"]),
+]
+
+
+def groups(sections, charts):
+    """`sections` (from sections(), or national_table()'s pairs) and `charts` in GROUPS."""
+
+    def slug_of(section):
+        return section[0].slug if isinstance(section, tuple) else section.slug
+
+    by_slug = {slug_of(section): section for section in sections}
+    by_series = {chart["series"]: chart for chart in charts}
+    return [
+        Group(
+            title,
+            slug,
+            [by_slug[name] for name in section_slugs],
+            [by_series[name] for name in series if name in by_series],
+        )
+        for title, slug, section_slugs, series in GROUPS
+    ]

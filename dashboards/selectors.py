@@ -67,7 +67,10 @@ class Figures:
     learning: dict = field(default_factory=_dict)  # kind: published in the quarter
     publish_days: dict = field(default_factory=_dict)  # days: how many
     investigations: dict = field(default_factory=_dict)  # source: logged in the quarter
+    learning_before: dict = field(default_factory=_dict)  # in the previous quarter
+    publish_days_before: dict = field(default_factory=_dict)
     recommendations: dict = field(default_factory=_dict)  # group: count
+    recommendations_before: dict = field(default_factory=_dict)  # at the previous quarter's end
     respond_days: dict = field(default_factory=_dict)  # days: how many answered in it
     adoptions: dict = field(default_factory=_dict)  # stage at the end: count
     spread_beyond: int = 0
@@ -88,6 +91,14 @@ class Figures:
         return median_of(self.publish_days)
 
     @property
+    def learning_total_before(self):
+        return sum(self.learning_before.values())
+
+    @property
+    def median_days_to_publish_before(self):
+        return median_of(self.publish_days_before)
+
+    @property
     def median_days_to_respond(self):
         return median_of(self.respond_days)
 
@@ -95,7 +106,8 @@ class Figures:
         """Add a region's figures into the nation's."""
         for name in (
             "initiatives", "initiatives_before", "ihi", "ihi_before", "learning",
-            "publish_days", "investigations", "recommendations", "respond_days", "adoptions",
+            "learning_before", "publish_days", "publish_days_before", "investigations",
+            "recommendations", "recommendations_before", "respond_days", "adoptions",
             "curriculum",
         ):  # fmt: skip
             mine = getattr(self, name)
@@ -140,7 +152,8 @@ def dashboard(quarter, regions=None, *, within=None, within_key=""):
     if regions is None:
         regions = programme_regions()
     # The figures of the quarter under way end today, so a new day counts again.
-    name = f"dashboard-{quarter.year}-{quarter.number}-{timezone.localdate().isoformat()}"
+    # The name says which shape of Figures it keeps, so one kept by an older release is not read.
+    name = f"dashboard-2-{quarter.year}-{quarter.number}-{timezone.localdate().isoformat()}"
     if within is not None:
         name = f"{name}-{within_key}"
     return counted(name, lambda: _count(quarter, regions, within or everything))
@@ -158,17 +171,7 @@ def _count(quarter, regions, within=everything):
 
     _initiatives(quarter, rows_of, within)
     _learning_and_investigations(quarter, rows_of, within)
-    for found, row in rows_of(
-        within("recommendation", figures.recommendations_grouped(quarter))
-        .order_by()
-        .values("region_id", "group", "days_to_respond")
-        .annotate(count=Count("pk"))
-    ):
-        if row["group"] is None:
-            continue
-        found.recommendations[row["group"]] += row["count"]
-        if row["group"] in (figures.ON_TIME, figures.LATE) and row["days_to_respond"] is not None:
-            found.respond_days[row["days_to_respond"]] += row["count"]
+    _recommendations(quarter, rows_of, within)
     _adoptions(quarter, rows_of, within)
     _curriculum(quarter, rows_of, within)
     _trends(quarter, rows_of, within)
@@ -239,13 +242,45 @@ def _learning_and_investigations(quarter, rows_of, within):
         .values("counted", "region_id", "key", "days")
         .annotate(count=Count("pk"))
     )
-    for found, row in rows_of(learning.union(investigations, all=True)):
+    learning_before = (
+        within("learning", figures.learning_published(quarter.previous()))
+        .order_by()
+        .annotate(counted=_text("learning_before"), key=F("kind"), days=F("days_to_publish"))
+        .values("counted", "region_id", "key", "days")
+        .annotate(count=Count("pk"))
+    )
+    for found, row in rows_of(learning.union(investigations, learning_before, all=True)):
         if row["counted"] == "investigations":
             found.investigations[row["key"]] += row["count"]
             continue
-        found.learning[row["key"]] += row["count"]
+        before = row["counted"] == "learning_before"
+        counts = found.learning_before if before else found.learning
+        counts[row["key"]] += row["count"]
         if row["days"] is not None:
-            found.publish_days[row["days"]] += row["count"]
+            days = found.publish_days_before if before else found.publish_days
+            days[row["days"]] += row["count"]
+
+
+def _recommendations(quarter, rows_of, within):
+    def grouped(which, at):
+        return (
+            within("recommendation", figures.recommendations_grouped(at))
+            .order_by()
+            .annotate(which=_text(which))
+            .values("which", "region_id", "group", "days_to_respond")
+            .annotate(count=Count("pk"))
+        )
+
+    union = grouped("now", quarter).union(grouped("before", quarter.previous()), all=True)
+    for found, row in rows_of(union):
+        if row["group"] is None:
+            continue
+        if row["which"] == "before":
+            found.recommendations_before[row["group"]] += row["count"]
+            continue
+        found.recommendations[row["group"]] += row["count"]
+        if row["group"] in (figures.ON_TIME, figures.LATE) and row["days_to_respond"] is not None:
+            found.respond_days[row["days_to_respond"]] += row["count"]
 
 
 def _adoptions(quarter, rows_of, within):

@@ -9,6 +9,7 @@ from rules.contrib.views import permission_required
 from accounts.rules import is_fellow, is_national_team, is_regional_lead
 from accounts.scope import user_scope
 from dashboards import control_charts, figures, homes, presenters
+from dashboards.attention import needs_attention
 from dashboards.selectors import dashboard, programme_regions
 from portal.page_cache import kept_for_the_person
 from portal.pagination import paginated
@@ -54,28 +55,49 @@ def _region_context(dash, region):
     mine = dash.of(region)
     return {
         "region": region,
-        "sections": presenters.sections(mine, dash.nation),
-        "charts": presenters.trend_charts(mine, dash.nation, dash.quarters),
+        "cards": presenters.headline(mine, dash.nation),
+        "groups": presenters.groups(
+            presenters.sections(mine, dash.nation),
+            presenters.trend_charts(mine, dash.nation, dash.quarters),
+        ),
         **control_charts.context(control_charts.region_charts(dash.quarter, dash.regions, region)),
     }
 
 
+def _home_region(user, regions):
+    """The region whose headline a person's home shows: the one they lead, else the one they
+    work in; None when they work in none."""
+    scope = user_scope(user)
+    ids = scope.led_region_ids or scope.region_ids
+    return next((region for region in regions if region.pk in ids), None)
+
+
 @kept_for_the_person
 def home(request):
+    """The person's own work first, then the headline figures of their region (England's for
+    the national team), with the way to the dashboard that has the rest."""
     user = request.user
     quarter = Quarter.current()
     context = {"quarter": quarter}
     scope = user_scope(user)
     if is_national_team(user):
-        national = _national_context(dashboard(quarter))
-        context["national"] = national
-        context |= {"spc_charts": national["spc_charts"], "spc": national["spc"]}
-    elif is_regional_lead(user):
-        context["lead"] = homes.lead_home(user)
+        dash = dashboard(quarter)
+        context["national"] = {"regions": dash.regions}
+        context["cards"] = presenters.headline(dash.nation, dash.nation)
+        # The cards' variation icons; the charts themselves are on the dashboard.
+        charts = control_charts.national_charts(dash.quarter, dash.regions)
+        context["spc"] = control_charts.context(charts)["spc"]
+    elif scope.region_ids:
         regions = programme_regions()
-        led = [region for region in regions if region.pk in scope.led_region_ids]
-        if led:
-            context |= _region_context(dashboard(quarter, regions), led[0])
+        region = _home_region(user, regions)
+        if region is not None:
+            dash = dashboard(quarter, regions)
+            context["region"] = region
+            context["cards"] = presenters.headline(dash.of(region), dash.nation)
+            charts = control_charts.region_charts(dash.quarter, dash.regions, region)
+            context["spc"] = control_charts.context(charts)["spc"]
+    if is_regional_lead(user):
+        context["lead"] = homes.lead_home(user)
     if is_fellow(user):
         context["fellow"] = homes.fellow_home(user)
     if scope.chaired_psc_ids:
@@ -83,11 +105,13 @@ def home(request):
     return render(request, "dashboards/home.html", context)
 
 
-def _national_context(dash):
+def _national_context(dash, user):
+    charts = presenters.trend_charts(dash.nation, dash.nation, dash.quarters)
     return {
         "regions": dash.regions,
-        "table": presenters.national_table(dash),
-        "charts": presenters.trend_charts(dash.nation, dash.nation, dash.quarters),
+        "cards": presenters.headline(dash.nation, dash.nation),
+        "attention": needs_attention(user),
+        "groups": presenters.groups(presenters.national_table(dash), charts),
         **control_charts.context(control_charts.national_charts(dash.quarter, dash.regions)),
     }
 
@@ -102,7 +126,12 @@ def region_dashboard(request, slug):
     return render(
         request,
         "dashboards/dashboard.html",
-        {"quarter": quarter, **_around(quarter), **_region_context(dash, region)},
+        {
+            "quarter": quarter,
+            **_around(quarter),
+            **_region_context(dash, region),
+            "attention": needs_attention(request.user, region),
+        },
     )
 
 
@@ -127,7 +156,11 @@ def national_dashboard(request):
     return render(
         request,
         "dashboards/national.html",
-        {"quarter": quarter, **_around(quarter), **_national_context(dashboard(quarter))},
+        {
+            "quarter": quarter,
+            **_around(quarter),
+            **_national_context(dashboard(quarter), request.user),
+        },
     )
 
 

@@ -360,6 +360,7 @@ def write_pdf(report, target, *, progress=None, made=None):
             "title": title_of(report),
             "period": period_of(report),
             "summary": summary,
+            "headline": report.headline(),
             "short_lists": short_lists,
             "spc_charts": report.spc_charts(),
             "counts": report.scope.what_it_counts(),

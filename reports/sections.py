@@ -232,6 +232,12 @@ class Report:
             psc=scope.psc,
         )
 
+    def headline(self):
+        """The dashboard's headline cards for the scope, with England's figure beside each
+        (none for England's own report)."""
+        mine, _before, _region, nation = self.figures()
+        return presenters.headline(mine, nation or mine)
+
     def short_lists(self, limit=SHORT_LIST):
         return [
             overdue_recommendations(self.scope, self.quarter, limit),

@@ -23,9 +23,11 @@ def get(client, url, django_assert_num_queries, queries):
 # Every signed-in page: the session, the user and the person's scope (for the menu). The
 # session is written at most once a minute (docs/adr/0023), so not in these.
 SIGNED_IN = 3
-# A fellow's home: each of its blocks (tests/dashboards/test_dashboards.py has every role's),
-# and their learning others can act on, for its news (none here: drafts have no news to read).
-HOME_QUERIES = SIGNED_IN + 5 + 1
+# A fellow's home: each of its blocks; their learning others can act on, for its news (none
+# here: drafts have no news to read); and the headline figures of their region (the regions,
+# the figures' 7 queries and the SPC series' 7 for the cards' icons; tests/dashboards/
+# test_dashboards.py has every role's).
+HOME_QUERIES = SIGNED_IN + 5 + 1 + 1 + 7 + 7
 
 
 @pytest.mark.parametrize("rows", [FEW, MANY])

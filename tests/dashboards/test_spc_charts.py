@@ -188,12 +188,19 @@ def test_a_target_gives_the_assurance_icon_and_a_rebase_recalculates_the_limits(
     assert england.variation.key == "improvement_low"
 
 
-def test_the_national_team_and_a_lead_see_the_charts_on_their_homes(client, lead):
+def test_homes_carry_each_measures_icons_on_its_card_and_leave_the_charts_to_the_dashboard(
+    client, lead
+):
+    """Homes show the headline cards (docs/adr/0039), whose icons come from the charts of the
+    person's region, or England's; the charts themselves are on the dashboard."""
     sign_in(client, lead)
-    assert len(client.get(reverse("home")).context["spc_charts"]) == len(m.MEASURES)
+    page = client.get(reverse("home"))
+    assert len(page.context["spc"]) == len(m.MEASURES)
+    assert {chart.scope for chart in page.context["spc"].values()} == {str(region("north"))}
+    assert 'class="portal-chart portal-spc"' not in page.content.decode()
     sign_in(client, person_with(Role.NATIONAL))
     page = client.get(reverse("home"))
-    assert [chart.scope for chart in page.context["spc_charts"]] == ["England"] * 6
+    assert [chart.scope for chart in page.context["spc"].values()] == ["England"] * 6
 
 
 def test_a_chart_with_no_records_says_so(client, lead):

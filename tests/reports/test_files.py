@@ -293,3 +293,24 @@ def test_the_pdf_has_as_many_pages_and_queries_for_ten_times_the_records(fellow,
     _rows(fellow, 99)
     assert _pages(tmp_path, "many.pdf") == few
     assert few[0] <= 5
+
+
+@pytest.mark.slow
+def test_the_pdf_opens_with_the_dashboards_headline_figures(hand_built, tmp_path):
+    pypdf = pytest.importorskip("pypdf")
+    the_report = report(Scope(region=region("north")), Q1)
+    mine = dashboard(Q1).of(region("north"))
+    cards = {card.key: card for card in the_report.headline()}
+    assert cards["published"].value == mine.learning_total
+    assert cards["overdue"].value == mine.recommendations["overdue"]
+    assert cards["trained"].value == mine.people_trained
+    path = tmp_path / "report.pdf"
+    write_pdf(the_report, str(path))
+
+    text = "\n".join(page.extract_text() for page in pypdf.PdfReader(path).pages)
+
+    assert text.index("At a glance") < text.index("The quarter's figures")
+    glance = text[text.index("At a glance") : text.index("The quarter's figures")]
+    for card in cards.values():
+        assert card.label in glance.replace("\n", " ")
+    assert "England:" in glance
