@@ -31,7 +31,7 @@ class Section:
 
 
 def _days(value):
-    return "None yet" if value is None else f"{value:g} days"
+    return "None yet" if value is None else f"{value:g} {'day' if value == 1 else 'days'}"
 
 
 def sections(mine, nation):
@@ -270,15 +270,20 @@ class Card:
         difference = self.value - self.before
         if not difference:
             return "No change"
-        return f"{'Up' if difference > 0 else 'Down'} {abs(difference):g}{self.unit}"
+        return f"{'Up' if difference > 0 else 'Down'} {self._with_unit(abs(difference))}"
 
     @property
     def shown(self):
-        return "None yet" if self.value is None else f"{self.value:g}{self.unit}"
+        return "None yet" if self.value is None else self._with_unit(self.value)
 
     @property
     def national_shown(self):
-        return "none yet" if self.national is None else f"{self.national:g}{self.unit}"
+        return "none yet" if self.national is None else self._with_unit(self.national)
+
+    def _with_unit(self, number):
+        """The number and its unit, singular for one: "1 day", "1.5 days"."""
+        unit = self.unit.removesuffix("s") if number == 1 else self.unit
+        return f"{number:g}{unit}"
 
 
 def headline(mine, nation):

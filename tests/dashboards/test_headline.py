@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Role
+from dashboards import presenters
 from learning.models import LearningItem
 from portal.quarters import Quarter
 from tests.fellows.factories import InitiativeFactory
@@ -226,3 +227,10 @@ def test_needs_attention_says_plainly_when_nothing_needs_it(client, lead):
     ):
         assert sentence in text
     assert str(Quarter.current()) in text
+
+
+def test_a_cards_days_are_singular_for_one():
+    card = presenters.Card(
+        "days_to_publish", "Median days to publish", 1, 2, 1.5, "learning", unit=" days"
+    )
+    assert (card.shown, card.change, card.national_shown) == ("1 day", "Down 1 day", "1.5 days")
