@@ -24,7 +24,16 @@ class RebaseAdmin(admin.ModelAdmin):
     list_filter = ["measure", "region"]
     list_select_related = ["region", "psc", "recorded_by"]
     readonly_fields = ["recorded_by", "recorded_at"]
-    fields = ["measure", "region", "psc", "starts_on", "reason", "recorded_by", "recorded_at"]
+    fields = [
+        "measure",
+        "region",
+        "psc",
+        "starts_on",
+        "baseline_months",
+        "reason",
+        "recorded_by",
+        "recorded_at",
+    ]
 
     def save_model(self, request, obj, form, change):
         if not change:

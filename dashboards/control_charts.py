@@ -163,7 +163,10 @@ def spc_chart(measure, values, months, *, target=None, rebases=(), scope="Englan
         [month.starts_on for month in charted],
         direction=measure.direction,
         target=target,
-        rebases=[(rebase.starts_on.replace(day=1), rebase.reason) for rebase in rebases],
+        rebases=[
+            (rebase.starts_on.replace(day=1), rebase.reason, rebase.baseline_months)
+            for rebase in rebases
+        ],
         bounds=measure.bounds,
     )
     by_start = {month.starts_on: month for month in charted}
@@ -177,6 +180,12 @@ def spc_chart(measure, values, months, *, target=None, rebases=(), scope="Englan
     )
     for month, reason in recalculated:
         summary += f" Limits recalculated from {month}: {reason}."
+    for limits in result.limits:
+        if limits.baseline:
+            summary += (
+                f" Limits set on the {limits.baseline} months from {by_start[limits.starts].label}"
+                " and held after them."
+            )
     chart = SpcChart(measure, scope, result, charted, summary, recalculated)
     chart.drawing = _drawing(result, charted, target)
     chart.rows = [

@@ -3,6 +3,7 @@ date from which a chart's limits are recalculated, with the reason). Each keeps 
 who changed it and when."""
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
@@ -68,6 +69,15 @@ class Rebase(models.Model):
         max_length=2_000,
         validators=[no_nhs_number],
         help_text="What changed then, as the chart will say.",
+    )
+    baseline_months = models.PositiveSmallIntegerField(
+        "fix the limits on the first months",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(2)],
+        help_text="Set the limits on this many months from the date and hold them after, so "
+        "later months are judged against the baseline. Leave blank to use every month. A date "
+        "at or before the chart's first month fixes the first limits without recalculating.",
     )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False

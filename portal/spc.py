@@ -159,8 +159,9 @@ def chart(
 ):
     """The XmR chart of `values` (in time order, one for each of `whens`).
 
-    `rebases` is [(when, reason)]: the limits are recalculated from the first point at or after
-    each `when`. `baseline` fixes each stretch's limits on its first `baseline` points.
+    `rebases` is [(when, reason)] or [(when, reason, baseline)]: the limits are recalculated
+    from the first point at or after each `when`, on that stretch's first `baseline` points
+    when it has one. `baseline` fixes each other stretch's limits on its first points.
     `screen=False` keeps outlying moving ranges (for comparison only: the method screens).
     `bounds` (low, high) are what the measure can take (0, and 100 for a percentage): limits
     past them are reported at them, once the rules have used the limits as calculated.
@@ -171,9 +172,9 @@ def chart(
         raise ValueError("one value for each point in time")
     points = [Point(when, float(value)) for when, value in zip(whens, values, strict=True)]
     limits = []
-    for index, (start, end, reason) in enumerate(_stretches(points, rebases)):
+    for index, (start, end, reason, fixed_on) in enumerate(_stretches(points, rebases, baseline)):
         stretch = points[start:end]
-        limits.append(_limits(stretch, baseline, reason, screen))
+        limits.append(_limits(stretch, fixed_on, reason, screen))
         for point in stretch:
             point.group = index
             point.mean, point.lower, point.upper = (
@@ -200,18 +201,24 @@ def chart(
     )
 
 
-def _stretches(points, rebases):
-    """(start, end, reason) of each stretch of points with the same limits."""
+def _stretches(points, rebases, baseline=None):
+    """(start, end, reason, baseline) of each stretch of points with the same limits. A rebase
+    is (when, reason) or (when, reason, baseline): its stretch's limits are then fixed on its
+    first `baseline` points. One at or before the first point recalculates nothing, but its
+    baseline, if it has one, fixes the first stretch's limits."""
     if not points:
         return []
-    starts = {0: ""}
-    for when, reason in sorted(rebases, key=lambda rebase: rebase[0]):
+    starts = {0: ("", baseline)}
+    for when, reason, *fixed in sorted(rebases, key=lambda rebase: rebase[0]):
+        fixed_on = fixed[0] if fixed else None
         at = next((i for i, point in enumerate(points) if point.when >= when), None)
-        if at:  # a rebase at or before the first point changes nothing
-            starts[at] = reason
+        if at:
+            starts[at] = (reason, fixed_on)
+        elif at == 0 and fixed_on:
+            starts[0] = (starts[0][0], fixed_on)
     bounds = sorted(starts)
     return [
-        (start, end, starts[start])
+        (start, end, *starts[start])
         for start, end in zip(bounds, [*bounds[1:], len(points)], strict=True)
     ]
 

@@ -188,6 +188,24 @@ def test_a_target_gives_the_assurance_icon_and_a_rebase_recalculates_the_limits(
     assert england.variation.key == "improvement_low"
 
 
+def test_a_rebase_recorded_with_a_baseline_holds_the_limits_and_the_chart_says_so(
+    client, lead, fellow
+):
+    months = _a_faster_year(fellow)
+    Rebase.objects.create(
+        measure=m.DAYS_TO_PUBLISH,
+        region=region("north"),
+        starts_on=months[0].starts_on,
+        baseline_months=6,
+        reason="The first six months are the baseline",
+        recorded_by=person_with(Role.NATIONAL),
+    )
+    sign_in(client, lead)
+    chart = client.get(reverse("dashboard", args=["north"])).context["spc"][m.DAYS_TO_PUBLISH]
+    assert chart.result.limits[0].baseline == 6
+    assert f"Limits set on the 6 months from {months[0]} and held after them." in chart.summary
+
+
 def test_homes_carry_each_measures_icons_on_its_card_and_leave_the_charts_to_the_dashboard(
     client, lead
 ):

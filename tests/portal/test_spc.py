@@ -193,6 +193,27 @@ def test_limits_fixed_after_a_baseline_come_from_its_points_only():
     assert flagged(result, spc.BEYOND) == [12, 13, 14]
 
 
+def test_a_rebase_can_fix_its_limits_on_its_first_months():
+    before, after = [10, 12] * 5, [20, 22] * 4 + [40, 41]
+    result = chart(
+        before + after,
+        direction=spc.HIGHER,
+        rebases=[(MONTHS[10], "A new review panel", 8)],
+    )
+    first, second = result.limits
+    assert (first.mean, first.baseline) == (11, None)
+    assert (second.mean, second.baseline, second.points) == (21, 8, 10)
+    assert flagged(result, spc.BEYOND) == [18, 19]  # judged against the baseline's limits
+
+
+def test_a_baseline_recorded_at_the_first_month_fixes_the_first_limits():
+    values = [10, 12] * 6 + [30, 31, 32]
+    result = chart(values, direction=spc.HIGHER, rebases=[(MONTHS[0], "Baseline year", 12)])
+    assert len(result.limits) == 1
+    assert (result.latest.mean, result.latest.baseline) == (11, 12)
+    assert flagged(result, spc.BEYOND) == [12, 13, 14]
+
+
 def test_fewer_than_fifteen_points_are_not_yet_reliable():
     assert not chart([10, 12] * 7).reliable
     assert chart([10, 12] * 7 + [10]).reliable
