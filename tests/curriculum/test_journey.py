@@ -5,6 +5,7 @@ grid and on the recommendation's thread; the forms, lists and grid are checked f
 AA."""
 
 import io
+import re
 
 import pytest
 from django.core.management import call_command
@@ -70,14 +71,15 @@ def test_a_fellow_records_curriculum_and_training_and_sees_them_in_the_grid(page
     page.get_by_role("button", name="Save training").click()
     expect(page.locator("#details")).to_contain_text("40")
 
-    # Both in the coverage grid: domain 5 at level 2 had nothing in the north before.
+    # Both in the coverage grid.
     page.get_by_role("link", name="Curriculum", exact=True).first.click()
     page.get_by_role("link", name="Syllabus coverage").click()
     grid = page.locator("#coverage")
     expect(grid).to_contain_text("40 people trained")
     check_accessibility(page)
     screenshot(page, "curriculum-coverage")
-    page.get_by_role("link", name="1 record in domain 5 at level 2").click()
+    # The demo's own learning may be tagged there too: the training is among the records.
+    page.get_by_role("link", name=re.compile(r"records? in domain 5 at level 2$")).click()
     expect(page.locator("#cell-sessions")).to_contain_text("Falls after a ward move: simulation")
     page.go_back()
     page.get_by_role("link", name="in domain 4 at level 1").click()
