@@ -20,7 +20,7 @@ def lead(settings, reference_data):
 def test_a_lead_invites_a_fellow_who_accepts_and_is_signed_in(page, browser, live_server, lead):
     sign_in(page, lead.email, DEMO_PASSWORD)
     # Past what the header has room for, People is under its "More" menu.
-    people = page.get_by_role("link", name="People")
+    people = page.get_by_role("link", name="People", exact=True)
     if not people.is_visible():
         page.locator("#toggle-menu").click()
     people.click()
