@@ -24,11 +24,12 @@ pytestmark = pytest.mark.usefixtures("no_mfa_required")
 
 CARD = re.compile(
     r'id="card-(?P<key>\w+)">.*?<a class="nhsuk-card__link" href="(?P<url>[^"]+)">.*?'
-    r'id="card-(?P=key)-value">(?P<value>[^<]+)</p>\s*'
+    # After the figure, its SPC variation icon when its chart is drawn.
+    r'id="card-(?P=key)-value">(?P<value>[^<]+)</p>.*?'
     r'<p class="portal-headline__detail">(?P<detail>.*?)</p>',
     re.DOTALL,
 )
-CHANGE = re.compile(r'portal-headline__change">(Up|Down) ([\d.]+)(?: days)?<|'
+CHANGE = re.compile(r'portal-headline__change">(Up|Down) ([\d.]+)(?: days?)?<|'
                     r'portal-headline__change">(No change)<')  # fmt: skip
 ENGLAND = re.compile(r'portal-headline__national">England: ([^<]+)</span>')
 RESULT_COUNT = re.compile(r'<p id="result-count">(\d+) in all\.</p>')
