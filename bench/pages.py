@@ -28,6 +28,7 @@ learning item and initiative whose pages are timed.
 """
 
 import argparse
+import contextlib
 import http.client
 import json
 import os
@@ -338,6 +339,34 @@ def rate(port, path, cookie, seconds, connections=4):
     if failures:
         raise RuntimeError(f"{path}: {len(failures)} responses were not 200 ({failures[:3]})")
     return sum(done) / (time.perf_counter() - started)
+
+
+def descendants(pid):
+    """`pid` and every process under it."""
+    found = [pid]
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        children = (task / "children").read_text().split()
+        for child in children:
+            found += descendants(int(child))
+    return found
+
+
+def separate_cores(stack):
+    """Put the clients on the last core and the stack's processes (gunicorn, Redis) on the
+    others, so that the load the clients make does not take the server's time: as clients on
+    another machine would. PostgreSQL keeps every core. Returns what to call to undo it; on a
+    machine of one core, nothing is moved."""
+    cores = sorted(os.sched_getaffinity(0))
+    if len(cores) < 2:
+        return lambda: None
+    clients, server = {cores[-1]}, set(cores[:-1])
+    for process in stack.processes.values():
+        for pid in descendants(process.pid):
+            with contextlib.suppress(ProcessLookupError):  # ended since it was listed
+                os.sched_setaffinity(pid, server)
+    # Threads made after this (the clients) take the calling thread's cores.
+    os.sched_setaffinity(0, clients)
+    return lambda: os.sched_setaffinity(0, set(cores))
 
 
 def throughput(world, seconds):

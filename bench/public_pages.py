@@ -6,7 +6,8 @@ the portal for a signed-in person, under gunicorn, side by side in one run.
 Needs PostgreSQL: it builds bench/pages.py's world in a scratch database (BENCH_DATABASE,
 `portal_bench_public` by default, dropped and made again: never name a real one) and makes
 every third published item public. Then gunicorn with 2 workers in production settings on
-loopback (ops/stack.py) serves, for 4 keep-alive clients, each pair of pages A B A B for
+loopback (ops/stack.py) serves, for 4 clients on a core the server does not use (as on another
+machine: the clients' own work is then not taken from the server's), each pair of pages A B A B for
 --seconds each: the public list against the signed-in learning list, a public search against
 the signed-in search, and a public item against the signed-in item page. It runs twice: as
 production runs (a page read again with no write in between is the kept one: for everyone
@@ -94,6 +95,7 @@ def measure(world, item, seconds):
             stack.start_web()
             port = stack.web_port
             cookie = pages.browser_cookies(port, key)
+            undo = pages.separate_cores(stack)
             for name, public, signed_in in pairs:
                 pages.rate(port, public, "", 1)  # warm both workers and the kept pages
                 pages.rate(port, signed_in, cookie, 1)
@@ -105,14 +107,16 @@ def measure(world, item, seconds):
                     statistics.mean(public_rates),
                     statistics.mean(signed_in_rates),
                 )
+            undo()
             stack.stop_web()
     finally:
         stack.stop()
     print(
         f"\nRequests a second under gunicorn (2 workers, production settings, loopback), "
         f"{world.learning:,} learning items of which {LearningItem.objects.public().count():,} "
-        f"public, 4 clients, {seconds} s a run, A B A B: a page read again as production keeps "
-        f"it (kept), and rendered every time, as on the first view after a write (rendered):"
+        f"public, 4 clients on a core of their own, {seconds} s a run, A B A B: a page read again "
+        f"as production keeps it (kept), and rendered every time, as on the first view after a "
+        f"write (rendered):"
     )
     print(f"  {'page':16} {'mode':9} {'public /s':>10} {'signed in /s':>13} {'ratio':>6}")
     lowest = 1e9

@@ -15,7 +15,7 @@ NEWS_WINDOW, so a person's first view after a long absence is a summary, not an 
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from learning import backlinks
@@ -73,12 +73,18 @@ def happenings(items, *, user, since, until=None):
     items = list(items)
     if not items:
         return []
-    ids = [item.pk for item in items]
-    earliest = min(since.values())
+    found = _done_by_others([item.pk for item in items], min(since.values()), user)
+    found += _made_public(items)
+    return _in_order(found, since, until)
+
+
+def _done_by_others(item_ids, earliest, user):
+    """What others did with the items `item_ids` (ids, or a query of them) after `earliest`:
+    the review steps, and the apps above learning's news through backlinks."""
     found = []
     events = (
         LearningItemEvent.objects.filter(
-            item_id__in=ids, at__gt=earliest, to_status__in=list(STEP_NEWS)
+            item_id__in=item_ids, at__gt=earliest, to_status__in=list(STEP_NEWS)
         )
         .exclude(by=user)
         .select_related("by")
@@ -86,19 +92,28 @@ def happenings(items, *, user, since, until=None):
     for event in events:
         kind, what = STEP_NEWS[event.to_status]
         found.append(Happening(event.item_id, event.at, kind, what, f"by {event.by}"))
-    for item in items:
-        if item.is_public and item.public_since:
-            found.append(
-                Happening(item.pk, item.public_since, "public", "Shown on the public pages")
-            )
-    found += backlinks.adopted_since(ids, earliest, user)
-    found += backlinks.cited_since(ids, earliest, user)
-    found += backlinks.commented_since(ids, earliest, user)
+    found += backlinks.adopted_since(item_ids, earliest, user)
+    found += backlinks.cited_since(item_ids, earliest, user)
+    found += backlinks.commented_since(item_ids, earliest, user)
+    return found
+
+
+def _made_public(items):
+    return [
+        Happening(item.pk, item.public_since, "public", "Shown on the public pages")
+        for item in items
+        if item.is_public and item.public_since
+    ]
+
+
+def _in_order(found, since, until=None):
     return sorted(
         (
             happening
             for happening in found
-            if happening.at > since[happening.item_id] and (until is None or happening.at < until)
+            if happening.item_id in since
+            and happening.at > since[happening.item_id]
+            and (until is None or happening.at < until)
         ),
         key=lambda happening: (happening.at, happening.kind),
         reverse=True,
@@ -113,12 +128,30 @@ class ItemNews:
 
 def news_for_author(user, now=None):
     """The author's items with news since they last looked, the latest news first: at most
-    SHOWN items, and how many items have news in all."""
+    SHOWN items, and how many items have news in all.
+
+    It starts from what happened within the window to any of their items, not from the
+    items: an author may have hundreds, and only those with news are read."""
+    floor = (now or timezone.now()) - NEWS_WINDOW
+    authored = authored_items(user)
+    ids = list(authored.values_list("pk", flat=True))
+    if not ids:
+        return [], 0
+    found = _done_by_others(ids, floor, user)
     fields = ["pk", "title", "created_at", "is_public", "public_since"]
     seen = LearningItemSeen.objects.filter(user=user, item=OuterRef("pk")).values("seen_at")
-    items = list(authored_items(user).only(*fields).annotate(seen_at=Subquery(seen)))
+    items = list(
+        LearningItem.objects.filter(pk__in=ids)
+        .filter(
+            Q(pk__in={happening.item_id for happening in found})
+            | Q(is_public=True, public_since__gt=floor)
+        )
+        .only(*fields)
+        .annotate(seen_at=Subquery(seen))
+    )
+    found += _made_public(items)
     marks = {item.pk: item.seen_at for item in items}
-    news = happenings(items, user=user, since=since_for(items, marks, now))
+    news = _in_order(found, since_for(items, marks, now))
     by_item = {}
     for happening in news:
         by_item.setdefault(happening.item_id, []).append(happening)

@@ -12,6 +12,7 @@ from django.core import validators
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db import connection, models
 from django.forms.utils import pretty_name
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import lazy
@@ -462,6 +463,30 @@ class FilterForm(PortalForm):
         self.helper = FormHelper()
         self.helper.form_method = "get"
         self.helper.add_input(Submit("filter", self.button, css_class=self.button_class))
+
+    def drawn_key(self):
+        """Everything the form's markup is made from, so that markup drawn once can be used
+        again (templates/includes/filters.html): its class, what was sent for its fields (a
+        date's parts too), every choice it offers, as read now, and today, for any check
+        that reads the date."""
+        fields = tuple(self.fields)
+        data = self.data if hasattr(self.data, "getlist") else QueryDict(mutable=True)
+        if data is not self.data:
+            data.update(self.data)
+        sent = tuple(
+            sorted(
+                (key, tuple(map(str, data.getlist(key))))
+                for key in data
+                if any(key == name or key.startswith(f"{name}_") for name in fields)
+            )
+        )
+        choices = tuple(
+            (name, tuple((str(value), str(label)) for value, label in field.choices))
+            for name, field in self.fields.items()
+            if hasattr(field, "choices")
+        )
+        today = timezone.localdate()
+        return (type(self).__module__, type(self).__qualname__, sent, choices, today)
 
     @property
     def is_filtering(self):

@@ -6,8 +6,10 @@ the markup to small templates; this module only decides names, ids and classes.
 
 from functools import cached_property
 
+from crispy_forms.utils import render_crispy_form
 from django import forms, template
 from django.forms.boundfield import BoundWidget
+from django.utils.safestring import mark_safe
 
 from portal.forms import (
     DATE_PART_NAMES,
@@ -286,3 +288,24 @@ def nhsuk_breadcrumbs(*labels_and_urls):
         raise template.TemplateSyntaxError("nhsuk_breadcrumbs takes label and URL pairs.")
     items = list(zip(labels_and_urls[::2], labels_and_urls[1::2], strict=True))
     return {"items": items, "parent": items[-1] if items else None}
+
+
+# Filter forms' markup, drawn once for the same form, data and choices in each process, since
+# the widgets are drawn template by template, option by option: a fifth of a list page's time
+# (bench/profile_pages.py). The key holds everything the markup is made from, so nothing has to
+# be emptied when a choice changes; a release restarts the processes. A few hundred forms are
+# kept, then the kept ones are forgotten together.
+DRAWN_FILTER_FORMS = {}
+DRAWN_FILTER_FORMS_KEPT = 500
+
+
+@register.simple_tag
+def filter_form(form):
+    """`{% crispy form %}` for a list's filter form (portal.forms.FilterForm)."""
+    key = form.drawn_key()
+    drawn = DRAWN_FILTER_FORMS.get(key)
+    if drawn is None:
+        if len(DRAWN_FILTER_FORMS) >= DRAWN_FILTER_FORMS_KEPT:
+            DRAWN_FILTER_FORMS.clear()
+        drawn = DRAWN_FILTER_FORMS[key] = render_crispy_form(form, form.helper)
+    return mark_safe(drawn)  # noqa: S308 - drawn by the template pack, which escapes
