@@ -1,7 +1,7 @@
-"""Benchmark: the portal's pages at 20,000 and then 200,000 learning items, then their
-throughput under gunicorn against a bare signed-in view.
+"""Benchmark: the portal's pages at 20,000 and 200,000 learning items, counted afresh and read
+again, then their throughput under gunicorn against a bare signed-in view.
 
-    uv run python bench/pages.py [--sizes 20000 200000] [--repeat 7] [--seconds 5]
+    uv run python bench/pages.py [--sizes 20000 200000] [--repeat 7] [--seconds 3]
 
 Needs PostgreSQL: it creates a scratch database (BENCH_DATABASE, `portal_bench_pages` by
 default, on 127.0.0.1 as postgres, dropped and made again: never name a real one) and fills
@@ -12,19 +12,22 @@ its first history entry, 5 people for every 1,000 items (fellows, leads, chairs)
 drafts submitted for review, one in twenty items about falls, and 20 history entries on the
 learning item and initiative whose pages are timed.
 
-1. For each page and role, through the test client: the median time (of --repeat) at each
-   size, the queries, and the ratio of the largest size to the smallest. Each smaller size is
-   kept in a copy of the database made when it was built, and the sizes take turns request
-   by request, so that the machine's load changing during the run does not show as a ratio.
-   Goal: at most 1.3, and the same number of queries at every size.
+1. For each page and role, through the test client, rendering every time: the median time
+   (of --repeat) at each size, the queries, and the ratio of the largest size to the
+   smallest, both counted afresh (the first view after a write: no count is kept) and read
+   again (the counts kept between writes, portal/counts.py). Each smaller size is kept in a
+   copy of the database made when it was built, and the sizes take turns request by request,
+   so that the machine's load changing during the run does not show as a ratio (bench/
+   dashboards.py `side_by_side`). Goal: at most 1.3, and the same number of queries at every
+   size.
 2. gunicorn with 2 workers in production settings on loopback (ops/stack.py), against the
-   largest size: requests a second for each key page and for a bare signed-in view (routed
-   only with BENCH_BARE_VIEW, which this turns on), measured A B A B for --seconds each, with
-   the ratio of each page to the bare view. Goal: at least 0.5 for the home page, the
-   learning list and search. It runs twice: as production runs, where a page read again with
-   no write in between is the one kept for the session (portal/page_cache.py), and with
-   nothing kept (PAGE_CACHE_SECONDS=0), every request rendering its page. Part 1 renders
-   every page.
+   largest size, with the 4 clients on a core of their own (as on another machine): requests
+   a second for each key page and for a bare signed-in view (routed only with
+   BENCH_BARE_VIEW, which this turns on), measured A B A B for --seconds each, with the ratio
+   of each page to the bare view. First rendered every time (PAGE_CACHE_SECONDS=0: the first
+   view after a write, with the figures kept), goal at least 0.3; then as production runs,
+   where a page read again with no write in between is the one kept for the session
+   (portal/page_cache.py).
 """
 
 import argparse
@@ -34,7 +37,6 @@ import json
 import os
 import shlex
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -61,10 +63,7 @@ dashboards = _dashboards_bench()
 
 from django.conf import settings  # noqa: E402
 from django.contrib.auth.hashers import make_password  # noqa: E402
-from django.core.cache import cache  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from accounts.models import RoleAssignment, User  # noqa: E402
@@ -182,57 +181,6 @@ class Pages(dashboards.World):
             self.detail_initiative.save()
 
 
-def clone_database(size):
-    """A copy of the scratch database as it is now, to time its pages beside the larger one."""
-    name = f"{dashboards.DATABASE}_{size}"
-    connection.close()
-    copy = f'CREATE DATABASE "{name}" TEMPLATE "{dashboards.DATABASE}"'
-    for sql in (f'DROP DATABASE IF EXISTS "{name}"', copy):
-        # Fixed arguments and the scratch database's own names.
-        command = ["psql", "-q", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-c", sql]
-        subprocess.run(command, check=True)  # noqa: S603, S607
-    return name
-
-
-def drop_database(name):
-    command = ["psql", "-q", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-c"]
-    subprocess.run([*command, f'DROP DATABASE IF EXISTS "{name}"'], check=True)  # noqa: S603, S607
-
-
-def use_database(name):
-    """Point the connection at one size's database. The cache goes too: kept counts are kept
-    under their SQL, which is the same at every size."""
-    connection.close()
-    connection.settings_dict["NAME"] = name
-    cache.clear()
-
-
-def timed_side_by_side(person, url, databases, repeat):
-    """For each size, the median time of the page, its queries and its size in bytes. The
-    sizes take turns, one request each, so a machine that gets busier or quieter during the
-    run slows or speeds them alike; a request before each timed one opens the connection and
-    keeps the counts again."""
-    clients = {}
-    for size, name in databases.items():
-        use_database(name)
-        clients[size] = Client()
-        clients[size].force_login(person)
-        clients[size].get(url)  # the first request of a process compiles templates
-    times = {size: [] for size in databases}
-    measured = {}
-    for _ in range(repeat):
-        for size, name in databases.items():
-            use_database(name)
-            clients[size].get(url)
-            with CaptureQueriesContext(connection) as queries:
-                started = time.perf_counter()
-                response = clients[size].get(url)
-                times[size].append(time.perf_counter() - started)
-            assert response.status_code == 200, (url, size, response.status_code)
-            measured[size] = (len(queries), len(response.content))
-    return {size: (statistics.median(times[size]), *measured[size]) for size in databases}
-
-
 def pages_of(world):
     fellow, lead, chair, national = world.fellows[0], world.lead, world.chair, world.national
     item, initiative = world.detail_item.pk, world.detail_initiative.pk
@@ -259,6 +207,16 @@ def pages_of(world):
         "initiative, 21 changes (fellow)": (fellow, f"/initiatives/{initiative}/"),
         "north dashboard (lead)": (lead, f"/dashboards/{world.north.slug}/"),
         "national dashboard": (national, "/dashboards/england/"),
+        "home (national)": (national, "/"),
+        "register (lead)": (lead, "/recommendations/"),
+        "register (national)": (national, "/recommendations/"),
+        "response rates (lead)": (lead, "/recommendations/response-rates/"),
+        "spread (lead)": (lead, "/spread/"),
+        "spread (national)": (national, "/spread/"),
+        "curriculum entries (lead)": (lead, "/curriculum/"),
+        "training (lead)": (lead, "/curriculum/training/"),
+        "syllabus coverage (lead)": (lead, "/curriculum/coverage/"),
+        "syllabus coverage (national)": (national, "/curriculum/coverage/"),
     }
 
 
@@ -393,15 +351,29 @@ def throughput(world, seconds):
         return env
 
     stack.environment = with_bare_view
-    people = {"fellow": world.fellows[0], "lead": world.lead, "national": world.national}
+    people = {
+        "fellow": world.fellows[0],
+        "lead": world.lead,
+        "chair": world.chair,
+        "national": world.national,
+    }
     emails = [person.email for person in people.values()]
     measured = [
+        ("home (fellow)", "fellow", "/"),
         ("home (lead)", "lead", "/"),
+        ("home (chair)", "chair", "/"),
+        ("home (national)", "national", "/"),
         ("learning list (fellow)", "fellow", "/learning/"),
+        ("initiatives (fellow)", "fellow", "/initiatives/"),
+        ("register (lead)", "lead", "/recommendations/"),
+        ("spread (lead)", "lead", "/spread/"),
         ("search 'falls' (fellow)", "fellow", "/search/?q=falls"),
         ("review queue (national)", "national", "/review/"),
-        ("learning item (fellow)", "fellow", f"/learning/{world.detail_item.pk}/"),
+        ("learning item, 21 changes", "fellow", f"/learning/{world.detail_item.pk}/"),
+        ("north dashboard (lead)", "lead", f"/dashboards/{world.north.slug}/"),
+        ("national dashboard", "national", "/dashboards/england/"),
     ]
+    modes = (("rendered", "0"), ("kept", "60"))
     rates = {}
     try:
         stack.start_redis()
@@ -411,12 +383,16 @@ def throughput(world, seconds):
             "signing the benchmark's people in",
         )
         keys = json.loads(out.split("KEYS", 1)[1].splitlines()[0])
-        for mode, value in (("kept", "60"), ("rendered", "0")):
+        for mode, value in modes:
             kept_for["value"] = value
             stack.start_web()
             port = stack.web_port
+            cookies = {
+                role: browser_cookies(port, keys[person.email]) for role, person in people.items()
+            }
+            undo = separate_cores(stack)
             for name, role, path in measured:
-                cookie = browser_cookies(port, keys[people[role].email])
+                cookie = cookies[role]
                 rate(port, "/bench/bare/", cookie, 1)  # warm both workers
                 rate(port, path, cookie, 1)
                 bare, page = [], []
@@ -424,40 +400,39 @@ def throughput(world, seconds):
                     bare.append(rate(port, "/bench/bare/", cookie, seconds))
                     page.append(rate(port, path, cookie, seconds))
                 rates[name, mode] = (statistics.mean(bare), statistics.mean(page))
+            undo()
             stack.stop_web()
     finally:
         stack.stop()
     print(
         f"\nThroughput under gunicorn (2 workers, production settings, loopback), "
-        f"{world.learning:,} learning items, 4 clients, {seconds} s a run, A B A B; a page "
-        f"read again as production keeps it (kept), and rendered every time (rendered):"
+        f"{world.learning:,} learning items, 4 clients on a core of their own, {seconds} s a "
+        f"run, A B A B: each page rendered every time (the figures kept between writes), and "
+        f"read again as production keeps it for the session (kept):"
     )
     print(
-        f"  {'page':26} {'bare /s':>8} {'kept /s':>8} {'ratio':>6} {'bare /s':>8} "
-        f"{'rendered /s':>11} {'ratio':>6}"
+        f"  {'page':26} {'bare /s':>8} {'rendered /s':>11} {'ratio':>6} {'bare /s':>8} "
+        f"{'kept /s':>8} {'ratio':>6}"
     )
     lowest = {}
-    for number, (name, _role, _path) in enumerate(measured):
+    for name, _role, _path in measured:
         row = []
-        for mode in ("kept", "rendered"):
+        for mode, _value in modes:
             bare, page = rates[name, mode]
             row.append((bare, page, page / bare))
-            if number < 3:
-                lowest[mode] = min(lowest.get(mode, 1e9), page / bare)
-        (kb, kp, kr), (rb, rp, rr) = row
-        print(f"  {name:26} {kb:8.1f} {kp:8.1f} {kr:6.2f} {rb:8.1f} {rp:11.1f} {rr:6.2f}")
-    for mode in ("kept", "rendered"):
-        verdict = "within" if lowest[mode] >= 0.5 else "under"
-        print(
-            f"  lowest of home, learning list, search, {mode}: {lowest[mode]:.2f} ({verdict} 0.5)"
-        )
+            lowest[mode] = min(lowest.get(mode, 1e9), page / bare)
+        (rb, rp, rr), (kb, kp, kr) = row
+        print(f"  {name:26} {rb:8.1f} {rp:11.1f} {rr:6.2f} {kb:8.1f} {kp:8.1f} {kr:6.2f}")
+    verdict = "within" if lowest["rendered"] >= 0.3 else "under"
+    print(f"  lowest, rendered: {lowest['rendered']:.2f} ({verdict} the goal of 0.3)")
+    print(f"  lowest, kept: {lowest['kept']:.2f}")
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[20_000, 200_000])
     parser.add_argument("--repeat", type=int, default=7)
-    parser.add_argument("--seconds", type=float, default=5)
+    parser.add_argument("--seconds", type=float, default=3)
     parser.add_argument("--no-throughput", action="store_true")
     args = parser.parse_args()
     settings.ALLOWED_HOSTS = ["*"]
@@ -465,49 +440,7 @@ def main():
     settings.PAGE_CACHE_SECONDS = 0
     dashboards.fresh_database()
     world = Pages()
-    sizes = sorted(args.sizes)
-    databases = {}
-    for size in sizes:
-        started = time.perf_counter()
-        world.grow_to(size)
-        print(
-            f"{size:,} learning items, {world.people + 4:,} people ({world.counts}), "
-            f"built in {time.perf_counter() - started:.0f} s"
-        )
-        databases[size] = clone_database(size) if size != sizes[-1] else dashboards.DATABASE
-    smallest, largest = sizes[0], sizes[-1]
-    print(
-        f"\nEach page at {smallest:,} and {largest:,} learning items, the sizes taking turns "
-        f"(median of {args.repeat}; goal: a ratio of at most 1.3, with the same queries):"
-    )
-    print(f"  {'page':40} {smallest:>9,} {largest:>9,}  ratio  queries     size")
-    worst = 0
-    try:
-        for name, (person, url) in pages_of(world).items():
-            measured = timed_side_by_side(person, url, databases, args.repeat)
-            (small, small_queries, _bytes), (large, large_queries, large_bytes) = (
-                measured[smallest],
-                measured[largest],
-            )
-            ratio = large / small
-            worst = max(worst, ratio)
-            # A count of 10,000 rows or more is kept between writes (portal/pagination.py), so a
-            # list whose count crosses that line between the sizes makes one query fewer.
-            queries = (
-                f"{large_queries}"
-                if small_queries == large_queries
-                else f"{small_queries} then {large_queries}"
-            )
-            print(
-                f"  {name:40} {small * 1000:6.1f} ms {large * 1000:6.1f} ms  {ratio:5.2f}  "
-                f"{queries:>7}  {large_bytes / 1024:4.0f} KB"
-            )
-    finally:
-        use_database(dashboards.DATABASE)
-        for name in databases.values():
-            if name != dashboards.DATABASE:
-                drop_database(name)
-    print(f"  worst: {worst:.2f} ({'within' if worst <= 1.3 else 'over'} the goal)")
+    dashboards.side_by_side(pages_of(world), world, args.sizes, args.repeat, 1.3)
     if not args.no_throughput:
         timezone.deactivate()
         throughput(world, args.seconds)

@@ -468,7 +468,7 @@ class FilterForm(PortalForm):
         """Everything the form's markup is made from, so that markup drawn once can be used
         again (templates/includes/filters.html): its class, what was sent for its fields (a
         date's parts too), every choice it offers, as read now, and today, for any check
-        that reads the date."""
+        that reads the date. None when the markup is to be drawn afresh."""
         fields = tuple(self.fields)
         data = self.data if hasattr(self.data, "getlist") else QueryDict(mutable=True)
         if data is not self.data:
@@ -480,11 +480,21 @@ class FilterForm(PortalForm):
                 if any(key == name or key.startswith(f"{name}_") for name in fields)
             )
         )
-        choices = tuple(
-            (name, tuple((str(value), str(label)) for value, label in field.choices))
-            for name, field in self.fields.items()
-            if hasattr(field, "choices")
-        )
+        choices = []
+        for name, field in self.fields.items():
+            if not isinstance(field.widget, forms.widgets.ChoiceWidget):
+                # A box that finds its record as one types (an organisation) lists no
+                # choices, but shows the chosen record's name: drawn afresh when one is sent.
+                if hasattr(field, "choices") and any(key == name for key, _values in sent):
+                    return None
+                continue
+            if hasattr(field, "choices"):
+                # Read once: the widget draws from this list too, so a model's choices are
+                # not read again from the database when the form is drawn. (Not list(): it
+                # would ask a model's choices for their length, a COUNT query.)
+                field.widget.choices = offered = [choice for choice in field.choices]  # noqa: C416
+                choices.append((name, tuple((str(value), str(label)) for value, label in offered)))
+        choices = tuple(choices)
         today = timezone.localdate()
         return (type(self).__module__, type(self).__qualname__, sent, choices, today)
 

@@ -303,6 +303,8 @@ DRAWN_FILTER_FORMS_KEPT = 500
 def filter_form(form):
     """`{% crispy form %}` for a list's filter form (portal.forms.FilterForm)."""
     key = form.drawn_key()
+    if key is None:
+        return render_crispy_form(form, form.helper)
     drawn = DRAWN_FILTER_FORMS.get(key)
     if drawn is None:
         if len(DRAWN_FILTER_FORMS) >= DRAWN_FILTER_FORMS_KEPT:

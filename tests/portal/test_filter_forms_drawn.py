@@ -12,7 +12,9 @@ from accounts.roles import Role
 from learning.forms import LearningFilterForm
 from portal.templatetags import nhsuk
 from regions.models import Region
+from register.forms import RecommendationFilterForm
 from taxonomy.models import Theme
+from tests.regions.factories import OrganisationFactory
 from tests.roles import person_with, sign_in
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_mfa_required")]
@@ -105,3 +107,14 @@ def test_few_forms_are_kept_at_most(settings):
             assert len(nhsuk.DRAWN_FILTER_FORMS) <= 3
     finally:
         nhsuk.DRAWN_FILTER_FORMS_KEPT = kept
+
+
+def test_an_organisation_box_lists_nothing_and_is_drawn_afresh_with_a_choice():
+    regions = Region.objects.in_programme_scheme()
+    empty = RecommendationFilterForm(QueryDict(""), regions=regions)
+    assert empty.drawn_key() is not None
+    assert "addressed_to" not in dict(empty.drawn_key()[3])
+
+    organisation = OrganisationFactory(name="Northern Care Alliance NHS Foundation Trust")
+    chosen = RecommendationFilterForm(QueryDict(f"addressed_to={organisation.pk}"), regions=regions)
+    assert chosen.drawn_key() is None
