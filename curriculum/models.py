@@ -119,7 +119,20 @@ class CurriculumEntry(Versioned):
     class Meta:
         ordering = ["-status_on", "-pk"]
         verbose_name_plural = "curriculum entries"
-        indexes = [models.Index(fields=["region", "status"])]
+        indexes = [
+            models.Index(fields=["region", "status"]),
+            # The list's order, for the national team and for a region's people, read a page
+            # at a time (ADR 43).
+            models.Index(
+                models.F("status_on").desc(), models.F("id").desc(), name="curriculum_entry_newest"
+            ),
+            models.Index(
+                "region",
+                models.F("status_on").desc(),
+                models.F("id").desc(),
+                name="curriculum_entry_region_newest",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.programme}, {self.organisation}"
@@ -221,7 +234,20 @@ class TrainingSession(Versioned):
 
     class Meta:
         ordering = ["-held_on", "-pk"]
-        indexes = [models.Index(fields=["region", "held_on"])]
+        indexes = [
+            models.Index(fields=["region", "held_on"]),
+            # The list's order, newest first with the id to break ties, for the national team
+            # and a region's people: the index above serves a date range, not this (ADR 43).
+            models.Index(
+                models.F("held_on").desc(), models.F("id").desc(), name="curriculum_session_newest"
+            ),
+            models.Index(
+                "region",
+                models.F("held_on").desc(),
+                models.F("id").desc(),
+                name="curriculum_session_region_new",
+            ),
+        ]
 
     def __str__(self):
         return self.title

@@ -13,13 +13,15 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from accounts.scope import user_scope
+from fellows.models import Initiative
+from learning.models import LearningItem
 from portal.concurrency import Versioned
 from portal.fields import LimitedTextField
 from portal.history import UNTRACKED, HistoryQuerySet
@@ -207,6 +209,15 @@ class Recommendation(Versioned):
         indexes = [
             models.Index(fields=["region", "status", "due_on"]),
             models.Index(fields=["addressed_to", "status"]),
+            # The register's order, for the national team and for a region's people, read a
+            # page at a time rather than sorting every recommendation in scope (ADR 43).
+            models.Index(F("issued_on").desc(), F("id").desc(), name="register_rec_newest"),
+            models.Index(
+                "region",
+                F("issued_on").desc(),
+                F("id").desc(),
+                name="register_rec_region_newest",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -329,12 +340,32 @@ class AdoptionQuerySet(HistoryQuerySet):
             return self.none()
         if scope.is_national:
             return self.all()
+        # Two columns of the row itself, each with an index in the list's order, so neither
+        # side of the OR joins (and reads) every learning item or initiative (docs/adr/0043).
         regions = scope.region_ids
-        return self.filter(
-            Q(region__in=regions)
-            | Q(initiative__region__in=regions)
-            | Q(learning_item__region__in=regions)
-        )
+        return self.filter(Q(region__in=regions) | Q(origin_region__in=regions))
+
+    def bulk_create(self, objs, *args, **kwargs):
+        """As Django's, with each new row's origin region filled in from what it spreads: a
+        bulk insert skips save(), which keeps it otherwise."""
+        objs = list(objs)
+        missing = [adoption for adoption in objs if adoption.origin_region_id is None]
+        if missing:
+            initiatives = dict(
+                Initiative.objects.filter(
+                    pk__in={adoption.initiative_id for adoption in missing}
+                ).values_list("pk", "region_id")
+            )
+            learning = dict(
+                LearningItem.objects.filter(
+                    pk__in={adoption.learning_item_id for adoption in missing}
+                ).values_list("pk", "region_id")
+            )
+            for adoption in missing:
+                adoption.origin_region_id = initiatives.get(adoption.initiative_id) or learning.get(
+                    adoption.learning_item_id
+                )
+        return super().bulk_create(objs, *args, **kwargs)
 
 
 class Adoption(Versioned):
@@ -370,6 +401,13 @@ class Adoption(Versioned):
         related_name="adoptions",
         help_text="The programme region of the adopting organisation.",
     )
+    # The region of the initiative or learning item adopted, where spread is credited (ADR
+    # 33): kept on the row so that a region's people find what spread from them through an
+    # index (ADR 43). save() and bulk_create() fill it in; a database trigger follows a change
+    # of the initiative's or the item's region.
+    origin_region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", editable=False
+    )
     stage = models.CharField(max_length=20, choices=AdoptionStage.choices)
     stage_on = models.DateField("date of the stage", default=timezone.localdate)
     contact_role = models.CharField(
@@ -387,12 +425,29 @@ class Adoption(Versioned):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=UNTRACKED)
+    history = HistoricalRecords(excluded_fields=[*UNTRACKED, "origin_region"])
     objects = AdoptionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-stage_on", "-pk"]
-        indexes = [models.Index(fields=["region", "stage"])]
+        indexes = [
+            models.Index(fields=["region", "stage"]),
+            # The spread list's order, for the national team and for each side of a region's
+            # scope (adopted there, or spread from there), read a page at a time (ADR 43).
+            models.Index(F("stage_on").desc(), F("id").desc(), name="register_adoption_newest"),
+            models.Index(
+                "region",
+                F("stage_on").desc(),
+                F("id").desc(),
+                name="register_adoption_region_new",
+            ),
+            models.Index(
+                "origin_region",
+                F("stage_on").desc(),
+                F("id").desc(),
+                name="register_adoption_origin_new",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 name="register_adoption_spreads_one_thing",
@@ -412,9 +467,19 @@ class Adoption(Versioned):
         """The initiative or learning item being spread."""
         return self.initiative or self.learning_item
 
-    @property
-    def origin_region_id(self):
-        return (self.initiative or self.learning_item).region_id
+    def save(self, *args, **kwargs):
+        # What it spreads is set on it (by a form, the admin, a service) whenever it is new
+        # or changed, so a loaded one is the one to follow; otherwise the stored region holds.
+        loaded = [
+            field
+            for field in ("initiative", "learning_item")
+            if self._meta.get_field(field).is_cached(self) and getattr(self, f"{field}_id")
+        ]
+        if loaded:
+            self.origin_region_id = getattr(self, loaded[0]).region_id
+        elif self.origin_region_id is None and (self.initiative_id or self.learning_item_id):
+            self.origin_region_id = self.spread.region_id
+        super().save(*args, **kwargs)
 
     @property
     def stage_is_stale(self):

@@ -17,7 +17,6 @@ from register.models import (
     AdoptionStage,
     Recommendation,
     ResponseStatus,
-    origin_region,
 )
 from taxonomy.models import SyllabusTag
 
@@ -191,13 +190,13 @@ def reach_of_what_spread(adoptions):
         adoptions.order_by()
         .annotate(
             title=Coalesce("initiative__title", "learning_item__title"),
-            origin_name=Coalesce("initiative__region__name", "learning_item__region__name"),
+            origin_name=F("origin_region__name"),
         )
         .values("initiative_id", "learning_item_id", "title", "origin_name")
         .annotate(
             organisations=Count("organisation", distinct=True),
             regions=Count("region", distinct=True),
-            beyond=Count("region", distinct=True, filter=~Q(region=origin_region())),
+            beyond=Count("region", distinct=True, filter=~Q(region=F("origin_region"))),
         )
         .order_by("-organisations", "-regions", "title", "initiative_id", "learning_item_id")
     )

@@ -382,3 +382,29 @@ def test_the_curriculum_pages_take_the_same_queries_for_few_and_many_rows(
     sign_in(client, fellow)
     with django_assert_num_queries(queries):
         assert client.get(reverse(url_name)).status_code == 200
+
+
+@pytest.mark.parametrize("rows", [1, 10])
+@pytest.mark.parametrize(
+    ("url_name", "queries"), [("curriculum:entry-list", 7), ("curriculum:training-list", 8)]
+)
+def test_the_lists_take_the_same_queries_counted_afresh_after_a_write_and_read_again(
+    client,
+    fellow,
+    django_assert_num_queries,
+    django_capture_on_commit_callbacks,
+    rows,
+    url_name,
+    queries,
+):
+    _rows(fellow, rows)
+    sign_in(client, fellow)
+    # A write out of the fellow's sight, committed: the first view counts afresh, as the
+    # first after any write does; the second reads again.
+    elsewhere = person_with(Role.FELLOW, "south")
+    with django_capture_on_commit_callbacks(execute=True):
+        entry(elsewhere, region_slug="south", programme="Elsewhere")
+    for _view in ("afresh", "again"):
+        with django_assert_num_queries(queries):
+            response = client.get(reverse(url_name))
+        assert len(response.context["page"]) == rows

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Role
+from fellows import services as fellows_services
 from learning.models import LearningItem
 from register.models import Adoption, AdoptionStage
 from taxonomy.models import Theme
@@ -90,6 +91,53 @@ def test_an_adoption_is_seen_from_both_regions_and_from_nowhere_else(client, fel
         client.logout()
         sign_in(client, person_with(role, slug))
         assert client.get(made.get_absolute_url()).status_code == expected, (role, slug)
+
+
+def test_an_adoption_keeps_the_region_of_what_it_spreads_however_it_is_made(fellow):
+    item = published("north")
+    initiative = InitiativeFactory(created_by=fellow, region=region("london-south-east"))
+    assert adoption(fellow, of=item, region_slug="south").origin_region == region("north")
+    assert adoption(fellow, of=initiative).origin_region == region("london-south-east")
+    # A bulk insert skips save(): the queryset fills it in.
+    [bulk] = Adoption.objects.bulk_create(
+        [
+            Adoption(
+                learning_item=item,
+                organisation=a_trust(),
+                region=region("south"),
+                stage=Stage.CONSIDERING,
+                created_by=fellow,
+            )
+        ]
+    )
+    bulk.refresh_from_db()
+    assert bulk.origin_region == region("north")
+
+
+def test_an_adoption_follows_a_change_of_its_sources_region(client, fellow):
+    """The origin region is kept on the adoption, so that a region's people find what spread
+    from there through an index; moving the initiative or the learning moves it too,
+    whatever moved it."""
+    initiative = InitiativeFactory(created_by=fellow, region=region("north"))
+    item = published("north")
+    of_initiative = adoption(fellow, of=initiative, region_slug="south")
+    of_learning = adoption(fellow, of=item, region_slug="south")
+    fellows_services.initiative_update(
+        initiative=initiative, expected_version=initiative.version, region=region("midlands-east")
+    )
+    LearningItem.objects.filter(pk=item.pk).update(region=region("midlands-east"))
+    for made in (of_initiative, of_learning):
+        made.refresh_from_db()
+        assert made.origin_region == region("midlands-east")
+    seen = {
+        slug: set(Adoption.objects.for_user(person_with(Role.REGIONAL_LEAD, slug)))
+        for slug in ("north", "midlands-east", "south")
+    }
+    assert seen == {
+        "north": set(),
+        "midlands-east": {of_initiative, of_learning},
+        "south": {of_initiative, of_learning},
+    }
 
 
 def test_the_people_of_either_region_may_change_it_but_not_those_of_a_third(client, fellow):
@@ -223,18 +271,23 @@ def test_the_spread_page_filters_and_counts_each_initiatives_reach(client, fello
 
 @pytest.mark.parametrize("rows", [1, 10])
 def test_the_spread_page_takes_the_same_queries_for_few_and_many_rows(
-    client, fellow, django_assert_num_queries, rows
+    client, fellow, django_assert_num_queries, django_capture_on_commit_callbacks, rows
 ):
     for number in range(rows):
         initiative = InitiativeFactory(created_by=fellow, region=region("north"))
         adoption(fellow, of=initiative, organisation=a_trust(f"t{number}", f"Trust {number}"))
         adoption(fellow, of=published(), region_slug="south")
     sign_in(client, fellow)
+    # A write out of the fellow's sight, committed: the first view counts afresh.
+    elsewhere = person_with(Role.FELLOW, "south")
+    with django_capture_on_commit_callbacks(execute=True):
+        adoption(elsewhere, of=published("south"), region_slug="south")
     # The signed-in page's three, the regions and themes to filter by, the reach of each
-    # initiative, and the count and the page of adoptions.
-    with django_assert_num_queries(8):
-        response = client.get(reverse("register:spread"))
-    assert len(response.context["page"]) == 2 * rows
+    # initiative, and the count and the page of adoptions; afresh and read again alike.
+    for _view in ("afresh", "again"):
+        with django_assert_num_queries(8):
+            response = client.get(reverse("register:spread"))
+        assert len(response.context["page"]) == 2 * rows
 
 
 def test_the_spread_page_counts_the_reach_of_learning_as_of_initiatives(client, fellow):
