@@ -406,7 +406,12 @@ class Adoption(Versioned):
     # index (ADR 43). save() and bulk_create() fill it in; a database trigger follows a change
     # of the initiative's or the item's region.
     origin_region = models.ForeignKey(
-        "regions.Region", on_delete=models.PROTECT, related_name="+", editable=False
+        "regions.Region",
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        # The index in the list's order below leads with it, and serves on its own too.
+        db_index=False,
     )
     stage = models.CharField(max_length=20, choices=AdoptionStage.choices)
     stage_on = models.DateField("date of the stage", default=timezone.localdate)

@@ -89,6 +89,7 @@ class Migration(migrations.Migration):
             model_name="adoption",
             name="origin_region",
             field=models.ForeignKey(
+                db_index=False,
                 editable=False,
                 null=True,
                 on_delete=django.db.models.deletion.PROTECT,
@@ -101,6 +102,7 @@ class Migration(migrations.Migration):
             model_name="adoption",
             name="origin_region",
             field=models.ForeignKey(
+                db_index=False,
                 editable=False,
                 on_delete=django.db.models.deletion.PROTECT,
                 related_name="+",
