@@ -291,6 +291,13 @@ def test_response_rates_by_organisation_and_by_region(fellow):
     assert by_region[region("south").name].median_days == 92
 
 
+def test_a_median_of_an_even_number_of_answers_is_halfway_between_the_middle_two(fellow):
+    for days in (10, 20, 40, 100):
+        answer(recommendation(fellow), fellow, datetime.date(2026, 3, 1) + datetime.timedelta(days))
+    [rate] = selectors.response_rates(Recommendation.objects.all(), by="region")
+    assert rate.median_days == 30
+
+
 def test_a_lead_sees_the_rates_of_their_region_only(client, fellow, lead):
     recommendation(fellow)
     recommendation(person_with(Role.FELLOW, "south"), region_slug="south")
@@ -691,8 +698,10 @@ def test_the_response_rates_take_the_same_queries_for_few_and_many_rows(
     _many(fellow, rows)
     sign_in(client, fellow)
     _written_elsewhere(django_capture_on_commit_callbacks)
-    # The signed-in page's three, the counts and the days to respond; afresh and again.
+    # The signed-in page's three and the counts, with the medians on PostgreSQL (elsewhere,
+    # one more reads the days to respond); afresh and again.
+    queries = 4 if connection.vendor == "postgresql" else 5
     for _view in ("afresh", "again"):
-        with django_assert_num_queries(5):
+        with django_assert_num_queries(queries):
             response = client.get(reverse("register:response-rates"))
         assert len(response.context["rates"]) == rows
