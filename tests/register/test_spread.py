@@ -114,6 +114,15 @@ def test_an_adoption_keeps_the_region_of_what_it_spreads_however_it_is_made(fell
     assert bulk.origin_region == region("north")
 
 
+def test_an_adoption_set_to_spread_something_else_takes_that_ones_region(fellow):
+    """As the admin does, the only place that changes what an adoption is of."""
+    made = adoption(fellow, of=published("north"), region_slug="south")
+    made.learning_item = published("london-south-east")
+    made.save()
+    made.refresh_from_db()
+    assert made.origin_region == region("london-south-east")
+
+
 def test_an_adoption_follows_a_change_of_its_sources_region(client, fellow):
     """The origin region is kept on the adoption, so that a region's people find what spread
     from there through an index; moving the initiative or the learning moves it too,
