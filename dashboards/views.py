@@ -11,7 +11,6 @@ from accounts.scope import user_scope
 from dashboards import control_charts, figures, homes, presenters
 from dashboards.attention import needs_attention
 from dashboards.selectors import dashboard, programme_regions
-from portal.page_cache import kept_for_the_person
 from portal.pagination import paginated
 from portal.quarters import Quarter
 
@@ -72,7 +71,6 @@ def _home_region(user, regions):
     return next((region for region in regions if region.pk in ids), None)
 
 
-@kept_for_the_person
 def home(request):
     """The person's own work first, then the headline figures of their region (England's for
     the national team), with the way to the dashboard that has the rest."""

@@ -20,7 +20,6 @@ from django.utils import timezone
 
 from learning import backlinks
 from learning.models import LearningItem, LearningItemEvent, LearningItemSeen
-from portal.page_cache import pages_changed
 
 NEWS_WINDOW = datetime.timedelta(days=90)
 SHOWN = 10
@@ -177,9 +176,6 @@ def mark_seen(user, items, now=None):
         unique_fields=["user", "item"],
         update_fields=["seen_at"],
     )
-    # Written in one statement, without the signals that tell kept pages the portal changed:
-    # the person's kept home still lists this news until they are told.
-    pages_changed()
 
 
 def mark_all_seen(user, now=None):

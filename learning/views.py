@@ -28,7 +28,6 @@ from learning.steps import STEPS
 from portal.concurrency import EditConflict
 from portal.history import history_page
 from portal.markdown import render_markdown
-from portal.page_cache import kept_for_the_person
 from portal.pagination import paginated
 from regions.models import Region
 
@@ -118,7 +117,6 @@ def _saved(form, update, **record):
 
 
 @require_GET
-@kept_for_the_person
 def item_list(request):
     # Published learning is the programme's, so every region is offered.
     form = LearningFilterForm(request.GET, regions=Region.objects.in_programme_scheme())

@@ -1,29 +1,23 @@
-"""A person's most used pages (their home, the learning list, search) are kept for a minute
-while nothing in the portal changes, so going back to them, paging back and forth or
-refreshing costs a cache read instead of a page's queries and rendering (docs/adr/0027).
+"""The public pages are kept for visitors who have not signed in, a minute at most while
+nothing in the portal changes (docs/adr/0036): one copy serves everyone without a session.
 
-A kept page belongs to one session: its key is made of the person, their session, their CSRF
-cookie (the page's forms carry a token made from it), the address with its query and a
-generation number. Every save, delete or change of links of any model except the session
-table moves the generation on, so the next request after any write in the portal renders
-afresh: nobody sees a page older than their own last change, or than anyone else's change once
-it has committed. The number moves on once the write has committed, so a page another request
-rendered while the write was under way (from the data before it) is never read again; and at
-the write itself, for a read later in the same transaction.
+Every save, delete or change of links of any model except the session table moves a
+generation number on, so the next request after any write in the portal renders afresh: no
+visitor sees a page older than a change once it has committed. The number moves on once the
+write has committed, so a page another request rendered while the write was under way (from
+the data before it) is never read again; and at the write itself, for a read later in the same
+transaction. A write no model signal reports (a bulk load, an UPDATE) calls pages_changed().
+When the cache cannot be reached, or Redis is down, the page is rendered as if nothing were
+kept.
 
-Nothing is kept that would be wrong to show twice: a page with a message for the person (shown
-once), one whose CSRF token was made from a cookie the browser has not got yet, a response
-that sets a cookie or writes the session, or anything but a 200. Every request still passes
-every middleware (the session limits, two-factor authentication) and the view's own method and
-permission checks, which sit outside this decorator. When the cache cannot be reached, or
-Redis is down, the page is rendered as if nothing were kept."""
+A signed-in person's pages were kept for their session in the same way (docs/adr/0027), until
+a realistic mix showed it cut little: one write in ten empties every kept page (docs/adr/
+0044)."""
 
-import functools
 import hashlib
 import logging
 
 from django.conf import settings
-from django.contrib import messages
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -37,29 +31,6 @@ GENERATION = "pages:generation"
 # Writes to these do not change what a page shows: the session is touched once a minute by
 # the idle limit (accounts/middleware.py), which would otherwise empty everyone's pages.
 UNWATCHED_APPS = {"sessions"}
-
-
-def kept_for_the_person(view):
-    """Keep the view's page for the person's session until the next write, for at most
-    PAGE_CACHE_SECONDS. Put it closest to the view, inside its method and permission checks."""
-
-    @functools.wraps(view)
-    def kept(request, *args, **kwargs):
-        key = _key(request)
-        if key is None:
-            return view(request, *args, **kwargs)
-        found = _read(key)
-        if found is not None:
-            content_type, content = found
-            return HttpResponse(content, content_type=content_type)
-        response = view(request, *args, **kwargs)
-        if _may_keep(request, response):
-            # Only the body and its type: any other header a view might set one day is the
-            # view's to give afresh.
-            _keep(key, (response["Content-Type"], response.content))
-        return response
-
-    return kept
 
 
 def kept_for_everyone(view):
@@ -139,51 +110,6 @@ class KeptForEveryoneMiddleware:
 def _signed_in(request):
     user = getattr(request, "user", None)
     return user is not None and user.is_authenticated
-
-
-def _key(request):
-    seconds = settings.PAGE_CACHE_SECONDS
-    user = getattr(request, "user", None)
-    session_key = request.session.session_key
-    if not seconds or request.method != "GET" or user is None or not user.is_authenticated:
-        return None
-    # While Redis is down the cache is the database's: pages are not worth keeping there, and
-    # the generation moved there would be forgotten when Redis comes back.
-    if _redis_is_down():
-        return None
-    # A message waiting to be shown once must be shown by a page rendered now. Its length
-    # reads the stored messages without marking them shown.
-    if not session_key or len(messages.get_messages(request)):
-        return None
-    try:
-        generation = cache.get_or_set(GENERATION, first_generation, timeout=None)
-    except Exception:  # noqa: BLE001 - a cache outage costs speed, never the page
-        logger.warning("The cache could not be read; rendering the page.", exc_info=True)
-        return None
-    csrf_cookie = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
-    made_of = "\n".join(
-        [str(user.pk), session_key, csrf_cookie, request.get_full_path(), str(generation)]
-    )
-    return "pages:" + hashlib.sha256(made_of.encode()).hexdigest()
-
-
-def _may_keep(request, response):
-    return (
-        response.status_code == 200
-        and not response.streaming
-        and not response.cookies
-        and not request.session.modified
-        and _token_from_the_browsers_cookie(request)
-        and not len(messages.get_messages(request))
-    )
-
-
-def _token_from_the_browsers_cookie(request):
-    """Whether the page's CSRF token was made from the cookie the browser sent. A page that
-    gave a new or replaced cookie (the first page, a sign-in) carries a token the browser
-    has not got yet: kept, it would be shown to a browser whose cookie does not match it."""
-    sent = request.COOKIES.get(settings.CSRF_COOKIE_NAME)
-    return bool(sent) and request.META.get("CSRF_COOKIE") == sent
 
 
 def _read(key):

@@ -6,7 +6,6 @@ from curriculum.models import CurriculumEntry, StaffSupport, TrainingSession
 from fellows.models import Initiative
 from learning.models import Investigation, LearningItem
 from learning.selectors import in_progress_matching
-from portal.page_cache import kept_for_the_person
 from portal.pagination import paginated
 from regions.models import Region
 from register.models import Recommendation
@@ -29,7 +28,6 @@ def scoped_records(user):
 
 @require_GET
 @permission_required("search.search", raise_exception=True)
-@kept_for_the_person
 def results(request):
     """Every kind of record, each within the person's scope; learning only once published."""
     form = SearchForm(request.GET, regions=Region.objects.in_programme_scheme())
