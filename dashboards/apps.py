@@ -13,3 +13,54 @@ class DashboardsConfig(AppConfig):
 
         # The dashboards count what these apps record, and read their own targets and rebases.
         watch("fellows", "learning", "register", "curriculum", "dashboards")
+        track_what_the_summaries_count()
+
+
+def track_what_the_summaries_count():
+    """What of each counted record places it in a closed quarter or month, for the kept
+    summaries (portal/summaries.py, docs/adr/0042)."""
+    from accounts.models import RoleAssignment
+    from curriculum.models import (
+        CurriculumEntry,
+        CurriculumStatusChange,
+        StaffSupport,
+        TrainingSession,
+    )
+    from fellows.models import Initiative, ProgressUpdate
+    from learning.models import Investigation, LearningItem
+    from portal.summaries import track, track_links
+    from register.models import Adoption, AdoptionStageChange, Recommendation
+
+    # Statuses at a quarter's end are read from the history, whose entries are dated when
+    # written; an initiative's region decides where its adoptions' spread is credited.
+    track(Initiative.history.model, dates=["history_date"], places=["region_id", "status"])
+    track(Initiative, everything=["region_id"], scopes=["host_psc_id"])
+    track(ProgressUpdate, dates=["written_on"], places=["ihi_score", "initiative_id", "created_at"])
+    track(
+        LearningItem,
+        dates=["published_at"],
+        places=["status", "kind", "days_to_publish", "created_by_id"],
+        everything=["region_id"],
+    )
+    track(Investigation, dates=["created_at"], places=["region_id", "source", "created_by_id"])
+    track(
+        Recommendation,
+        dates=["issued_on", "due_on", "answered_on"],
+        places=["region_id", "days_to_respond", "created_by_id"],
+    )
+    track(Adoption, everything=["region_id", "initiative_id", "learning_item_id"])
+    track(AdoptionStageChange, dates=["on"], places=["from_stage", "to_stage", "adoption_id", "at"])
+    # An entry's status is counted from its changes of status, its coverage from when it was
+    # made; an entry moved to another region moves every quarter's statuses.
+    track(CurriculumEntry, dates=["created_at"], places=["created_by_id"], everything=["region_id"])
+    track(CurriculumStatusChange, dates=["on"], places=["to_status", "entry_id", "at"])
+    track(
+        TrainingSession,
+        dates=["held_on"],
+        places=["region_id", "people_trained", "created_by_id", "host_id"],
+    )
+    track(StaffSupport, dates=["held_on"], places=["region_id", "staff_reached", "created_by_id"])
+    # A PSC's own records are its fellows' (reports/sections.py).
+    track(RoleAssignment, scopes=["psc_id", "role", "user_id"])
+    for model in (LearningItem, CurriculumEntry, TrainingSession):
+        track_links(model.syllabus.through, record_model=model)
