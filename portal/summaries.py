@@ -63,19 +63,31 @@ def generation():
         return None
 
 
-def keep(key, shape, figures, began):
-    """Keep `figures`, counted since generation `began`, unless a late write has committed
-    since then."""
+def keep(found, wanted, began):
+    """Keep `found` ({key: figures}, shaped as `wanted` says), counted since generation
+    `began`, unless a late write has committed since then: one query, two when one has."""
     if began is None or generation() != began:
         return
-    Summary.objects.update_or_create(
-        kind=key.kind,
-        scope=key.scope,
-        ends_on=key.ends_on,
-        defaults={"shape": shape, "figures": figures},
+    Summary.objects.bulk_create(
+        [
+            Summary(
+                kind=key.kind,
+                scope=key.scope,
+                ends_on=key.ends_on,
+                shape=wanted[key],
+                figures=figures,
+            )
+            for key, figures in found.items()
+        ],
+        update_conflicts=True,
+        unique_fields=["kind", "scope", "ends_on"],
+        update_fields=["shape", "figures", "made_at"],
     )
     if generation() != began:
-        Summary.objects.filter(kind=key.kind, scope=key.scope, ends_on=key.ends_on).delete()
+        rows = Q()
+        for key in found:
+            rows |= Q(kind=key.kind, scope=key.scope, ends_on=key.ends_on)
+        Summary.objects.filter(rows).delete()
 
 
 def kept(wanted, count):
@@ -85,9 +97,9 @@ def kept(wanted, count):
     missing = [key for key in wanted if key not in found]
     if missing:
         began = generation()
-        for key in missing:
-            found[key] = count(key)
-            keep(key, wanted[key], found[key], began)
+        counted = {key: count(key) for key in missing}
+        keep(counted, wanted, began)
+        found |= counted
     return found
 
 

@@ -4,28 +4,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Summary',
+            name="Summary",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=40)),
-                ('scope', models.CharField(blank=True, max_length=40)),
-                ('ends_on', models.DateField()),
-                ('shape', models.PositiveSmallIntegerField()),
-                ('figures', models.JSONField()),
-                ('made_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=40)),
+                ("scope", models.CharField(blank=True, max_length=40)),
+                ("ends_on", models.DateField()),
+                ("shape", models.PositiveSmallIntegerField()),
+                ("figures", models.JSONField()),
+                ("made_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name_plural': 'summaries',
-                'indexes': [models.Index(fields=['ends_on'], name='portal_summary_ends_on')],
-                'constraints': [models.UniqueConstraint(fields=('kind', 'scope', 'ends_on'), name='portal_summary_one_per_period')],
+                "verbose_name_plural": "summaries",
+                "indexes": [models.Index(fields=["ends_on"], name="portal_summary_ends_on")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("kind", "scope", "ends_on"), name="portal_summary_one_per_period"
+                    )
+                ],
             },
         ),
     ]
