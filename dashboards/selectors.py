@@ -171,6 +171,20 @@ def dashboard(quarter, regions=None, *, within=None, within_key=""):
     return counted(name, lambda: _count(quarter, regions, within, within_key))
 
 
+def keep_closed_periods():
+    """Count and keep what has closed and is not kept yet: the whole programme's last eight
+    quarters with the syllabus coverage before the quarter under way, and the SPC charts'
+    months, so the first page after a quarter or a month ends does not count them."""
+    # Imported here: both modules read this one.
+    from dashboards.control_charts import last_month
+    from dashboards.monthly import monthly
+
+    regions = programme_regions()
+    current = Quarter.current()
+    _count(current, regions)
+    monthly(last_month(current), regions)
+
+
 # The shape of a quarter's kept figures: its rows [part, region id, key, days, count].
 SHAPE = 1
 QUARTER = "dashboard-quarter"

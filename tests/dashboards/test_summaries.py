@@ -15,6 +15,7 @@ from dashboards import figures
 from dashboards import measures as m
 from dashboards.monthly import monthly
 from dashboards.selectors import _count, assemble, everything, own_rows, programme_regions
+from dashboards.tasks import keep_closed_periods
 from learning.models import LearningItem
 from portal.models import Summary
 from portal.months import Month
@@ -50,8 +51,8 @@ def assert_kept_figures_equal_a_recount(regions):
         for within, key in scopes():
             kept = _count(quarter, regions, within, key)
             again = from_scratch(quarter, regions, within)
-            for region in regions:
-                assert kept.of(region) == again.of(region), (quarter, key, region)
+            for each in regions:
+                assert kept.of(each) == again.of(each), (quarter, key, each)
             assert kept.nation == again.nation, (quarter, key)
 
 
@@ -59,21 +60,21 @@ def assert_the_figures_are_the_lists_records(regions):
     """Each region's figures against the records the figure's list opens, counted alone."""
     for quarter in QUARTERS:
         dash = _count(quarter, regions)
-        for region in regions:
-            mine = dash.of(region)
-            assert mine.learning_total == figures.records("learning", quarter, region).count()
-            before = figures.records("learning", quarter.previous(), region).count()
+        for place in regions:
+            mine = dash.of(place)
+            assert mine.learning_total == figures.records("learning", quarter, place).count()
+            before = figures.records("learning", quarter.previous(), place).count()
             assert mine.learning_total_before == before
-            assert mine.training_sessions == figures.records("training", quarter, region).count()
-            assert mine.support_sessions == figures.records("support", quarter, region).count()
-            assert mine.spread_beyond == figures.records("spread", quarter, region).count()
+            assert mine.training_sessions == figures.records("training", quarter, place).count()
+            assert mine.support_sessions == figures.records("support", quarter, place).count()
+            assert mine.spread_beyond == figures.records("spread", quarter, place).count()
             for group in figures.RECOMMENDATION_GROUPS:
-                counted = figures.records(f"recommendations.{group}", quarter, region).count()
+                counted = figures.records(f"recommendations.{group}", quarter, place).count()
                 assert mine.recommendations.get(group, 0) == counted
             for index, q in enumerate(quarter.last(8)):
-                published = figures.records("learning", q, region).count()
+                published = figures.records("learning", q, place).count()
                 assert mine.trends["learning"][index] == published
-                begun = figures.records("begun", q, region).count()
+                begun = figures.records("begun", q, place).count()
                 assert mine.trends["adoptions"][index] == begun
 
 
@@ -199,3 +200,19 @@ def test_the_kept_monthly_series_are_counted_again_after_a_late_write(
     again = monthly(last, kept, count=12)
     may = last.last(12).index(Month(2026, 5))
     assert again.nation[m.TRAINED][may] == first.nation[m.TRAINED][may] + 9
+
+
+def test_the_nightly_task_keeps_what_has_closed_and_not_the_quarter_under_way(fellow):
+    build(fellow)
+    keep_closed_periods.delay()
+    current = Quarter.current()
+    quarters = Summary.objects.filter(kind="dashboard-quarter", scope="")
+    assert set(quarters.values_list("ends_on", flat=True)) == {
+        quarter.ends_on for quarter in current.last(8)[:-1]
+    }
+    assert Summary.objects.filter(kind="coverage", ends_on=current.previous().ends_on).exists()
+    assert Summary.objects.filter(kind="months-36", ends_on=Month.last_complete().ends_on).exists()
+    # Run again, it counts nothing it has kept.
+    made = list(Summary.objects.values_list("pk", "made_at"))
+    keep_closed_periods.delay()
+    assert list(Summary.objects.values_list("pk", "made_at")) == made
