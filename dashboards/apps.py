@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_save
 
 
 class DashboardsConfig(AppConfig):
@@ -27,7 +28,7 @@ def track_what_the_summaries_count():
         TrainingSession,
     )
     from fellows.models import Initiative, ProgressUpdate
-    from learning.models import Investigation, LearningItem
+    from learning.models import Investigation, LearningItem, LearningItemEvent
     from portal.summaries import track, track_links
     from register.models import Adoption, AdoptionStageChange, Recommendation
 
@@ -64,3 +65,15 @@ def track_what_the_summaries_count():
     track(RoleAssignment, scopes=["psc_id", "role", "user_id"])
     for model in (LearningItem, CurriculumEntry, TrainingSession):
         track_links(model.syllabus.through, record_model=model)
+    # A review step is a conditional UPDATE with no signal of its own; its event says when
+    # learning published in a closed quarter is withdrawn from it.
+    post_save.connect(_review_step, sender=LearningItemEvent, dispatch_uid="summaries-steps")
+
+
+def _review_step(sender, instance, created, **kwargs):
+    from learning.models import LearningItem
+    from portal.summaries import touch
+
+    published = LearningItem.Status.PUBLISHED
+    if created and published in (instance.from_status, instance.to_status):
+        touch(instance.item.published_at)

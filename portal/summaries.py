@@ -211,6 +211,21 @@ def _saved(sender, instance, created, **kwargs):
     _touch(_earliest(days))
 
 
+def touch(value):
+    """Say that a write with no signal of its own touched the period of `value` (a date or a
+    moment): the summaries from it are dropped once the transaction commits."""
+    _touch(_day(value))
+
+
+def created_in_bulk(records):
+    """Say that `records` were made with `bulk_create`, which sends no signal: the summaries
+    from the earliest of their dates are dropped."""
+    for record in records:
+        tracked = TRACKED.get(type(record))
+        if tracked is not None:
+            _touch(_earliest(record.__dict__.get(name) for name in tracked.dates))
+
+
 def _deleted(sender, instance, **kwargs):
     tracked = TRACKED[sender]
     if tracked.scopes:

@@ -17,6 +17,8 @@ from dashboards.monthly import monthly
 from dashboards.selectors import _count, assemble, everything, own_rows, programme_regions
 from dashboards.tasks import keep_closed_periods
 from learning.models import LearningItem
+from learning.services import learning_item_withdraw
+from portal import summaries
 from portal.models import Summary
 from portal.months import Month
 from portal.quarters import Quarter
@@ -216,3 +218,32 @@ def test_the_nightly_task_keeps_what_has_closed_and_not_the_quarter_under_way(fe
     made = list(Summary.objects.values_list("pk", "made_at"))
     keep_closed_periods.delay()
     assert list(Summary.objects.values_list("pk", "made_at")) == made
+
+
+def test_learning_made_in_bulk_into_a_closed_quarter_is_counted_in_it(
+    kept, fellow, django_capture_on_commit_callbacks
+):
+    # As an import makes it (imports/kinds.py): in bulk, which sends no signal.
+    item = LearningItem.objects.filter(published_at__isnull=False).order_by("published_at")[0]
+    item.pk = item.id = None
+
+    def make():
+        (made,) = LearningItem.objects.bulk_create([item])
+        summaries.created_in_bulk([made])
+
+    late(django_capture_on_commit_callbacks, make)
+    assert_kept_figures_equal_a_recount(kept)
+    assert_the_figures_are_the_lists_records(kept)
+
+
+def test_learning_withdrawn_from_a_closed_quarter_is_no_longer_counted_in_it(
+    kept, lead, django_capture_on_commit_callbacks
+):
+    # A review step is a conditional UPDATE: its event says so.
+    item = LearningItem.objects.filter(published_at__isnull=False).order_by("published_at")[0]
+    late(
+        django_capture_on_commit_callbacks,
+        lambda: learning_item_withdraw(item=item, by=lead, reason="Superseded."),
+    )
+    assert_kept_figures_equal_a_recount(kept)
+    assert_the_figures_are_the_lists_records(kept)
