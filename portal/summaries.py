@@ -219,11 +219,13 @@ def touch(value):
 
 def created_in_bulk(records):
     """Say that `records` were made with `bulk_create`, which sends no signal: the summaries
-    from the earliest of their dates are dropped."""
+    from the earliest of their dates are dropped, once."""
+    days = []
     for record in records:
         tracked = TRACKED.get(type(record))
         if tracked is not None:
-            _touch(_earliest(record.__dict__.get(name) for name in tracked.dates))
+            days.append(_earliest(record.__dict__.get(name) for name in tracked.dates))
+    _touch(_earliest(days))
 
 
 def _deleted(sender, instance, **kwargs):
