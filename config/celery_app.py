@@ -80,6 +80,12 @@ app.conf.beat_schedule = {
     },
     # Queues again an import the broker never took or a dead worker left half done; its
     # transaction makes a half-done import nothing done.
+    # Counts and keeps the quarter and the month that have just closed (docs/adr/0042), before
+    # anyone's first page of the day; what a missed run leaves is counted by the next page.
+    "keep-closed-periods": {
+        "task": "dashboards.tasks.keep_closed_periods",
+        "schedule": crontab(minute=30, hour=1),
+    },
     "sweep-imports": {
         "task": "imports.tasks.sweep_imports",
         "schedule": 30.0,

@@ -11,8 +11,10 @@ from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch,
 from accounts.scope import user_scope
 from curriculum.models import CurriculumEntry, StaffSupport, TrainingSession
 from learning.models import LearningItem
+from portal import summaries
 from portal.counts import counted
 from portal.quarters import Quarter
+from portal.summaries import Key
 from regions.models import Region
 from taxonomy.models import SyllabusTag
 
@@ -180,23 +182,44 @@ class Grid:
         return [cell for _domain, cells in self.rows for cell in cells if cell.gap]
 
 
-def coverage_counts(region_ids):
-    """{tag id: {region id: [learning, curriculum, training, people trained]}} for every cell
-    of the syllabus and the programme's regions: one query, the cells and the three kinds'
-    counts joined by UNION ALL."""
-    counts = defaultdict(lambda: defaultdict(lambda: [0, 0, 0, 0]))
+# The coverage is counted up to the end of the last quarter that has closed once, and kept
+# (portal/summaries.py, docs/adr/0042); only what is dated since is counted afresh. A record's
+# date is when learning was published, when a curriculum entry was made (an entry has no other
+# date that is always there) and when a session was held.
+COVERAGE = "coverage"
+COVERAGE_SHAPE = 1
 
-    def grouped(queryset, kind, people):
-        return (
-            queryset.order_by()
-            .filter(region__in=region_ids, syllabus__isnull=False)
-            .annotate(counted=Value(kind, output_field=IntegerField()))
-            .values("counted", "syllabus", "region_id")
-            .annotate(count=Count("pk"), people=people)
-        )
 
+def coverage_key():
+    """The kept coverage's key: everything dated before the quarter under way."""
+    return Key(COVERAGE, "", Quarter.current().previous().ends_on)
+
+
+def coverage_parts(*, since=None, before=None):
+    """[(kind, queryset)] of what the coverage counts (0 learning, 1 curriculum entries,
+    2 training sessions), tagged, and dated from the quarter `since` on or before the quarter
+    `before`."""
+    learning = LearningItem.objects.published()
+    entries = CurriculumEntry.objects.all()
+    sessions = TrainingSession.objects.all()
+    if since is not None:
+        learning = learning.filter(published_at__gte=since.starts_at)
+        entries = entries.filter(created_at__gte=since.starts_at)
+        sessions = sessions.filter(held_on__gte=since.starts_on)
+    if before is not None:
+        learning = learning.filter(published_at__lt=before.starts_at)
+        entries = entries.filter(created_at__lt=before.starts_at)
+        sessions = sessions.filter(held_on__lt=before.starts_on)
+    return [
+        (kind, queryset.filter(syllabus__isnull=False))
+        for kind, queryset in ((0, learning), (1, entries), (2, sessions))
+    ]
+
+
+def coverage_kept(key):
+    """Every cell of the syllabus (so a cell nothing is tagged to is there too) and what is
+    tagged to it in each region, dated before the quarter after `key`'s: one query."""
     zero = Value(0, output_field=IntegerField())
-    # Every cell, with nothing counted: so a cell nothing is tagged to is there too.
     cells = SyllabusTag.objects.order_by().values(
         counted=Value(-1, output_field=IntegerField()),
         syllabus=F("pk"),
@@ -204,22 +227,58 @@ def coverage_counts(region_ids):
         count=zero,
         people=zero,
     )
-    union = cells.union(
-        grouped(LearningItem.objects.published(), 0, zero),
-        grouped(CurriculumEntry.objects.all(), 1, zero),
-        grouped(TrainingSession.objects.all(), 2, Sum("people_trained")),
-        all=True,
-    )
-    # The rows are kept between writes (portal/counts.py): they count every record ever tagged.
-    rows = counted("coverage-" + "-".join(map(str, sorted(region_ids))), lambda: list(union))
-    for row in rows:
-        by_region = counts[row["syllabus"]]
-        if row["counted"] < 0:
+    parts = [
+        queryset.order_by()
+        .annotate(counted=Value(kind, output_field=IntegerField()))
+        .values("counted", "syllabus", "region_id")
+        .annotate(count=Count("pk"), people=Sum("people_trained") if kind == 2 else zero)
+        for kind, queryset in coverage_parts(before=Quarter.of(key.ends_on).next())
+    ]
+    return [
+        [row["counted"], row["syllabus"], row["region_id"], row["count"], row["people"] or 0]
+        for row in cells.union(*parts, all=True)
+    ]
+
+
+def coverage_counts(region_ids, *, kept=None, since=None):
+    """{tag id: {region id: [learning, curriculum, training, people trained]}} for every cell
+    of the syllabus and the programme's regions. `kept` is the kept coverage's rows (read with
+    `coverage_key()`) and `since` the rows [kind, tag, region, count, people] counted since;
+    when not given, they are read here: two queries, one when the kept coverage is missing."""
+    if kept is None:
+        key = coverage_key()
+        kept = summaries.kept({key: COVERAGE_SHAPE}, coverage_kept)[key]
+    if since is None:
+        quarter = Quarter.current()
+        since = counted(
+            f"coverage-since-{quarter.year}-{quarter.number}", lambda: coverage_since(quarter)
+        )
+    counts = defaultdict(lambda: defaultdict(lambda: [0, 0, 0, 0]))
+    wanted = set(region_ids)
+    for kind, tag, region_id, count, people in [*kept, *since]:
+        by_region = counts[tag]
+        if kind < 0 or region_id not in wanted:
             continue
-        figures = by_region[row["region_id"]]
-        figures[row["counted"]] += row["count"]
-        figures[3] += row["people"] or 0
+        figures = by_region[region_id]
+        figures[kind] += count
+        figures[3] += people or 0
     return counts
+
+
+def coverage_since(quarter):
+    zero = Value(0, output_field=IntegerField())
+    parts = [
+        queryset.order_by()
+        .annotate(counted=Value(kind, output_field=IntegerField()))
+        .values("counted", "syllabus", "region_id")
+        .annotate(count=Count("pk"), people=Sum("people_trained") if kind == 2 else zero)
+        for kind, queryset in coverage_parts(since=quarter)
+    ]
+    union = parts[0].union(*parts[1:], all=True)
+    return [
+        [row["counted"], row["syllabus"], row["region_id"], row["count"], row["people"] or 0]
+        for row in union
+    ]
 
 
 def coverage_grid(*, region=None):

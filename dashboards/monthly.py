@@ -20,7 +20,9 @@ from dashboards import figures
 from dashboards import measures as m
 from dashboards.selectors import everything, median_of
 from learning.models import LearningItem
+from portal import summaries
 from portal.counts import counted
+from portal.months import Month
 from register.models import AdoptionStageChange, Recommendation
 
 MONTHS = 36  # three years: at least the 24 months a board reads, where there are records
@@ -76,14 +78,42 @@ class Monthly:
         return self.by_region[region.pk]
 
 
+# The shape of a run of months' kept series (portal/summaries.py).
+SHAPE = 1
+
+
 def monthly(last, regions, *, within=None, within_key="", count=MONTHS):
     """The series of the `count` months to `last` (a Month) for each of `regions`, and the
     total of every region's records (England's, or with `within` the part of the programme
-    it narrows to, named by `within_key` for the cache)."""
+    it narrows to, named by `within_key` for the cache).
+
+    Every month counted has ended, so once counted the series are kept in the database
+    until a late write touches one of their months (portal/summaries.py, docs/adr/0042)."""
     name = f"monthly-{last.year}-{last.number}-{count}-{timezone.localdate().isoformat()}"
     if within is not None:
         name = f"{name}-{within_key}"
-    return counted(name, lambda: _count(last.last(count), regions, within or everything))
+    return counted(name, lambda: _kept(last, regions, within, within_key, count))
+
+
+def _kept(last, regions, within, within_key, count):
+    months = last.last(count)
+    if last >= Month.of(timezone.localdate()) or (within is not None and not within_key):
+        return _count(months, regions, within or everything)
+    key = summaries.Key(f"months-{count}", within_key if within is not None else "", last.ends_on)
+    region_ids = [region.pk for region in regions]
+
+    def count_them(key):
+        found = _count(months, regions, within or everything)
+        return {
+            "regions": region_ids,
+            "by_region": [[pk, values] for pk, values in found.by_region.items()],
+            "nation": found.nation,
+        }
+
+    found = summaries.kept({key: SHAPE}, count_them)[key]
+    if found["regions"] != region_ids:  # the programme's regions have changed since
+        return _count(months, regions, within or everything)
+    return Monthly(months, dict(found["by_region"]), found["nation"])
 
 
 def _count(months, regions, within):

@@ -13,13 +13,20 @@ from django.db.models import CharField, Count, F, IntegerField, Sum, Value
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from curriculum.models import TrainingSession
-from curriculum.selectors import coverage_counts, coverage_gaps
+from curriculum.selectors import (
+    COVERAGE_SHAPE,
+    coverage_counts,
+    coverage_gaps,
+    coverage_kept,
+    coverage_parts,
+)
+from curriculum.selectors import coverage_key as coverage_key_now
 from dashboards import figures
-from learning.models import LearningItem
+from portal import summaries
 from portal.counts import counted
+from portal.quarters import Quarter
 from regions.models import Region
-from register.models import AdoptionStageChange, Recommendation
+from register.models import Recommendation
 
 TREND_QUARTERS = 8
 TRENDS = {
@@ -148,238 +155,233 @@ def dashboard(quarter, regions=None, *, within=None, within_key=""):
     `within(kind, queryset)` narrows each kind of record counted ("initiative_history",
     "progress", "learning", "investigation", "recommendation", "adoption_change",
     "curriculum_change", "training", "support") to a part of the programme, such as a
-    PSC's own records (the quarterly reports), named by `within_key` for the cache."""
+    PSC's own records (the quarterly reports), named by `within_key` for the cache and the
+    kept summaries.
+
+    A quarter's own figures are counted once it has closed and kept (portal/summaries.py,
+    docs/adr/0042): the dashboard takes the quarter's, the previous one's (the figures
+    "before") and the trends' from them, and counts afresh only the quarter under way."""
     if regions is None:
         regions = programme_regions()
     # The figures of the quarter under way end today, so a new day counts again.
     # The name says which shape of Figures it keeps, so one kept by an older release is not read.
-    name = f"dashboard-2-{quarter.year}-{quarter.number}-{timezone.localdate().isoformat()}"
+    name = f"dashboard-3-{quarter.year}-{quarter.number}-{timezone.localdate().isoformat()}"
     if within is not None:
         name = f"{name}-{within_key}"
-    return counted(name, lambda: _count(quarter, regions, within or everything))
+    return counted(name, lambda: _count(quarter, regions, within, within_key))
 
 
-def _count(quarter, regions, within=everything):
+def keep_closed_periods():
+    """Count and keep what has closed and is not kept yet: the whole programme's last eight
+    quarters with the syllabus coverage before the quarter under way, and the SPC charts'
+    months, so the first page after a quarter or a month ends does not count them."""
+    # Imported here: both modules read this one.
+    from dashboards.control_charts import last_month
+    from dashboards.monthly import monthly
+
+    regions = programme_regions()
+    current = Quarter.current()
+    _count(current, regions)
+    monthly(last_month(current), regions)
+
+
+# The shape of a quarter's kept figures: its rows [part, region id, key, days, count].
+SHAPE = 1
+QUARTER = "dashboard-quarter"
+
+
+def _count(quarter, regions, within=None, within_key=""):
+    """The dashboard from each quarter's own figures: those of closed quarters kept, the
+    quarter under way's counted, with what is tagged to the syllabus since it began, in one
+    query."""
+    current = Quarter.current()
+    # A part of the programme not named cannot be kept apart from the others: counted afresh.
+    keeps = within is None or bool(within_key)
+    scope = within_key if within is not None else ""
+    quarters = quarter.last(TREND_QUARTERS)
+    wanted = {
+        summaries.Key(QUARTER, scope, q.ends_on): SHAPE for q in quarters if q < current and keeps
+    }
+    coverage_key = coverage_key_now()
+    wanted[coverage_key] = COVERAGE_SHAPE
+
+    def count(key):
+        if key == coverage_key:
+            return coverage_kept(key)
+        return own_rows(Quarter.of(key.ends_on), within or everything)
+
+    kept = summaries.kept(wanted, count)
+    rows = {}
+    since = None
+    for q in quarters:
+        key = summaries.Key(QUARTER, scope, q.ends_on)
+        if key in kept:
+            rows[q] = kept[key]
+        elif q == current:
+            found = own_rows(q, within or everything, coverage=True)
+            rows[q] = [row for row in found if not row[0].startswith("coverage")]
+            since = _coverage_rows(found)
+        else:
+            rows[q] = own_rows(q, within or everything)
+    region_ids = [region.pk for region in regions]
+    return assemble(
+        quarter, regions, rows, coverage_counts(region_ids, kept=kept[coverage_key], since=since)
+    )
+
+
+def assemble(quarter, regions, rows, coverage):
+    """The Dashboard for `quarter` from each quarter's own rows ({quarter: rows}, for the
+    quarter and the seven before it) and the syllabus coverage (coverage_counts)."""
     by_region = {region.pk: Figures(region) for region in regions}
-    region_ids = list(by_region)
 
-    def rows_of(queryset, field_name="region_id"):
-        for row in queryset:
-            found = by_region.get(row[field_name])
+    def each(quarter_rows):
+        for part, place, key, days, count in quarter_rows:
+            found = by_region.get(place)
             if found is not None:
-                yield found, row
+                yield found, part, key, days, count
 
-    _initiatives(quarter, rows_of, within)
-    _learning_and_investigations(quarter, rows_of, within)
-    _recommendations(quarter, rows_of, within)
-    _adoptions(quarter, rows_of, within)
-    _curriculum(quarter, rows_of, within)
-    _trends(quarter, rows_of, within)
-    gaps = coverage_gaps(coverage_counts(region_ids), region_ids)
+    for found, part, key, days, count in each(rows[quarter]):
+        _add_now(found, part, key, days, count)
+    for found, part, key, days, count in each(rows[quarter.previous()]):
+        _add_before(found, part, key, days, count)
+    quarters = quarter.last(TREND_QUARTERS)
+    for index, q in enumerate(quarters):
+        for found, part, _key, _days, count in each(rows[q]):
+            series = TREND_PARTS.get(part)
+            if series is not None:
+                found.trends[series][index] += count or 0
+    region_ids = list(by_region)
+    gaps = coverage_gaps(coverage, region_ids)
     nation = Figures(None)
     for region_id, found in by_region.items():
         found.gaps = gaps[region_id]
         nation.add(found)
     nation.gaps = gaps[None]
-    return Dashboard(quarter, quarter.last(TREND_QUARTERS), regions, by_region, nation)
+    return Dashboard(quarter, quarters, regions, by_region, nation)
 
 
-def _initiatives(quarter, rows_of, within):
-    def statuses(which, at):
-        return (
-            within("initiative_history", figures.initiative_statuses(at))
-            .order_by()
-            .annotate(which=_text(which), counted=_text("status"), key=F("status"))
-            .values("which", "counted", "region_id", "key")
-            .annotate(count=Count("pk"))
-        )
-
-    def bands(which, at):
-        return (
-            within("progress", figures.initiative_scores(at))
-            .order_by()
-            .annotate(
-                which=_text(which),
-                counted=_text("band"),
-                key=Cast("band", CharField()),
-                region_id=F("initiative__region"),
-            )
-            .values("which", "counted", "region_id", "key")
-            .annotate(count=Count("pk"))
-        )
-
-    before = quarter.previous()
-    union = statuses("now", quarter).union(
-        statuses("before", before), bands("now", quarter), bands("before", before), all=True
-    )
-    for found, row in rows_of(union):
-        if row["key"] is None:
-            continue
-        if row["counted"] == "status":
-            counts = found.initiatives if row["which"] == "now" else found.initiatives_before
-            counts[row["key"]] += row["count"]
-        else:
-            counts = found.ihi if row["which"] == "now" else found.ihi_before
-            counts[int(row["key"])] += row["count"]
+# Which part of a quarter's rows each trend adds up.
+TREND_PARTS = {
+    "learning": "learning",
+    "people_trained": "people",
+    "answered": "answered",
+    "begun": "adoptions",
+}
+SUMMED = (
+    "spread_beyond",
+    "training_sessions",
+    "people_trained",
+    "support_sessions",
+    "staff_reached",
+)
 
 
-def _learning_and_investigations(quarter, rows_of, within):
-    learning = (
-        within("learning", figures.learning_published(quarter))
-        .order_by()
-        .annotate(counted=_text("learning"), key=F("kind"), days=F("days_to_publish"))
-        .values("counted", "region_id", "key", "days")
-        .annotate(count=Count("pk"))
-    )
-    investigations = (
-        within("investigation", figures.investigations_logged(quarter))
-        .order_by()
-        .annotate(
-            counted=_text("investigations"),
-            key=F("source"),
-            days=Value(None, output_field=IntegerField()),
-        )
-        .values("counted", "region_id", "key", "days")
-        .annotate(count=Count("pk"))
-    )
-    learning_before = (
-        within("learning", figures.learning_published(quarter.previous()))
-        .order_by()
-        .annotate(counted=_text("learning_before"), key=F("kind"), days=F("days_to_publish"))
-        .values("counted", "region_id", "key", "days")
-        .annotate(count=Count("pk"))
-    )
-    for found, row in rows_of(learning.union(investigations, learning_before, all=True)):
-        if row["counted"] == "investigations":
-            found.investigations[row["key"]] += row["count"]
-            continue
-        before = row["counted"] == "learning_before"
-        counts = found.learning_before if before else found.learning
-        counts[row["key"]] += row["count"]
-        if row["days"] is not None:
-            days = found.publish_days_before if before else found.publish_days
-            days[row["days"]] += row["count"]
+def _add_now(found, part, key, days, count):
+    if part in ("initiatives", "ihi", "recommendations", "curriculum") and key is None:
+        return
+    if part == "initiatives":
+        found.initiatives[key] += count
+    elif part == "ihi":
+        found.ihi[int(key)] += count
+    elif part == "learning":
+        found.learning[key] += count
+        if days is not None:
+            found.publish_days[days] += count
+    elif part == "investigations":
+        found.investigations[key] += count
+    elif part == "recommendations":
+        found.recommendations[key] += count
+        if key in (figures.ON_TIME, figures.LATE) and days is not None:
+            found.respond_days[days] += count
+    elif part == "adoptions":
+        found.adoptions[key] += count
+    elif part == "curriculum":
+        found.curriculum[key] += count
+    elif part in SUMMED:
+        setattr(found, part, getattr(found, part) + (count or 0))
 
 
-def _recommendations(quarter, rows_of, within):
-    def grouped(which, at):
-        return (
-            within("recommendation", figures.recommendations_grouped(at))
-            .order_by()
-            .annotate(which=_text(which))
-            .values("which", "region_id", "group", "days_to_respond")
-            .annotate(count=Count("pk"))
-        )
-
-    union = grouped("now", quarter).union(grouped("before", quarter.previous()), all=True)
-    for found, row in rows_of(union):
-        if row["group"] is None:
-            continue
-        if row["which"] == "before":
-            found.recommendations_before[row["group"]] += row["count"]
-            continue
-        found.recommendations[row["group"]] += row["count"]
-        if row["group"] in (figures.ON_TIME, figures.LATE) and row["days_to_respond"] is not None:
-            found.respond_days[row["days_to_respond"]] += row["count"]
+def _add_before(found, part, key, days, count):
+    if key is None and part in ("initiatives", "ihi", "recommendations"):
+        return
+    if part == "initiatives":
+        found.initiatives_before[key] += count
+    elif part == "ihi":
+        found.ihi_before[int(key)] += count
+    elif part == "learning":
+        found.learning_before[key] += count
+        if days is not None:
+            found.publish_days_before[days] += count
+    elif part == "recommendations":
+        found.recommendations_before[key] += count
 
 
-def _adoptions(quarter, rows_of, within):
-    stages = (
-        within("adoption_change", figures.adoption_stages(quarter))
-        .order_by()
-        .annotate(counted=_text("stage"), key=F("to_stage"), place=F("adoption__region"))
-        .values("counted", "place", "key")
-        .annotate(count=Count("pk"))
-    )
-    beyond = (
-        within("adoption_change", figures.spread_beyond(quarter))
-        .order_by()
-        .annotate(counted=_text("beyond"), key=_text(""), place=F("origin"))
-        .values("counted", "place", "key")
-        .annotate(count=Count("pk"))
-    )
-    for found, row in rows_of(stages.union(beyond, all=True), "place"):
-        if row["counted"] == "stage":
-            found.adoptions[row["key"]] += row["count"]
-        else:
-            found.spread_beyond += row["count"]
+def _coverage_rows(rows):
+    """The coverage's rows [kind, tag, region, count, people] from a quarter's own rows."""
+    found = []
+    for part, place, key, _days, count in rows:
+        if part == "coverage-people":
+            found.append([2, int(key), place, 0, count or 0])
+        elif part.startswith("coverage-"):
+            found.append([int(part.removeprefix("coverage-")), int(key), place, count, 0])
+    return found
 
 
-def _curriculum(quarter, rows_of, within):
-    statuses = (
-        within("curriculum_change", figures.curriculum_statuses(quarter))
-        .order_by()
-        .annotate(counted=_text("status"), key=F("to_status"), region_id=F("entry__region"))
-        .values("counted", "region_id", "key")
-        .annotate(count=Count("pk"))
-    )
+def own_rows(quarter, within=everything, *, coverage=False):
+    """A quarter's own figures for every region, as rows [part, region id, key, days, count]:
+    what the quarter counts at its end, each trend's value in it, and with `coverage` what is
+    tagged to the syllabus since it began. One query, each part joined by UNION ALL."""
 
-    def summed(queryset, counted, value):
+    def shaped(queryset, part, *, key=None, days=None, count=None, place="region_id"):
         return (
             queryset.order_by()
-            .annotate(counted=_text(counted), key=_text(""))
-            .values("counted", "region_id", "key")
-            .annotate(count=value)
+            .annotate(
+                part=_text(part),
+                place=F(place),
+                key=_text("") if key is None else key,
+                days=Cast(Value(None), IntegerField()) if days is None else days,
+            )
+            .values("part", "place", "key", "days")
+            .annotate(count=Count("pk") if count is None else count)
         )
 
+    as_text = lambda name: Cast(name, CharField())  # noqa: E731
     training = within("training", figures.training_held(quarter))
     support = within("support", figures.support_held(quarter))
-    union = statuses.union(
-        summed(training, "training_sessions", Count("pk")),
-        summed(training, "people_trained", Sum("people_trained")),
-        summed(support, "support_sessions", Count("pk")),
-        summed(support, "staff_reached", Sum("staff_reached")),
-        all=True,
-    )
-    for found, row in rows_of(union):
-        if row["counted"] == "status":
-            found.curriculum[row["key"]] += row["count"]
-        else:
-            setattr(found, row["counted"], getattr(found, row["counted"]) + (row["count"] or 0))
-
-
-def _trends(quarter, rows_of, within):
-    quarters = quarter.last(TREND_QUARTERS)
-    first, last = quarters[0], quarters[-1]
-
-    def grouped(queryset, series, date_field, value, *, moments, place="region_id"):
-        return (
-            queryset.order_by()
-            .annotate(
-                series=_text(series),
-                slot=figures.bucket(date_field, quarters, moments=moments),
-                place=F(place),
-            )
-            .values("series", "place", "slot")
-            .annotate(value=value)
-        )
-
-    union = grouped(
-        within("learning", LearningItem.objects.published().filter(
-            published_at__gte=first.starts_at, published_at__lt=last.ends_at
-        )),
-        "learning", "published_at", Count("pk"), moments=True,
-    ).union(
-        grouped(
-            within("training", TrainingSession.objects.filter(
-                held_on__gte=first.starts_on, held_on__lte=last.ends_on
-            )),
-            "people", "held_on", Sum("people_trained"), moments=False,
-        ),
-        grouped(
-            within("recommendation", Recommendation.objects.filter(
-                answered_on__gte=first.starts_on, answered_on__lte=last.ends_on
-            )),
-            "answered", "answered_on", Count("pk"), moments=False,
-        ),
-        grouped(
-            within("adoption_change", AdoptionStageChange.objects.filter(
-                from_stage="", on__gte=first.starts_on, on__lte=last.ends_on
-            )),
-            "adoptions", "on", Count("pk"), moments=False, place="adoption__region",
-        ),
-        all=True,
-    )  # fmt: skip
-    for found, row in rows_of(union, "place"):
-        if row["slot"] is not None:
-            found.trends[row["series"]][row["slot"]] += row["value"] or 0
+    parts = [
+        shaped(within("initiative_history", figures.initiative_statuses(quarter)),
+               "initiatives", key=F("status")),
+        shaped(within("progress", figures.initiative_scores(quarter)),
+               "ihi", key=as_text("band"), place="initiative__region"),
+        shaped(within("learning", figures.learning_published(quarter)),
+               "learning", key=F("kind"), days=F("days_to_publish")),
+        shaped(within("investigation", figures.investigations_logged(quarter)),
+               "investigations", key=F("source")),
+        shaped(within("recommendation", figures.recommendations_grouped(quarter)),
+               "recommendations", key=F("group"), days=F("days_to_respond")),
+        shaped(within("recommendation", Recommendation.objects.filter(
+                   answered_on__gte=quarter.starts_on, answered_on__lte=quarter.ends_on)),
+               "answered"),
+        shaped(within("adoption_change", figures.adoption_stages(quarter)),
+               "adoptions", key=F("to_stage"), place="adoption__region"),
+        shaped(within("adoption_change", figures.spread_beyond(quarter)),
+               "spread_beyond", place="origin"),
+        shaped(within("adoption_change", figures.adoptions_begun(quarter)),
+               "begun", place="adoption__region"),
+        shaped(within("curriculum_change", figures.curriculum_statuses(quarter)),
+               "curriculum", key=F("to_status"), place="entry__region"),
+        shaped(training, "training_sessions"),
+        shaped(training, "people_trained", count=Sum("people_trained")),
+        shaped(support, "support_sessions"),
+        shaped(support, "staff_reached", count=Sum("staff_reached")),
+    ]  # fmt: skip
+    if coverage:
+        for kind, queryset in coverage_parts(since=quarter):
+            parts.append(shaped(queryset, f"coverage-{kind}", key=as_text("syllabus")))
+            if kind == 2:
+                people = Sum("people_trained")
+                parts.append(
+                    shaped(queryset, "coverage-people", key=as_text("syllabus"), count=people)
+                )
+    union = parts[0].union(*parts[1:], all=True)
+    return [[row["part"], row["place"], row["key"], row["days"], row["count"]] for row in union]

@@ -27,6 +27,7 @@ from fellows.services import initiative_create, initiative_update
 from learning.forms import InvestigationForm, LearningItemForm
 from learning.models import Investigation, LearningItem
 from learning.services import investigation_create, investigation_update, learning_item_update
+from portal import summaries
 from portal.records import record_create
 from register.forms import AdoptionForm, RecommendationForm, ResponseForm
 from register.models import Adoption, Recommendation
@@ -237,6 +238,8 @@ class LearningItems(Kind):
                     batch_size=2000,
                 )
             made.extend((item, True) for item in items)
+            # Learning imported as published in a closed quarter changes its kept figures.
+            summaries.created_in_bulk(items)
         for one in planned:
             if one.existing is not None:
                 item = learning_item_update(
