@@ -362,10 +362,10 @@ ATTENTION = 6
     [
         ("lead", "dashboard", ATTENTION),
         ("national", "dashboard-national", ATTENTION),
-        # Each of a fellow's blocks, and the news about their learning: the items, the review
-        # steps, the adoptions, the curriculum's citations (and the entries, when cited) and
-        # the comments.
-        ("fellow", "home", 10),
+        # Each of a fellow's blocks, and the news about their learning: the ids of their
+        # items, the review steps, the adoptions, the curriculum's citations (and the
+        # entries, when cited), the comments, and the items with news.
+        ("fellow", "home", 11),
         ("lead", "home", 6),  # the review queue, its oldest, overdue recommendations, counts
         # The PSC's initiatives, their count, those changed, the fellows and their count.
         ("chair", "home", 5),
@@ -392,10 +392,8 @@ def test_dashboards_and_homes_take_the_same_queries_for_few_and_many_rows(
     cache.clear()
     with django_assert_num_queries(SIGNED_IN + blocks + regions + figures):
         assert client.get(url).status_code == 200
-    # ... and read again, with nothing written since: the figures are not counted again (a
-    # home is the page kept for the person, docs/adr/0027: the session and the person only).
-    read_again = 2 if url_name == "home" else SIGNED_IN + blocks + regions
-    with django_assert_num_queries(read_again):
+    # ... and read again, with nothing written since: the figures are not counted again.
+    with django_assert_num_queries(SIGNED_IN + blocks + regions):
         assert client.get(url).status_code == 200
 
 

@@ -15,6 +15,9 @@ OUR_APPS = [config.label for config in apps.get_app_configs() if Path(config.pat
 # Fields that hold no free text about care: identifiers, names of organisations and places
 # from reference data, and what the system itself writes.
 EXEMPT = {
+    # What a kept summary counts and for whom ("dashboard", "psc-4"), set by the portal alone.
+    "portal.Summary.kind",
+    "portal.Summary.scope",
     "accounts.User.password",
     "accounts.User.full_name",
     "accounts.Invitation.full_name",
