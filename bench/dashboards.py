@@ -449,7 +449,8 @@ def timed_side_by_side(person, url, databases, repeat, *, afresh):
 
 
 def side_by_side(pages, world, sizes, repeat, goal):
-    """Build each size in turn (keeping a copy of each smaller one), then time every page at
+    """Build each size in turn (keeping a copy of each smaller one), then time every page
+    (`pages`, or what `pages(world)` gives once it is built) at
     the smallest and the largest size side by side, counted afresh and read again; print
     each and the worst ratio against `goal`."""
     databases = {}
@@ -465,6 +466,8 @@ def side_by_side(pages, world, sizes, repeat, goal):
         databases[size] = clone_database(size) if size != sizes[-1] else DATABASE
     smallest, largest = sizes[0], sizes[-1]
     databases = {smallest: databases[smallest], largest: databases[largest]}
+    if callable(pages):  # pages that name records made while building
+        pages = pages(world)
     print(
         f"\nEach page at {smallest:,} and {largest:,} learning items, the sizes taking turns "
         f"request by request (median of {repeat}), counted afresh (the first view after a "

@@ -7,13 +7,15 @@ Needs PostgreSQL: it builds bench/pages.py's world in a scratch database (BENCH_
 `portal_bench_public` by default, dropped and made again: never name a real one) and makes
 every third published item public. Then gunicorn with 2 workers in production settings on
 loopback (ops/stack.py) serves, for 4 clients on a core the server does not use (as on another
-machine: the clients' own work is then not taken from the server's), each pair of pages A B A B for
---seconds each: the public list against the signed-in learning list, a public search against
-the signed-in search, and a public item against the signed-in item page. It runs twice: as
-production runs (a page read again with no write in between is the kept one: for everyone
-who has not signed in on the public pages, for the session on the signed-in ones) and with
-nothing kept (PAGE_CACHE_SECONDS=0), which is every first view after a write.
-Goal (docs/adr/0036): the public pages at least 5 times the signed-in pages' rate.
+machine: the clients' own work is then not taken from the server's), each pair of pages
+A B A B for --seconds each: the public list against the signed-in learning list, a public
+search against the signed-in search, and a public item against the signed-in item page. It
+runs twice: as production runs (a public page read again with no write in between is the kept
+one, for everyone who has not signed in; a signed-in page is rendered for its person every
+time, docs/adr/0044), and with nothing kept (PAGE_CACHE_SECONDS=0), as on a public page's
+first view after a write.
+Goal (docs/adr/0036): the public pages, as production serves them, at least 5 times the
+signed-in pages' rate.
 """
 
 import argparse
@@ -90,7 +92,7 @@ def measure(world, item, seconds):
             "signing the benchmark's fellow in",
         )
         key = json.loads(out.split("KEYS", 1)[1].splitlines()[0])[fellow.email]
-        for mode, value in (("kept", "60"), ("rendered", "0")):
+        for mode, value in (("production", "60"), ("rendered", "0")):
             kept_for["value"] = value
             stack.start_web()
             port = stack.web_port
@@ -114,21 +116,21 @@ def measure(world, item, seconds):
     print(
         f"\nRequests a second under gunicorn (2 workers, production settings, loopback), "
         f"{world.learning:,} learning items of which {LearningItem.objects.public().count():,} "
-        f"public, 4 clients on a core of their own, {seconds} s a run, A B A B: a page read again "
-        f"as production keeps it (kept), and rendered every time, as on the first view after a "
-        f"write (rendered):"
+        f"public, 4 clients on a core of their own, {seconds} s a run, A B A B: as production "
+        f"serves them (a public page read again is the kept one; a signed-in page is rendered), "
+        f"and with nothing kept, as on a public page's first view after a write (rendered):"
     )
-    print(f"  {'page':16} {'mode':9} {'public /s':>10} {'signed in /s':>13} {'ratio':>6}")
+    print(f"  {'page':16} {'mode':10} {'public /s':>10} {'signed in /s':>13} {'ratio':>6}")
     lowest = 1e9
     for name, _public, _signed_in in pairs:
-        for mode in ("kept", "rendered"):
+        for mode in ("production", "rendered"):
             public, signed_in = rates[name, mode]
             ratio = public / signed_in
-            if mode == "kept":
+            if mode == "production":
                 lowest = min(lowest, ratio)
-            print(f"  {name:16} {mode:9} {public:10.1f} {signed_in:13.1f} {ratio:6.2f}")
+            print(f"  {name:16} {mode:10} {public:10.1f} {signed_in:13.1f} {ratio:6.2f}")
     verdict = "within" if lowest >= 5 else "under"
-    print(f"  lowest ratio, kept: {lowest:.2f} ({verdict} the goal of 5)")
+    print(f"  lowest ratio, as production serves them: {lowest:.2f} ({verdict} the goal of 5)")
 
 
 def main():
