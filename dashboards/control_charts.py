@@ -4,6 +4,7 @@ draws, its icons, its summary in words and its table. Display only: the counting
 dashboards/monthly.py and the statistics in portal/spc.py."""
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from dashboards.measures import MEASURES
 from dashboards.models import Rebase, Target
@@ -89,8 +90,27 @@ class SpcChart:
     months: list  # the months charted, oldest first
     summary: str
     rebases: list  # (Month, reason) where the limits were recalculated
-    drawing: dict = field(default_factory=dict)
-    rows: list = field(default_factory=list)
+    target_set: object = None  # the target the national team set, as the drawing marks it
+
+    # Drawn only when a page shows the chart: a home shows only its variation icon.
+    @cached_property
+    def drawing(self):
+        return _drawing(self.result, self.months, self.target_set)
+
+    @cached_property
+    def rows(self):
+        measure = self.measure
+        return [
+            Row(
+                month,
+                measure.format(point.value),
+                measure.format(round(point.mean, 1)),
+                measure.format(round(point.lower, 1)),
+                measure.format(round(point.upper, 1)),
+                _signal(point),
+            )
+            for month, point in zip(self.months, self.result.points, strict=True)
+        ]
 
     @property
     def slug(self):
@@ -186,20 +206,7 @@ def spc_chart(measure, values, months, *, target=None, rebases=(), scope="Englan
                 f" Limits set on the {limits.baseline} months from {by_start[limits.starts].label}"
                 " and held after them."
             )
-    chart = SpcChart(measure, scope, result, charted, summary, recalculated)
-    chart.drawing = _drawing(result, charted, target)
-    chart.rows = [
-        Row(
-            month,
-            measure.format(point.value),
-            measure.format(round(point.mean, 1)),
-            measure.format(round(point.lower, 1)),
-            measure.format(round(point.upper, 1)),
-            _signal(point),
-        )
-        for month, point in zip(charted, result.points, strict=True)
-    ]
-    return chart
+    return SpcChart(measure, scope, result, charted, summary, recalculated, target)
 
 
 def _signal(point):
