@@ -14,12 +14,12 @@ learning item and initiative whose pages are timed.
 
 1. For each page and role, through the test client, rendering every time: the median time
    (of --repeat) at each size, the queries, and the ratio of the largest size to the
-   smallest, both counted afresh (the first view after a write: no count is kept) and read
-   again (the counts kept between writes, portal/counts.py). Each smaller size is kept in a
-   copy of the database made when it was built, and the sizes take turns request by request,
-   so that the machine's load changing during the run does not show as a ratio (bench/
-   dashboards.py `side_by_side`). Goal: at most 1.3, and the same number of queries at every
-   size.
+   smallest, both counted afresh (the first view after a write: no count made before it is
+   used) and read again (the counts kept between writes, portal/counts.py). Each smaller size
+   is kept in a copy of the database made when it was built, and the sizes take turns request
+   by request, so that the machine's load changing during the run does not show as a ratio
+   (bench/dashboards.py `side_by_side`). Goal: at most 1.3, and the same number of queries at
+   every size.
 2. gunicorn with 2 workers in production settings on loopback (ops/stack.py), against the
    largest size, with the 4 clients on a core of their own (as on another machine): requests
    a second for each key page and for a bare signed-in view (routed only with

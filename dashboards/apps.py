@@ -10,10 +10,17 @@ class DashboardsConfig(AppConfig):
     verbose_name = "Dashboards"
 
     def ready(self):
-        from portal.counts import watch
+        from dashboards.control_charts import SETTINGS
+        from dashboards.models import Rebase, Target
+        from dashboards.selectors import REGIONS
+        from portal.counts import watch, watch_models
+        from regions.models import Region, RegionScheme
 
         # The dashboards count what these apps record, and read their own targets and rebases.
         watch("fellows", "learning", "register", "curriculum", "dashboards")
+        # What rarely changes is kept across those writes, until it changes itself.
+        watch_models(SETTINGS, Target, Rebase)
+        watch_models(REGIONS, Region, RegionScheme)
         track_what_the_summaries_count()
 
 

@@ -36,6 +36,9 @@ RULE_WORDS = {
 }
 
 
+SETTINGS = "counts:spc-settings"
+
+
 @dataclass
 class Settings:
     """The targets and rebases the national team set (dashboards/admin.py)."""
@@ -45,13 +48,16 @@ class Settings:
 
     @classmethod
     def read(cls):
-        """Two queries for every chart of a page, kept until the next write (portal/counts.py)."""
+        """Two queries for every chart of a page, kept until the national team changes a
+        target or a rebase (portal/counts.py): writes to the records charted do not change
+        them."""
         return counted(
             "spc-settings",
             lambda: cls(
                 {target.measure: float(target.value) for target in Target.objects.all()},
                 list(Rebase.objects.order_by("starts_on", "pk")),
             ),
+            generation=SETTINGS,
         )
 
     def rebases_for(self, slug, *, region=None, psc=None):

@@ -6,13 +6,17 @@ them grouped by region in the database (dashboards/selectors.py); the list filte
 one region and the person's scope. Quarters follow London dates (portal/quarters.py).
 
 A figure "at the end of the quarter" (an initiative's status, an adoption's stage) reads
-the record's history up to then; for the quarter under way "the end" is today.
+the record's history up to then. For the quarter under way "the end" is now, and the record as
+it stands says the same as the last entry of its history (every change writes both in one
+transaction, and a change of stage or status is never dated ahead of today or before the
+current one), so that quarter reads the records themselves: a count of the records there are,
+not a search of every entry of their histories (docs/adr/0045).
 """
 
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
 
 from curriculum.models import (
@@ -50,6 +54,11 @@ def cut_off(quarter):
     return min(quarter.ends_at, timezone.now())
 
 
+def under_way(quarter):
+    """The quarter has not ended: its figures "at the end" are the records as they stand."""
+    return quarter.ends_at > timezone.now()
+
+
 def last_of(rows, parent, order):
     """The last of `rows` for each `parent`, by the fields in `order` (the last of them
     breaks ties): the rows for which no later row of the same parent exists. Counted over
@@ -70,6 +79,30 @@ def initiative_statuses(quarter):
     status and region then."""
     history = Initiative.history.model.objects.filter(history_date__lt=cut_off(quarter))
     return last_of(history, "id", ["history_date", "history_id"]).exclude(history_type="-")
+
+
+def initiatives_now():
+    """Every initiative with its status and region now: initiative_statuses() of the quarter
+    under way."""
+    return Initiative.objects.all()
+
+
+def initiative_scores_now():
+    """Every initiative with its latest IHI score (`score`; None when it has none):
+    initiative_scores() of the quarter under way, read an initiative at a time through an
+    index rather than by comparing every update with every other."""
+    latest = ProgressUpdate.objects.filter(initiative=OuterRef("pk")).order_by(
+        "-written_on", "-created_at", "-id"
+    )
+    return Initiative.objects.annotate(score=Subquery(latest.values("ihi_score")[:1]))
+
+
+def band_of(score):
+    """The index in IHI_BANDS of the band `score` falls in; None for no score."""
+    for index, (_label, low, high) in enumerate(IHI_BANDS):
+        if score is not None and low <= score <= high:
+            return index
+    return None
 
 
 def initiative_scores(quarter):
@@ -114,8 +147,7 @@ RECOMMENDATION_GROUPS = {
 
 def recommendations_grouped(quarter):
     """Recommendations made by the end of the quarter, each with its `group`: answered in
-    the quarter on time or late, or (unanswered at the end) overdue or open; None for those
-    answered before the quarter."""
+    the quarter on time or late, or (unanswered at the end) overdue or open."""
     end = as_of(quarter)
     answered_in = Q(answered_on__gte=quarter.starts_on, answered_on__lte=end)
     unanswered = Q(answered_on__isnull=True) | Q(answered_on__gt=end)
@@ -127,7 +159,13 @@ def recommendations_grouped(quarter):
         When(unanswered, then=Value(OPEN)),
         default=Value(None),
     )
-    return Recommendation.objects.filter(issued_on__lte=end).annotate(group=group)
+    # Those answered before the quarter are in no group, so they are not read: the quarter
+    # reads what is open or answered since it began, not every recommendation ever made.
+    return (
+        Recommendation.objects.filter(issued_on__lte=end)
+        .filter(Q(answered_on__isnull=True) | Q(answered_on__gte=quarter.starts_on))
+        .annotate(group=group)
+    )
 
 
 # Adoption and spread
@@ -157,6 +195,18 @@ def spread_beyond(quarter):
     )
 
 
+def adoptions_now():
+    """Every adoption with its stage now: adoption_stages() of the quarter under way."""
+    return Adoption.objects.all()
+
+
+def spread_now():
+    """spread_beyond() of the quarter under way: the adoptions by an organisation in another
+    region than the one their initiative or learning came from (`origin_region`, kept on the
+    adoption: docs/adr/0043)."""
+    return Adoption.objects.exclude(region=F("origin_region"))
+
+
 # Curriculum and training
 
 
@@ -164,6 +214,12 @@ def curriculum_statuses(quarter):
     """Each curriculum entry's last change of status by the end of the quarter."""
     changes = CurriculumStatusChange.objects.filter(on__lte=as_of(quarter))
     return last_of(changes, "entry", ["on", "at", "id"])
+
+
+def curriculum_now():
+    """Every curriculum entry with its status now: curriculum_statuses() of the quarter under
+    way."""
+    return CurriculumEntry.objects.all()
 
 
 def training_held(quarter):
@@ -198,6 +254,10 @@ def records(key, quarter, region):
     """The records figure `key` counts in `quarter` in `region`: what the dashboard counts
     there, as a queryset of the records themselves."""
     kind, _, value = key.partition(".")
+    if under_way(quarter):
+        found = _records_now(kind, value, region)
+        if found is not None:
+            return found
     if kind == "initiatives":
         rows = initiative_statuses(quarter).filter(status=value, region=region)
         return Initiative.objects.filter(pk__in=rows.values("id"))
@@ -228,6 +288,22 @@ def records(key, quarter, region):
     if kind == "support":
         return support_held(quarter).filter(region=region)
     raise KeyError(key)
+
+
+def _records_now(kind, value, region):
+    """records() of the quarter under way, where it reads the records as they stand."""
+    if kind == "initiatives":
+        return initiatives_now().filter(status=value, region=region)
+    if kind == "ihi":
+        _label, low, high = IHI_BANDS[int(value)]
+        return initiative_scores_now().filter(region=region, score__gte=low, score__lte=high)
+    if kind == "adoptions":
+        return adoptions_now().filter(stage=value, region=region)
+    if kind == "spread":
+        return spread_now().filter(origin_region=region)
+    if kind == "curriculum":
+        return curriculum_now().filter(status=value, region=region)
+    return None
 
 
 def _labels():

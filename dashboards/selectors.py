@@ -8,6 +8,7 @@ region's records.
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import CharField, Count, F, IntegerField, Sum, Value
 from django.db.models.functions import Cast
@@ -139,8 +140,17 @@ class Dashboard:
         return self.by_region[region.pk]
 
 
+REGIONS = "counts:regions"
+
+
 def programme_regions():
-    return list(Region.objects.in_programme_scheme().order_by("display_order", "name"))
+    """The programme's regions in their order, kept until a region changes: every dashboard
+    and home reads them, and a write to the records they count does not change them."""
+    return counted(
+        "programme-regions",
+        lambda: list(Region.objects.in_programme_scheme().order_by("display_order", "name")),
+        generation=REGIONS,
+    )
 
 
 def everything(kind, queryset):
@@ -152,9 +162,10 @@ def dashboard(quarter, regions=None, *, within=None, within_key=""):
     last write to what they count (portal/counts.py). `regions` is `programme_regions()`,
     when the caller has read them already.
 
-    `within(kind, queryset)` narrows each kind of record counted ("initiative_history",
-    "progress", "learning", "investigation", "recommendation", "adoption_change",
-    "curriculum_change", "training", "support") to a part of the programme, such as a
+    `within(kind, queryset)` narrows each kind of record counted ("initiative",
+    "initiative_history", "progress", "learning", "investigation", "recommendation",
+    "adoption", "adoption_change", "curriculum_entry", "curriculum_change", "training",
+    "support") to a part of the programme, such as a
     PSC's own records (the quarterly reports), named by `within_key` for the cache and the
     kept summaries.
 
@@ -348,11 +359,56 @@ def own_rows(quarter, within=everything, *, coverage=False):
     as_text = lambda name: Cast(name, CharField())  # noqa: E731
     training = within("training", figures.training_held(quarter))
     support = within("support", figures.support_held(quarter))
+    if figures.under_way(quarter):
+        # The records as they stand are what the histories say at the end (figures.py).
+        statuses = [
+            shaped(within("initiative", figures.initiatives_now()), "initiatives", key=F("status")),
+            shaped(
+                within("initiative", figures.initiative_scores_now()),
+                "ihi-score",
+                key=as_text("score"),
+            ),
+            shaped(within("adoption", figures.adoptions_now()), "adoptions", key=F("stage")),
+            shaped(
+                within("adoption", figures.spread_now()), "spread_beyond", place="origin_region"
+            ),
+            shaped(
+                within("curriculum_entry", figures.curriculum_now()), "curriculum", key=F("status")
+            ),
+        ]
+    else:
+        statuses = [
+            shaped(
+                within("initiative_history", figures.initiative_statuses(quarter)),
+                "initiatives",
+                key=F("status"),
+            ),
+            shaped(
+                within("progress", figures.initiative_scores(quarter)),
+                "ihi",
+                key=as_text("band"),
+                place="initiative__region",
+            ),
+            shaped(
+                within("adoption_change", figures.adoption_stages(quarter)),
+                "adoptions",
+                key=F("to_stage"),
+                place="adoption__region",
+            ),
+            shaped(
+                within("adoption_change", figures.spread_beyond(quarter)),
+                "spread_beyond",
+                place="origin",
+            ),
+            shaped(
+                within("curriculum_change", figures.curriculum_statuses(quarter)),
+                "curriculum",
+                key=F("to_status"),
+                place="entry__region",
+            ),
+        ]
     parts = [
-        shaped(within("initiative_history", figures.initiative_statuses(quarter)),
-               "initiatives", key=F("status")),
-        shaped(within("progress", figures.initiative_scores(quarter)),
-               "ihi", key=as_text("band"), place="initiative__region"),
+        *statuses,
         shaped(within("learning", figures.learning_published(quarter)),
                "learning", key=F("kind"), days=F("days_to_publish")),
         shaped(within("investigation", figures.investigations_logged(quarter)),
@@ -362,14 +418,8 @@ def own_rows(quarter, within=everything, *, coverage=False):
         shaped(within("recommendation", Recommendation.objects.filter(
                    answered_on__gte=quarter.starts_on, answered_on__lte=quarter.ends_on)),
                "answered"),
-        shaped(within("adoption_change", figures.adoption_stages(quarter)),
-               "adoptions", key=F("to_stage"), place="adoption__region"),
-        shaped(within("adoption_change", figures.spread_beyond(quarter)),
-               "spread_beyond", place="origin"),
         shaped(within("adoption_change", figures.adoptions_begun(quarter)),
                "begun", place="adoption__region"),
-        shaped(within("curriculum_change", figures.curriculum_statuses(quarter)),
-               "curriculum", key=F("to_status"), place="entry__region"),
         shaped(training, "training_sessions"),
         shaped(training, "people_trained", count=Sum("people_trained")),
         shaped(support, "support_sessions"),
@@ -384,4 +434,21 @@ def own_rows(quarter, within=everything, *, coverage=False):
                     shaped(queryset, "coverage-people", key=as_text("syllabus"), count=people)
                 )
     union = parts[0].union(*parts[1:], all=True)
-    return [[row["part"], row["place"], row["key"], row["days"], row["count"]] for row in union]
+    return _scores_banded(
+        [[row["part"], row["place"], row["key"], row["days"], row["count"]] for row in union]
+    )
+
+
+def _scores_banded(rows):
+    """The rows with the latest IHI scores counted by score ("ihi-score") counted by their
+    bands instead, as the closed quarters count them ("ihi")."""
+    banded = defaultdict(int)
+    kept = []
+    for part, place, key, days, count in rows:
+        if part != "ihi-score":
+            kept.append([part, place, key, days, count])
+        elif key is not None:
+            band = figures.band_of(Decimal(key))
+            if band is not None:
+                banded[place, str(band)] += count
+    return kept + [["ihi", place, band, None, count] for (place, band), count in banded.items()]

@@ -176,6 +176,17 @@ class ProgressUpdate(models.Model):
 
     class Meta:
         ordering = ["-written_on", "-created_at"]
+        indexes = [
+            # Each initiative's latest score, for the dashboards' quarter under way.
+            models.Index(
+                "initiative",
+                models.F("written_on").desc(),
+                models.F("created_at").desc(),
+                models.F("id").desc(),
+                include=["ihi_score"],
+                name="fellows_progress_latest",
+            )
+        ]
 
     def __str__(self):
         return f"{self.initiative}: {self.ihi_score} on {self.written_on}"

@@ -64,14 +64,34 @@ def first_generation():
     return time.time_ns()
 
 
-def counted(name, count, *, keep_from=None):
-    """`count()`, or what it returned since the last write to a counted record.
+def watch_models(generation, *models):
+    """Move the generation `generation` on after any write to these models: for what is read
+    from them alone and changes rarely (the programme's regions, the SPC targets), kept across
+    the writes that move the counts on."""
+    for model in models:
+        for signal in (post_save, post_delete):
+            signal.connect(
+                lambda sender, **kwargs: transaction.on_commit(lambda: move_on(generation)),
+                sender=model,
+                weak=False,
+                dispatch_uid=f"{generation}-{model._meta.label}-{signal}",
+            )
+
+
+def counted(name, count, *, keep_from=None, generation=GENERATION):
+    """`count()`, or what it returned since the last write to a counted record (or, with
+    `generation`, to one of the models watched for it: watch_models).
 
     With `keep_from`, a number is kept only once it is at least that: smaller counts are quick
     to make again. (A count made after the last write is still exact, so nobody sees a number
     older than their own last change.)"""
     try:
-        key = f"counts:{cache.get_or_set(GENERATION, first_generation, timeout=None)}:{name}"
+        number = cache.get_or_set(generation, first_generation, timeout=None)
+        key = (
+            f"counts:{number}:{name}"
+            if generation == GENERATION
+            else f"{generation}:{number}:{name}"
+        )
         found = cache.get(key)
     except Exception:  # noqa: BLE001
         logger.warning("The cache could not be read; counting from the database.", exc_info=True)

@@ -17,6 +17,7 @@ again if it moved while it was writing it).
 """
 
 import datetime
+import hashlib
 import logging
 from dataclasses import dataclass
 
@@ -26,7 +27,7 @@ from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
 from django.utils import timezone
 
-from portal.counts import first_generation, move_on
+from portal.counts import KEPT_FOR, first_generation, move_on
 from portal.models import Summary
 from portal.quarters import LONDON
 
@@ -44,9 +45,48 @@ class Key:
 
 
 def read(wanted):
-    """{key: figures} of those of `wanted` ({key: shape}) kept with that shape: one query."""
+    """{key: figures} of those of `wanted` ({key: shape}) kept with that shape: one query, or
+    none when every one of them was read whole since the summaries last changed (the cache
+    holds them under their generation, which moves on whenever a summary is dropped)."""
     if not wanted:
         return {}
+    number = generation()
+    if number is not None:
+        found = _cached(_name(wanted, number))
+        if found is not None:
+            return found
+    found = _read(wanted)
+    if number is not None and len(found) == len(wanted):
+        _cache(_name(wanted, number), found)
+    return found
+
+
+def _name(wanted, number):
+    named = ";".join(
+        f"{key.kind},{key.scope},{key.ends_on},{shape}"
+        for key, shape in sorted(
+            wanted.items(), key=lambda item: (item[0].kind, item[0].scope, item[0].ends_on)
+        )
+    )
+    return f"{GENERATION}:{number}:{hashlib.sha256(named.encode()).hexdigest()}"
+
+
+def _cached(name):
+    try:
+        return cache.get(name)
+    except Exception:  # noqa: BLE001
+        logger.warning("The cache could not be read; summaries are read again.", exc_info=True)
+        return None
+
+
+def _cache(name, found):
+    try:
+        cache.set(name, found, KEPT_FOR)
+    except Exception:  # noqa: BLE001
+        logger.warning("The cache could not keep the summaries read.", exc_info=True)
+
+
+def _read(wanted):
     rows = Q()
     for key, shape in wanted.items():
         rows |= Q(kind=key.kind, scope=key.scope, ends_on=key.ends_on, shape=shape)
@@ -100,6 +140,8 @@ def kept(wanted, count):
         counted = {key: count(key) for key in missing}
         keep(counted, wanted, began)
         found |= counted
+        if began is not None and generation() == began:
+            _cache(_name(wanted, began), found)
     return found
 
 
@@ -108,11 +150,14 @@ def drop_from(day, *, scoped_only=False):
     scope, not the whole programme's, with `scoped_only`)."""
 
     def drop():
+        # Before the rows go, so a count begun before cannot keep them (keep()); and after,
+        # so a read made while they went is not taken from the cache (read()).
         move_on(GENERATION)
         rows = Summary.objects.filter(ends_on__gte=day)
         if scoped_only:
             rows = rows.exclude(scope="")
         rows.delete()
+        move_on(GENERATION)
 
     transaction.on_commit(drop)
 

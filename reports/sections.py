@@ -99,7 +99,9 @@ _REGION_FIELD = {
     "learning": "region",
     "investigation": "region",
     "recommendation": "region",
+    "adoption": "region",
     "adoption_change": "adoption__region",
+    "curriculum_entry": "region",
     "curriculum_change": "entry__region",
     "training": "region",
     "support": "region",
@@ -153,10 +155,14 @@ class Scope:
             return Q(initiative__host_psc=psc)
         if kind in ("learning", "investigation", "recommendation", "support"):
             return Q(created_by__in=fellows)
+        if kind == "adoption":
+            return Q(initiative__host_psc=psc) | Q(learning_item__created_by__in=fellows)
         if kind == "adoption_change":
             return Q(adoption__initiative__host_psc=psc) | Q(
                 adoption__learning_item__created_by__in=fellows
             )
+        if kind == "curriculum_entry":
+            return Q(created_by__in=fellows)
         if kind == "curriculum_change":
             return Q(entry__created_by__in=fellows)
         if kind == "training":

@@ -7,7 +7,10 @@ import datetime
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.roles import Role
 from dashboards import measures as m
@@ -290,3 +293,31 @@ def test_a_rebase_reason_refuses_an_nhs_number(admin_client):
     )
     assert response.status_code == 200
     assert not Rebase.objects.exists()
+
+
+def test_a_target_set_after_a_page_was_shown_is_on_the_next_page_and_a_write_leaves_it_kept(
+    client, lead, fellow, django_capture_on_commit_callbacks
+):
+    """The targets and rebases, and the programme's regions, are kept across writes to the
+    records counted, until they change themselves (docs/adr/0045)."""
+    sign_in(client, lead)
+    url = reverse("dashboard", args=["north"])
+    assert client.get(url).context["spc"][m.DAYS_TO_PUBLISH].target_set is None
+    with django_capture_on_commit_callbacks(execute=True):
+        Target.objects.create(
+            measure=m.DAYS_TO_PUBLISH, value=30, set_by=person_with(Role.NATIONAL)
+        )
+    assert client.get(url).context["spc"][m.DAYS_TO_PUBLISH].target_set == 30
+    with django_capture_on_commit_callbacks(execute=True):
+        curriculum.session(fellow, held_on=timezone.localdate())
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    read = " ".join(query["sql"] for query in queries.captured_queries)
+    kept = ("dashboards_target", "dashboards_rebase", "regions_regionscheme", "portal_summary")
+    for table in kept:
+        assert table not in read
+    north = region("north")
+    with django_capture_on_commit_callbacks(execute=True):
+        north.name = "North of England"
+        north.save()
+    assert "North of England" in client.get(url).content.decode()
