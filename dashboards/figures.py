@@ -91,9 +91,9 @@ def initiative_scores_now():
     """Every initiative with its latest IHI score (`score`; None when it has none):
     initiative_scores() of the quarter under way, read an initiative at a time through an
     index rather than by comparing every update with every other."""
-    latest = ProgressUpdate.objects.filter(initiative=OuterRef("pk")).order_by(
-        "-written_on", "-created_at", "-id"
-    )
+    latest = ProgressUpdate.objects.filter(
+        initiative=OuterRef("pk"), written_on__lte=timezone.localdate()
+    ).order_by("-written_on", "-created_at", "-id")
     return Initiative.objects.annotate(score=Subquery(latest.values("ihi_score")[:1]))
 
 

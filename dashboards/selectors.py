@@ -182,6 +182,22 @@ def dashboard(quarter, regions=None, *, within=None, within_key=""):
     return counted(name, lambda: _count(quarter, regions, within, within_key))
 
 
+# What the headline cards show of the quarter under way (presenters.headline): a home shows
+# the cards and not the tables, so counts only these.
+HEADLINE_PARTS = frozenset({"learning", "recommendations", "people_trained", "begun"})
+
+
+def headline_figures(quarter, regions=None):
+    """dashboard(), with only what the headline cards show counted for the quarter under way:
+    its learning published, recommendations, people trained and adoptions begun. Its other
+    figures of that quarter are left empty, so this is for the cards alone (the homes); the
+    quarters before it, kept, are whole."""
+    if regions is None:
+        regions = programme_regions()
+    name = f"headline-1-{quarter.year}-{quarter.number}-{timezone.localdate().isoformat()}"
+    return counted(name, lambda: _count(quarter, regions, only=HEADLINE_PARTS))
+
+
 def keep_closed_periods():
     """Count and keep what has closed and is not kept yet: the whole programme's last eight
     quarters with the syllabus coverage before the quarter under way, and the SPC charts'
@@ -201,10 +217,10 @@ SHAPE = 1
 QUARTER = "dashboard-quarter"
 
 
-def _count(quarter, regions, within=None, within_key=""):
+def _count(quarter, regions, within=None, within_key="", only=None):
     """The dashboard from each quarter's own figures: those of closed quarters kept, the
     quarter under way's counted, with what is tagged to the syllabus since it began, in one
-    query."""
+    query (of the quarter under way, with `only`, only those parts)."""
     current = Quarter.current()
     # A part of the programme not named cannot be kept apart from the others: counted afresh.
     keeps = within is None or bool(within_key)
@@ -229,7 +245,7 @@ def _count(quarter, regions, within=None, within_key=""):
         if key in kept:
             rows[q] = kept[key]
         elif q == current:
-            found = own_rows(q, within or everything, coverage=True)
+            found = own_rows(q, within or everything, coverage=only is None, only=only)
             rows[q] = [row for row in found if not row[0].startswith("coverage")]
             since = _coverage_rows(found)
         else:
@@ -338,12 +354,15 @@ def _coverage_rows(rows):
     return found
 
 
-def own_rows(quarter, within=everything, *, coverage=False):
+def own_rows(quarter, within=everything, *, coverage=False, only=None):
     """A quarter's own figures for every region, as rows [part, region id, key, days, count]:
     what the quarter counts at its end, each trend's value in it, and with `coverage` what is
-    tagged to the syllabus since it began. One query, each part joined by UNION ALL."""
+    tagged to the syllabus since it began (with `only`, a set of parts, just those). One
+    query, each part joined by UNION ALL."""
 
     def shaped(queryset, part, *, key=None, days=None, count=None, place="region_id"):
+        if only is not None and part not in only:
+            return None
         return (
             queryset.order_by()
             .annotate(
@@ -433,6 +452,7 @@ def own_rows(quarter, within=everything, *, coverage=False):
                 parts.append(
                     shaped(queryset, "coverage-people", key=as_text("syllabus"), count=people)
                 )
+    parts = [part for part in parts if part is not None]
     union = parts[0].union(*parts[1:], all=True)
     return _scores_banded(
         [[row["part"], row["place"], row["key"], row["days"], row["count"]] for row in union]

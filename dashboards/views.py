@@ -10,7 +10,7 @@ from accounts.rules import is_fellow, is_national_team, is_regional_lead
 from accounts.scope import user_scope
 from dashboards import control_charts, figures, homes, presenters
 from dashboards.attention import needs_attention
-from dashboards.selectors import dashboard, programme_regions
+from dashboards.selectors import dashboard, headline_figures, programme_regions
 from portal.pagination import paginated
 from portal.quarters import Quarter
 
@@ -79,7 +79,7 @@ def home(request):
     context = {"quarter": quarter}
     scope = user_scope(user)
     if is_national_team(user):
-        dash = dashboard(quarter)
+        dash = headline_figures(quarter)
         context["national"] = {"regions": dash.regions}
         context["cards"] = presenters.headline(dash.nation, dash.nation)
         # The cards' variation icons; the charts themselves are on the dashboard.
@@ -89,7 +89,7 @@ def home(request):
         regions = programme_regions()
         region = _home_region(user, regions)
         if region is not None:
-            dash = dashboard(quarter, regions)
+            dash = headline_figures(quarter, regions)
             context["region"] = region
             context["cards"] = presenters.headline(dash.of(region), dash.nation)
             charts = control_charts.region_charts(dash.quarter, dash.regions, region)

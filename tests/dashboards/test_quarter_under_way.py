@@ -14,8 +14,15 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from curriculum.services import curriculum_status_change
-from dashboards import figures
-from dashboards.selectors import _count, everything, own_rows, programme_regions
+from dashboards import figures, presenters
+from dashboards.selectors import (
+    _count,
+    dashboard,
+    everything,
+    headline_figures,
+    own_rows,
+    programme_regions,
+)
 from fellows.models import Initiative, ProgressUpdate
 from fellows.services import initiative_update
 from portal.quarters import Quarter
@@ -146,3 +153,22 @@ def test_a_score_written_in_the_quarter_under_way_is_the_latest(a_working_day, f
     )
     north = _count(quarter, a_working_day).of(region("north"))
     assert north.ihi == {1: 1}
+
+
+def test_a_homes_headline_cards_are_the_dashboards_and_count_nothing_else(a_working_day):
+    """A home counts only what its headline cards show of the quarter under way
+    (selectors.headline_figures); the cards are the dashboard's own."""
+    quarter = Quarter.current()
+    whole = dashboard(quarter, a_working_day)  # the closed quarters, counted once and kept
+    with CaptureQueriesContext(connection) as queries:
+        home = headline_figures(quarter, a_working_day)
+    for place in a_working_day:
+        cards = presenters.headline(home.of(place), home.nation)
+        assert cards == presenters.headline(whole.of(place), whole.nation)
+    assert presenters.headline(home.nation, home.nation) == presenters.headline(
+        whole.nation, whole.nation
+    )
+    assert any(card.value for card in presenters.headline(home.nation, home.nation))
+    read = " ".join(query["sql"] for query in queries.captured_queries)
+    for table in ("fellows_initiative", "fellows_progressupdate", "syllabus", "staffsupport"):
+        assert table not in read
