@@ -365,8 +365,8 @@ def settings_from_environment(environ, base_dir):
         SECURE_HSTS_PRELOAD = False
         SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
-    # How long a person's home, learning list or search page is kept for their session while
-    # nothing changes (portal/page_cache.py, docs/adr/0027); 0 keeps nothing.
+    # How long a public page is kept for visitors who have not signed in while nothing changes
+    # (portal/page_cache.py, docs/adr/0036 and 0044); 0 keeps nothing.
     PAGE_CACHE_SECONDS = env_int(environ, "PAGE_CACHE_SECONDS", 60)
     if PAGE_CACHE_SECONDS < 0:
         raise ImproperlyConfigured("PAGE_CACHE_SECONDS must be 0 or more seconds.")
