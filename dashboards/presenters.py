@@ -3,6 +3,10 @@ figure, the national one, and the list the figure opens), and each trend as a ba
 its summary in words. Display only: the counting is in selectors.py."""
 
 from dataclasses import dataclass, field
+from functools import lru_cache
+from urllib.parse import quote
+
+from django.urls import reverse
 
 from curriculum.models import CurriculumEntry
 from dashboards import figures
@@ -19,6 +23,7 @@ class Row:
     national: object
     key: str = ""  # the figure whose list the value links to
     change: int | None = None  # since the previous quarter
+    url: str = ""  # that list, for the region and quarter shown
 
 
 @dataclass
@@ -34,8 +39,21 @@ def _days(value):
     return "None yet" if value is None else f"{value:g} {'day' if value == 1 else 'days'}"
 
 
-def sections(mine, nation):
-    """The dashboard's sections for one region's figures (`mine`) beside the nation's."""
+def figure_link(region, quarter):
+    """The link from each figure of `region` to the list it counts, in `quarter`."""
+    query = f"?quarter={quote(quarter.label)}"
+    return lambda key: f"{_figure_path(region.slug, key)}{query}"
+
+
+@lru_cache(maxsize=2048)
+def _figure_path(slug, key):
+    # The national table links hundreds of figures; the URL of each is the same on every page.
+    return reverse("dashboard-figure", args=[slug, key])
+
+
+def sections(mine, nation, link=None):
+    """The dashboard's sections for one region's figures (`mine`) beside the nation's, each
+    figure with its list's URL from `link` (figure_link) when the page links them."""
     statuses = Section("Initiatives by status at the end of the quarter", "initiatives")
     for status, label in Initiative.Status.choices:
         statuses.rows.append(
@@ -138,7 +156,11 @@ def sections(mine, nation):
         ),
         Row("Gaps in the syllabus coverage grid (of 25 cells)", mine.gaps, nation.gaps),
     ]
-    return [statuses, ihi, learning, investigations, recommendations, adoption, curriculum]
+    every = [statuses, ihi, learning, investigations, recommendations, adoption, curriculum]
+    if link:
+        for row in (row for section in every for row in section.rows if row.key):
+            row.url = link(row.key)
+    return every
 
 
 # Charts, drawn as SVG by the template; the numbers are in the table below each.
@@ -227,7 +249,10 @@ def _summary(title, values, quarters):
 
 def national_table(dash):
     """[(section, [(the nation's row, [(region, its row)])])]: every region side by side."""
-    per_region = [sections(dash.of(region), dash.nation) for region in dash.regions]
+    per_region = [
+        sections(dash.of(region), dash.nation, figure_link(region, dash.quarter))
+        for region in dash.regions
+    ]
     table = []
     for index, section in enumerate(sections(dash.nation, dash.nation)):
         rows = [

@@ -56,7 +56,7 @@ def _region_context(dash, region):
         "region": region,
         "cards": presenters.headline(mine, dash.nation),
         "groups": presenters.groups(
-            presenters.sections(mine, dash.nation),
+            presenters.sections(mine, dash.nation, presenters.figure_link(region, dash.quarter)),
             presenters.trend_charts(mine, dash.nation, dash.quarters),
         ),
         **control_charts.context(control_charts.region_charts(dash.quarter, dash.regions, region)),
