@@ -133,9 +133,11 @@ def news_for_author(user, now=None):
     items: an author may have hundreds, and only those with news are read."""
     floor = (now or timezone.now()) - NEWS_WINDOW
     authored = authored_items(user)
-    ids = list(authored.values_list("pk", flat=True))
-    if not ids:
+    if not authored.exists():
         return [], 0
+    # The items as a subquery, not a list: an author may have hundreds, and a list of their ids
+    # would be sent, and converted, once for each of the queries below.
+    ids = authored.values("pk")
     found = _done_by_others(ids, floor, user)
     fields = ["pk", "title", "created_at", "is_public", "public_since"]
     seen = LearningItemSeen.objects.filter(user=user, item=OuterRef("pk")).values("seen_at")

@@ -11,10 +11,12 @@ even a conditional UPDATE (portal/history.py), so none is missed.
 The generation lives in the default cache, which is Redis, shared by every process, wherever
 REDIS_URL is set. When the cache cannot be reached, the count is made from the database."""
 
+import hashlib
 import logging
 import time
 
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
@@ -104,3 +106,20 @@ def counted(name, count, *, keep_from=None, generation=GENERATION):
             except Exception:  # noqa: BLE001
                 logger.warning("The cache could not keep a count.", exc_info=True)
     return found
+
+
+def query_key(rows):
+    """A name for what the queryset `rows` reads, from its SQL; None when it reads nothing."""
+    try:
+        sql, params = rows.query.sql_with_params()
+    except EmptyResultSet:  # a none() queryset
+        return None
+    return hashlib.sha256(f"{sql}|{params!r}".encode()).hexdigest()
+
+
+def counted_rows(name, rows):
+    """The rows of `rows`, a grouped count, as a list kept like a count between writes."""
+    key = query_key(rows)
+    if key is None:
+        return []
+    return counted(f"{name}:{key}", lambda: list(rows))

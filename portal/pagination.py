@@ -5,10 +5,8 @@ A list's count is a COUNT over every row it could show: at national scale (160,0
 learning items) that is most of a page's time, so a large count of a counted app's records is
 kept between writes (portal/counts.py), under the list's own SQL."""
 
-import hashlib
 from functools import cached_property
 
-from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 
@@ -25,12 +23,10 @@ class CountKeptPaginator(Paginator):
         rows = self.object_list
         if not isinstance(rows, QuerySet) or rows.model._meta.app_label not in counts.WATCHED:
             return super().count
-        try:
-            sql, params = rows.query.sql_with_params()
-        except EmptyResultSet:  # a none() queryset: nothing to count or keep
+        key = counts.query_key(rows)
+        if key is None:  # a none() queryset: nothing to count or keep
             return 0
-        digest = hashlib.sha256(f"{sql}|{params!r}".encode()).hexdigest()
-        return counts.counted(f"list:{digest}", rows.count, keep_from=KEEP_COUNTS_FROM)
+        return counts.counted(f"list:{key}", rows.count, keep_from=KEEP_COUNTS_FROM)
 
 
 def paginated(request, rows, param="page"):

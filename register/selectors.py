@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from fellows.models import Initiative
 from learning.models import LearningItem
+from portal import counts
+from regions.models import Region
 from register import backlinks
 from register.models import (
     Adoption,
@@ -207,10 +209,25 @@ class ReadPerGroup(Coalesce):
         return []
 
 
+def widest_reach(adoptions, shown=20):
+    """The first `shown` rows of reach_of_what_spread(), each with its origin's name.
+
+    The table groups every adoption in scope, so its rows are kept between writes like any
+    count (portal/counts.py). The regions' names are read afresh each time: a region's name
+    is not a counted record, and renaming one moves no count on."""
+    rows = counts.counted_rows("reach", reach_of_what_spread(adoptions)[:shown])
+    names = dict(
+        Region.objects.filter(pk__in={row["origin_region_id"] for row in rows}).values_list(
+            "pk", "name"
+        )
+    )
+    return [{**row, "origin_name": names.get(row["origin_region_id"], "")} for row in rows]
+
+
 def reach_of_what_spread(adoptions):
     """For each initiative and learning item in `adoptions`, how many organisations and
-    regions took it up, and how many regions beyond the one it came from, the widest reach
-    first.
+    regions took it up, and how many regions beyond the one it came from (its id,
+    `origin_region_id`), the widest reach first.
 
     Counted from the adoptions' own columns, with each title read by its id: joined whole,
     PostgreSQL hashed every learning item to name a few thousand adoptions (ADR 43)."""
@@ -218,7 +235,7 @@ def reach_of_what_spread(adoptions):
     learning = LearningItem.objects.filter(pk=OuterRef("learning_item_id")).order_by()
     return (
         adoptions.order_by()
-        .values("initiative_id", "learning_item_id", origin_name=F("origin_region__name"))
+        .values("initiative_id", "learning_item_id", "origin_region_id")
         .annotate(
             organisations=Count("organisation", distinct=True),
             regions=Count("region", distinct=True),

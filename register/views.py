@@ -301,7 +301,7 @@ def spread(request):
         "register/spread.html",
         {
             "filter_form": form,
-            "reach": selectors.reach_of_what_spread(adoptions)[:20],
+            "reach": selectors.widest_reach(adoptions),
             **paginated(request, adoptions),
         },
     )

@@ -292,11 +292,42 @@ def test_the_spread_page_takes_the_same_queries_for_few_and_many_rows(
     with django_capture_on_commit_callbacks(execute=True):
         adoption(elsewhere, of=published("south"), region_slug="south")
     # The signed-in page's three, the regions and themes to filter by, the reach of each
-    # initiative, and the count and the page of adoptions; afresh and read again alike.
-    for _view in ("afresh", "again"):
-        with django_assert_num_queries(8):
+    # initiative and its origins' names, and the count and the page of adoptions. Read again,
+    # the reach is kept until the next write.
+    for _view, queries in (("afresh", 9), ("again", 8)):
+        with django_assert_num_queries(queries):
             response = client.get(reverse("register:spread"))
         assert len(response.context["page"]) == 2 * rows
+        assert len(response.context["reach"]) == min(20, 2 * rows)
+
+
+def test_the_reach_table_is_kept_until_the_next_write_and_names_a_renamed_region_at_once(
+    client, fellow, django_capture_on_commit_callbacks
+):
+    learning = published("north", title="Night falls huddle")
+    with django_capture_on_commit_callbacks(execute=True):
+        adoption(fellow, of=learning, region_slug="south", organisation=a_trust("a", "A"))
+    sign_in(client, fellow)
+    url = reverse("register:spread")
+
+    def reach():
+        row = next(
+            row
+            for row in client.get(url).context["reach"]
+            if row["learning_item_id"] == learning.pk
+        )
+        return row["organisations"], row["origin_name"]
+
+    assert reach() == (1, "North")
+    with django_capture_on_commit_callbacks(execute=True):
+        adoption(
+            fellow, of=learning, region_slug="london-south-east", organisation=a_trust("b", "B")
+        )
+    assert reach() == (2, "North")
+    north = region("north")
+    north.name = "The North"
+    north.save()
+    assert reach() == (2, "The North")
 
 
 def test_the_spread_page_counts_the_reach_of_learning_as_of_initiatives(client, fellow):
