@@ -235,3 +235,34 @@ def test_a_cards_days_are_singular_for_one():
         "days_to_publish", "Median days to publish", 1, 2, 1.5, "learning", unit=" days"
     )
     assert (card.shown, card.change, card.national_shown) == ("1 day", "Down 1 day", "1.5 days")
+
+
+def test_needs_attention_counts_every_row_of_a_block_while_it_shows_the_first_three(
+    client, lead, fellow
+):
+    today = timezone.localdate()
+    for number in range(5):
+        LearningItemFactory(
+            created_by=fellow, status=LearningItem.Status.SUBMITTED, title=f"Waiting {number}"
+        )
+    south = person_with(Role.FELLOW, "south")
+    LearningItemFactory(
+        created_by=south, region=region("south"), status=LearningItem.Status.SUBMITTED
+    )
+    for number in range(4):
+        recommendation(fellow, issued_on=today - datetime.timedelta(days=100 + number))
+    for number in range(2):
+        InitiativeFactory(created_by=fellow).milestones.create(
+            title=f"Audit {number}", due_on=today - datetime.timedelta(days=2)
+        )
+    sign_in(client, lead)
+
+    response = client.get(reverse("dashboard", args=["north"]))
+
+    blocks = response.context["attention"]
+    shown = {name: len(blocks[name].rows) for name in ("waiting", "recommendations", "initiatives")}
+    counts = {name: blocks[name].count for name in ("waiting", "recommendations", "initiatives")}
+    assert shown == {"waiting": 3, "recommendations": 3, "initiatives": 2}
+    assert counts == {"waiting": 5, "recommendations": 4, "initiatives": 2}
+    text = response.content.decode()
+    assert "5 waiting" in text and "4 in all" in text and "2 in all" in text
