@@ -1,12 +1,11 @@
 """What needs someone today, in a region or everywhere the person works: the learning waiting
 longest for review, recommendations overdue or due soon, initiatives with an overdue
-milestone. Each block is its first few rows and how many there are, in one query, however
+milestone. Each block is its first few rows and how many there are, in two queries, however
 many there are; each row is one the person may open."""
 
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Window
 from django.utils import timezone
 
 from fellows.selectors import initiative_list
@@ -28,10 +27,7 @@ class Block:
 
 
 def _block(rows):
-    # The first rows and how many there are, in one query: the count is a window over every
-    # row the block could show, worked out before the rows are cut to the first few.
-    shown = list(rows.annotate(in_block=Window(Count("pk")))[:SHOWN])
-    return Block(shown, shown[0].in_block if shown else 0)
+    return Block(list(rows[:SHOWN]), rows.count())
 
 
 def needs_attention(user, region=None):
