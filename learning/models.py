@@ -277,6 +277,13 @@ class LearningItem(Versioned):
                 condition=models.Q(status="submitted"),
                 name="learning_awaiting_by_region",
             ),
+            # An author's news of their items made public lately: without it the home read
+            # every learning item to find the few made public in the news window.
+            models.Index(
+                fields=["public_since"],
+                condition=models.Q(is_public=True),
+                name="learning_public_since",
+            ),
         ]
 
     def __str__(self):

@@ -139,17 +139,7 @@ def news_for_author(user, now=None):
     # would be sent, and converted, once for each of the queries below.
     ids = authored.values("pk")
     found = _done_by_others(ids, floor, user)
-    fields = ["pk", "title", "created_at", "is_public", "public_since"]
-    seen = LearningItemSeen.objects.filter(user=user, item=OuterRef("pk")).values("seen_at")
-    items = list(
-        LearningItem.objects.filter(pk__in=ids)
-        .filter(
-            Q(pk__in={happening.item_id for happening in found})
-            | Q(is_public=True, public_since__gt=floor)
-        )
-        .only(*fields)
-        .annotate(seen_at=Subquery(seen))
-    )
+    items = list(items_with_news(user, ids, {happening.item_id for happening in found}, floor))
     found += _made_public(items)
     marks = {item.pk: item.seen_at for item in items}
     news = _in_order(found, since_for(items, marks, now))
@@ -159,6 +149,18 @@ def news_for_author(user, now=None):
     titles = {item.pk: item for item in items}
     grouped = [ItemNews(titles[item_id], found) for item_id, found in by_item.items()]
     return grouped[:SHOWN], len(grouped)
+
+
+def items_with_news(user, ids, done_to, floor):
+    """Of the items `ids`, those others did something to (`done_to`) or made public since
+    `floor`, each with the moment the person last looked (`seen_at`)."""
+    seen = LearningItemSeen.objects.filter(user=user, item=OuterRef("pk")).values("seen_at")
+    return (
+        LearningItem.objects.filter(pk__in=ids)
+        .filter(Q(pk__in=done_to) | Q(is_public=True, public_since__gt=floor))
+        .only("pk", "title", "created_at", "is_public", "public_since")
+        .annotate(seen_at=Subquery(seen))
+    )
 
 
 def news_for_item(item, user, now=None):
