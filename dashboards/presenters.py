@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import quote
 
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 from curriculum.models import CurriculumEntry
 from dashboards import figures
@@ -42,13 +42,15 @@ def _days(value):
 def figure_link(region, quarter):
     """The link from each figure of `region` to the list it counts, in `quarter`."""
     query = f"?quarter={quote(quarter.label)}"
-    return lambda key: f"{_figure_path(region.slug, key)}{query}"
+    prefix, urlconf = get_script_prefix(), get_urlconf()
+    return lambda key: f"{_figure_path(region.slug, key, prefix, urlconf)}{query}"
 
 
 @lru_cache(maxsize=2048)
-def _figure_path(slug, key):
-    # The national table links hundreds of figures; the URL of each is the same on every page.
-    return reverse("dashboard-figure", args=[slug, key])
+def _figure_path(slug, key, prefix, urlconf):
+    # The national table links hundreds of figures; the URL of each is the same on every page
+    # served under the same prefix and URLconf, which are part of the key for that reason.
+    return reverse("dashboard-figure", args=[slug, key], urlconf=urlconf)
 
 
 def sections(mine, nation, link=None):

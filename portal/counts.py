@@ -118,8 +118,12 @@ def query_key(rows):
 
 
 def counted_rows(name, rows):
-    """The rows of `rows`, a grouped count, as a list kept like a count between writes."""
+    """The rows of `rows`, a grouped count, as a list kept like a count between writes. Rows
+    of a model no write moves the generation for are read afresh every time."""
+    if rows.model._meta.app_label not in WATCHED:
+        return list(rows.all())
     key = query_key(rows)
     if key is None:
         return []
-    return counted(f"{name}:{key}", lambda: list(rows))
+    # A copy of the query each time: the caller's queryset keeps no rows of its own to reuse.
+    return counted(f"{name}:{key}", lambda: list(rows.all()))

@@ -301,7 +301,7 @@ def test_the_spread_page_takes_the_same_queries_for_few_and_many_rows(
         assert len(response.context["reach"]) == min(20, 2 * rows)
 
 
-def test_the_reach_table_is_kept_until_the_next_write_and_names_a_renamed_region_at_once(
+def test_the_reach_table_counts_an_adoption_after_its_write_and_names_a_renamed_region_at_once(
     client, fellow, django_capture_on_commit_callbacks
 ):
     learning = published("north", title="Night falls huddle")
