@@ -12,7 +12,7 @@ from django.urls import reverse
 from fellows.models import Milestone, ProgressUpdate
 from fellows.views import INITIATIVE_PARTS
 from portal.history import HISTORY_SHOWN, changes_of, one_history_entry
-from taxonomy.models import Theme
+from taxonomy.models import SyllabusTag, Theme
 from tests.accounts.factories import UserFactory
 from tests.curriculum import factories as curriculum
 from tests.fellows.factories import InitiativeFactory
@@ -266,3 +266,41 @@ def test_a_moment_at_either_end_of_the_calendar_is_a_page_like_any_other(client,
 
     assert response.status_code == 200
     assert "Show newest changes" in response.content.decode()
+
+
+def test_a_learning_items_page_names_every_syllabus_cell_its_changes_mention_in_one_query(
+    client, fellow
+):
+    """A syllabus cell's name is its domain's and level's numbers: read with the cells, not two
+    queries for each cell a change mentions. A page of changes between two cells takes the
+    same queries as a page of changes each to a cell of its own."""
+    item = LearningItemFactory(created_by=fellow)
+    tags = list(SyllabusTag.objects.order_by("pk"))
+    sign_in(client, fellow)
+    url = reverse("learning:item-detail", args=[item.pk])
+
+    def retag(number, cells):
+        item.title = f"Version {number}"
+        with one_history_entry(item, created=False):
+            item.save()
+            item.syllabus.set([tags[number % cells]])
+
+    # One more than a page, so the page shows no change from the item's making (which names
+    # its authors, a kind of record of its own).
+    for number in range(1, HISTORY_SHOWN + 2):
+        retag(number, cells=2)
+    client.get(url)
+    few = queries_of(client, url)
+    for number in range(HISTORY_SHOWN + 2, 2 * HISTORY_SHOWN + 2):
+        retag(number, cells=len(tags))
+    response = client.get(url)
+
+    assert queries_of(client, url) == few
+    named = {
+        str(new)
+        for entry in response.context["changes"]
+        for name, _old, new in entry["changes"]
+        if name == "Patient Safety Syllabus"
+    }
+    assert len(named) == HISTORY_SHOWN, named
+    assert all(name.startswith("Domain ") for name in named), named
