@@ -1,19 +1,21 @@
 """Reads for curriculum and training: lists, the reach of training, and the syllabus
 coverage grid, each aggregated in the database in a fixed number of queries."""
 
+import datetime
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, Sum, Value
+from django.utils import timezone
 
 from accounts.scope import user_scope
 from curriculum.models import CurriculumEntry, StaffSupport, TrainingSession
 from learning.models import LearningItem
 from portal import summaries
 from portal.counts import counted
-from portal.quarters import Quarter
+from portal.quarters import Days, Quarter
 from portal.summaries import Key
 from regions.models import Region
 from taxonomy.models import SyllabusTag
@@ -183,10 +185,12 @@ class Grid:
 
 
 # The coverage is counted up to the end of the last quarter that has closed once, and kept
-# (portal/summaries.py, docs/adr/0042); only what is dated since is counted afresh. A record's
-# date is when learning was published, when a curriculum entry was made (an entry has no other
-# date that is always there) and when a session was held.
+# (portal/summaries.py, docs/adr/0042); so is what is dated since the quarter under way began,
+# up to yesterday (docs/adr/0047). Only what is dated from today on is counted afresh. A
+# record's date is when learning was published, when a curriculum entry was made (an entry has
+# no other date that is always there) and when a session was held.
 COVERAGE = "coverage"
+COVERAGE_TO_DATE = "coverage-to-date"
 COVERAGE_SHAPE = 1
 
 
@@ -195,10 +199,34 @@ def coverage_key():
     return Key(COVERAGE, "", Quarter.current().previous().ends_on)
 
 
-def coverage_parts(*, since=None, before=None):
+def coverage_wanted():
+    """{key: shape} of the coverage kept: before the quarter under way and, unless today is
+    its first day, since it began up to yesterday."""
+    wanted = {coverage_key(): COVERAGE_SHAPE}
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    if Quarter.current().starts_on <= yesterday:
+        wanted[Key(COVERAGE_TO_DATE, "", yesterday)] = COVERAGE_SHAPE
+    return wanted
+
+
+def coverage_count(key):
+    """What a key of coverage_wanted() keeps, counted."""
+    if key.kind == COVERAGE_TO_DATE:
+        quarter = Quarter.of(key.ends_on)
+        return coverage_since(quarter, until=Days(quarter.starts_on, key.ends_on))
+    return coverage_kept(key)
+
+
+def coverage_today():
+    """The first day of what is counted afresh: today."""
+    today = timezone.localdate()
+    return Days(today, today)
+
+
+def coverage_parts(*, since=None, before=None, until=None):
     """[(kind, queryset)] of what the coverage counts (0 learning, 1 curriculum entries,
-    2 training sessions), tagged, and dated from the quarter `since` on or before the quarter
-    `before`."""
+    2 training sessions), tagged, and dated from the period `since` on, before the period
+    `before` or up to the end of the period `until`."""
     learning = LearningItem.objects.published()
     entries = CurriculumEntry.objects.all()
     sessions = TrainingSession.objects.all()
@@ -210,6 +238,10 @@ def coverage_parts(*, since=None, before=None):
         learning = learning.filter(published_at__lt=before.starts_at)
         entries = entries.filter(created_at__lt=before.starts_at)
         sessions = sessions.filter(held_on__lt=before.starts_on)
+    if until is not None:
+        learning = learning.filter(published_at__lt=until.ends_at)
+        entries = entries.filter(created_at__lt=until.ends_at)
+        sessions = sessions.filter(held_on__lte=until.ends_on)
     return [
         (kind, queryset.filter(syllabus__isnull=False))
         for kind, queryset in ((0, learning), (1, entries), (2, sessions))
@@ -243,15 +275,17 @@ def coverage_kept(key):
 def coverage_counts(region_ids, *, kept=None, since=None):
     """{tag id: {region id: [learning, curriculum, training, people trained]}} for every cell
     of the syllabus and the programme's regions. `kept` is the kept coverage's rows (read with
-    `coverage_key()`) and `since` the rows [kind, tag, region, count, people] counted since;
-    when not given, they are read here: two queries, one when the kept coverage is missing."""
+    `coverage_wanted()`) and `since` the rows [kind, tag, region, count, people] dated from
+    today on; when not given, they are read here: two queries, one more when a kept part is
+    missing."""
     if kept is None:
-        key = coverage_key()
-        kept = summaries.kept({key: COVERAGE_SHAPE}, coverage_kept)[key]
+        wanted = coverage_wanted()
+        found = summaries.kept(wanted, coverage_count)
+        kept = [row for key in wanted for row in found[key]]
     if since is None:
-        quarter = Quarter.current()
+        today = coverage_today()
         since = counted(
-            f"coverage-since-{quarter.year}-{quarter.number}", lambda: coverage_since(quarter)
+            f"coverage-since-{today.starts_on.isoformat()}", lambda: coverage_since(today)
         )
     counts = defaultdict(lambda: defaultdict(lambda: [0, 0, 0, 0]))
     wanted = set(region_ids)
@@ -265,14 +299,16 @@ def coverage_counts(region_ids, *, kept=None, since=None):
     return counts
 
 
-def coverage_since(quarter):
+def coverage_since(since, *, until=None):
+    """The coverage's rows [kind, tag, region, count, people] dated from the period `since` on
+    (up to the end of `until`)."""
     zero = Value(0, output_field=IntegerField())
     parts = [
         queryset.order_by()
         .annotate(counted=Value(kind, output_field=IntegerField()))
         .values("counted", "syllabus", "region_id")
         .annotate(count=Count("pk"), people=Sum("people_trained") if kind == 2 else zero)
-        for kind, queryset in coverage_parts(since=quarter)
+        for kind, queryset in coverage_parts(since=since, until=until)
     ]
     union = parts[0].union(*parts[1:], all=True)
     return [

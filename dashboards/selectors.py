@@ -5,6 +5,7 @@ figure beside a region's is the total of the regions, and for a median, the medi
 region's records.
 """
 
+import datetime
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -15,17 +16,16 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from curriculum.selectors import (
-    COVERAGE_SHAPE,
+    coverage_count,
     coverage_counts,
     coverage_gaps,
-    coverage_kept,
     coverage_parts,
+    coverage_wanted,
 )
-from curriculum.selectors import coverage_key as coverage_key_now
 from dashboards import figures
 from portal import summaries
 from portal.counts import counted
-from portal.quarters import Quarter
+from portal.quarters import Days, Quarter
 from regions.models import Region
 from register.models import Recommendation
 
@@ -200,9 +200,11 @@ def headline_figures(quarter, regions=None):
 
 def keep_closed_periods():
     """Count and keep what has closed and is not kept yet: the whole programme's last eight
-    quarters with the syllabus coverage before the quarter under way, and the SPC charts'
-    months, so the first page after a quarter or a month ends does not count them."""
+    quarters, the quarter under way up to yesterday, the syllabus coverage and the SPC charts'
+    months, so the first page of a day does not count them. What was kept of the quarter under
+    way up to the day before yesterday is no longer asked for, and goes."""
     # Imported here: both modules read this one.
+    from curriculum.selectors import COVERAGE_TO_DATE
     from dashboards.control_charts import last_month
     from dashboards.monthly import monthly
 
@@ -210,17 +212,28 @@ def keep_closed_periods():
     current = Quarter.current()
     _count(current, regions)
     monthly(last_month(current), regions)
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    summaries.forget([TO_DATE, COVERAGE_TO_DATE], before=yesterday)
 
 
 # The shape of a quarter's kept figures: its rows [part, region id, key, days, count].
 SHAPE = 1
 QUARTER = "dashboard-quarter"
+# What happened in the quarter under way up to yesterday, in the same rows (docs/adr/0047).
+TO_DATE = "dashboard-to-date"
+# The parts that count what happened in a period, so that a period's are the sum of its days':
+# the others say how records stand at its end (a status, a stage, a group of recommendations).
+HAPPENED = frozenset({
+    "learning", "investigations", "answered", "begun", "training_sessions", "people_trained",
+    "support_sessions", "staff_reached",
+})  # fmt: skip
 
 
 def _count(quarter, regions, within=None, within_key="", only=None):
-    """The dashboard from each quarter's own figures: those of closed quarters kept, the
-    quarter under way's counted, with what is tagged to the syllabus since it began, in one
-    query (of the quarter under way, with `only`, only those parts)."""
+    """The dashboard from each quarter's own figures: those of closed quarters kept, and of
+    the quarter under way what happened in it up to yesterday kept too; counted afresh, what
+    happened from today on and how its records stand, with what is tagged to the syllabus
+    since it began, in one query (of the quarter under way, with `only`, only those parts)."""
     current = Quarter.current()
     # A part of the programme not named cannot be kept apart from the others: counted afresh.
     keeps = within is None or bool(within_key)
@@ -229,12 +242,24 @@ def _count(quarter, regions, within=None, within_key="", only=None):
     wanted = {
         summaries.Key(QUARTER, scope, q.ends_on): SHAPE for q in quarters if q < current and keeps
     }
-    coverage_key = coverage_key_now()
-    wanted[coverage_key] = COVERAGE_SHAPE
+    today = timezone.localdate()
+    to_date = None
+    if keeps and current in quarters and current.starts_on < today:
+        to_date = summaries.Key(TO_DATE, scope, today - datetime.timedelta(days=1))
+        wanted[to_date] = SHAPE
+    coverage = coverage_wanted() if only is None else {}
+    wanted |= coverage
 
     def count(key):
-        if key == coverage_key:
-            return coverage_kept(key)
+        if key in coverage:
+            return coverage_count(key)
+        if key == to_date:
+            return own_rows(
+                current,
+                within or everything,
+                only=HAPPENED,
+                days=Days(current.starts_on, key.ends_on),
+            )
         return own_rows(Quarter.of(key.ends_on), within or everything)
 
     kept = summaries.kept(wanted, count)
@@ -245,14 +270,18 @@ def _count(quarter, regions, within=None, within_key="", only=None):
         if key in kept:
             rows[q] = kept[key]
         elif q == current:
-            found = own_rows(q, within or everything, coverage=only is None, only=only)
+            days = None if to_date is None else Days(today, current.ends_on)
+            found = own_rows(q, within or everything, coverage=only is None, only=only, days=days)
             rows[q] = [row for row in found if not row[0].startswith("coverage")]
+            if to_date is not None:
+                rows[q] += [row for row in kept[to_date] if only is None or row[0] in only]
             since = _coverage_rows(found)
         else:
             rows[q] = own_rows(q, within or everything)
     region_ids = [region.pk for region in regions]
+    kept_coverage = [row for key in coverage for row in kept[key]]
     return assemble(
-        quarter, regions, rows, coverage_counts(region_ids, kept=kept[coverage_key], since=since)
+        quarter, regions, rows, coverage_counts(region_ids, kept=kept_coverage, since=since)
     )
 
 
@@ -354,11 +383,13 @@ def _coverage_rows(rows):
     return found
 
 
-def own_rows(quarter, within=everything, *, coverage=False, only=None):
+def own_rows(quarter, within=everything, *, coverage=False, only=None, days=None):
     """A quarter's own figures for every region, as rows [part, region id, key, days, count]:
     what the quarter counts at its end, each trend's value in it, and with `coverage` what is
-    tagged to the syllabus since it began (with `only`, a set of parts, just those). One
-    query, each part joined by UNION ALL."""
+    tagged to the syllabus since it began (with `only`, a set of parts, just those). With
+    `days` (Days within the quarter), what happened (HAPPENED) and the coverage are counted
+    for those days alone. One query, each part joined by UNION ALL."""
+    span = quarter if days is None else days
 
     def shaped(queryset, part, *, key=None, days=None, count=None, place="region_id"):
         if only is not None and part not in only:
@@ -376,8 +407,8 @@ def own_rows(quarter, within=everything, *, coverage=False, only=None):
         )
 
     as_text = lambda name: Cast(name, CharField())  # noqa: E731
-    training = within("training", figures.training_held(quarter))
-    support = within("support", figures.support_held(quarter))
+    training = within("training", figures.training_held(span))
+    support = within("support", figures.support_held(span))
     if figures.under_way(quarter):
         # The records as they stand are what the histories say at the end (figures.py).
         statuses = [
@@ -428,16 +459,16 @@ def own_rows(quarter, within=everything, *, coverage=False, only=None):
         ]
     parts = [
         *statuses,
-        shaped(within("learning", figures.learning_published(quarter)),
+        shaped(within("learning", figures.learning_published(span)),
                "learning", key=F("kind"), days=F("days_to_publish")),
-        shaped(within("investigation", figures.investigations_logged(quarter)),
+        shaped(within("investigation", figures.investigations_logged(span)),
                "investigations", key=F("source")),
         shaped(within("recommendation", figures.recommendations_grouped(quarter)),
                "recommendations", key=F("group"), days=F("days_to_respond")),
         shaped(within("recommendation", Recommendation.objects.filter(
-                   answered_on__gte=quarter.starts_on, answered_on__lte=quarter.ends_on)),
+                   answered_on__gte=span.starts_on, answered_on__lte=span.ends_on)),
                "answered"),
-        shaped(within("adoption_change", figures.adoptions_begun(quarter)),
+        shaped(within("adoption_change", figures.adoptions_begun(span)),
                "begun", place="adoption__region"),
         shaped(training, "training_sessions"),
         shaped(training, "people_trained", count=Sum("people_trained")),
@@ -445,7 +476,7 @@ def own_rows(quarter, within=everything, *, coverage=False, only=None):
         shaped(support, "staff_reached", count=Sum("staff_reached")),
     ]  # fmt: skip
     if coverage:
-        for kind, queryset in coverage_parts(since=quarter):
+        for kind, queryset in coverage_parts(since=span):
             parts.append(shaped(queryset, f"coverage-{kind}", key=as_text("syllabus")))
             if kind == 2:
                 people = Sum("people_trained")

@@ -83,6 +83,25 @@ class Quarter:
         return self.label
 
 
+@dataclass(frozen=True)
+class Days:
+    """A run of whole days in London, from `starts_on` to `ends_on`, shaped as a Quarter is
+    where a figure counts what happened in a period: part of a quarter (docs/adr/0047)."""
+
+    starts_on: datetime.date
+    ends_on: datetime.date
+
+    @property
+    def starts_at(self):
+        return datetime.datetime.combine(self.starts_on, datetime.time.min, tzinfo=LONDON)
+
+    @property
+    def ends_at(self):
+        """Midnight at the end of its last day, London time."""
+        following = self.ends_on + datetime.timedelta(days=1)
+        return datetime.datetime.combine(following, datetime.time.min, tzinfo=LONDON)
+
+
 def financial_year_label(year):
     """2025 -> "2025/26"."""
     return f"{year}/{(year + 1) % 100:02d}"

@@ -145,11 +145,15 @@ def kept(wanted, count):
     return found
 
 
-def drop_from(day, *, scoped_only=False):
+def drop_from(day, *, scoped_only=False, if_ended=False):
     """Drop, once the transaction commits, the summaries that end on or after `day` (of a
-    scope, not the whole programme's, with `scoped_only`)."""
+    scope, not the whole programme's, with `scoped_only`). With `if_ended`, only if `day` has
+    ended by then: a write committed just after midnight, dated the day before, drops what a
+    reader may have counted of that day before the write was there to see."""
 
     def drop():
+        if if_ended and day >= ended_before():
+            return
         # Before the rows go, so a count begun before cannot keep them (keep()); and after,
         # so a read made while they went is not taken from the cache (read()).
         move_on(GENERATION)
@@ -163,9 +167,16 @@ def drop_from(day, *, scoped_only=False):
 
 
 def ended_before():
-    """The first day that may still change: the first of this month in London. Every period
-    kept ends before it."""
-    return timezone.localdate().replace(day=1)
+    """The first day that may still change: today in London. Every period kept ends before
+    it: the quarters and months that have closed, and the quarter under way up to yesterday
+    (docs/adr/0047)."""
+    return timezone.localdate()
+
+
+def forget(kinds, before):
+    """Delete the summaries of `kinds` that end before `before`: periods no page asks for
+    again (the quarter under way up to a day gone by)."""
+    Summary.objects.filter(kind__in=kinds, ends_on__lt=before).delete()
 
 
 # What each model's fields mean for the periods it is counted in
@@ -230,8 +241,10 @@ def _earliest(values):
 
 
 def _touch(day, *, scoped_only=False):
-    if day is not None and day < ended_before():
-        drop_from(day, scoped_only=scoped_only)
+    # A write dated today touches nothing kept. Whether its day has ended is asked again when
+    # it commits, as midnight may have passed in between.
+    if day is not None and day <= ended_before():
+        drop_from(day, scoped_only=scoped_only, if_ended=True)
 
 
 def _saved(sender, instance, created, **kwargs):
