@@ -11,10 +11,10 @@ and their stages, curriculum entries, training and support. Each smaller size is
 of the database made when it was built. Then each page is timed through the test client at the
 smallest and the largest size, one request each in turn (median of --repeat), three ways:
 counted afresh (as on the first request after a write dated today: the counts' generation
-moves on, so no count made before it is used; the closed periods' summaries, the quarter under
-way up to yesterday, the regions and the SPC targets stay kept, as such a write leaves them),
-after a late write (one dated yesterday, which also drops what is kept of the quarter under way
-up to yesterday: docs/adr/0047) and read again (the figures kept between writes:
+moves on, so no count made before it is used; the closed periods' summaries, the days of the
+quarter under way before today, the regions and the SPC targets stay kept, as such a write
+leaves them), after a late write (one dated yesterday, which also drops what is kept of that
+day: docs/adr/0047) and read again (the figures kept between writes:
 portal/counts.py). Prints each time, the queries, and the
 ratio of the largest size to the smallest; the goal is a ratio of at most 1.3.
 """
@@ -425,7 +425,7 @@ def use_database(name):
 
 
 # How each page is timed: counted afresh after a write dated today, after a write dated
-# earlier in the quarter under way (which also drops what is kept of it up to yesterday,
+# earlier in the quarter under way (which also drops what is kept of the days since,
 # docs/adr/0047), and read again.
 MODES = {
     "afresh": "counted afresh (the first view after a write)",

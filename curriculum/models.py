@@ -132,6 +132,8 @@ class CurriculumEntry(Versioned):
                 models.F("id").desc(),
                 name="curriculum_entry_region_newest",
             ),
+            # The syllabus coverage of what was made from today on (docs/adr/0047).
+            models.Index(fields=["created_at"], name="curriculum_entry_made"),
         ]
 
     def __str__(self):
@@ -298,6 +300,8 @@ class StaffSupport(Versioned):
         ordering = ["-held_on", "-pk"]
         verbose_name = "support for staff affected by incidents"
         verbose_name_plural = "support for staff affected by incidents"
+        # The dashboards' days: what was held on each, and from today on (docs/adr/0047).
+        indexes = [models.Index(fields=["held_on"], name="curriculum_support_held")]
 
     def __str__(self):
         return f"{self.get_kind_display()} at {self.organisation}, {self.held_on:%-d %B %Y}"

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, Sum, Value
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from accounts.scope import user_scope
@@ -15,7 +16,7 @@ from curriculum.models import CurriculumEntry, StaffSupport, TrainingSession
 from learning.models import LearningItem
 from portal import summaries
 from portal.counts import counted
-from portal.quarters import Days, Quarter
+from portal.quarters import LONDON, Days, Quarter
 from portal.summaries import Key
 from regions.models import Region
 from taxonomy.models import SyllabusTag
@@ -185,12 +186,12 @@ class Grid:
 
 
 # The coverage is counted up to the end of the last quarter that has closed once, and kept
-# (portal/summaries.py, docs/adr/0042); so is what is dated since the quarter under way began,
-# up to yesterday (docs/adr/0047). Only what is dated from today on is counted afresh. A
-# record's date is when learning was published, when a curriculum entry was made (an entry has
-# no other date that is always there) and when a session was held.
+# (portal/summaries.py, docs/adr/0042); so is what is dated on each day of the quarter under way
+# before today (docs/adr/0047). Only what is dated from today on is counted afresh. A record's
+# date is when learning was published, when a curriculum entry was made (an entry has no other
+# date that is always there) and when a session was held.
 COVERAGE = "coverage"
-COVERAGE_TO_DATE = "coverage-to-date"
+COVERAGE_DAY = "coverage-day"
 COVERAGE_SHAPE = 1
 
 
@@ -200,21 +201,35 @@ def coverage_key():
 
 
 def coverage_wanted():
-    """{key: shape} of the coverage kept: before the quarter under way and, unless today is
-    its first day, since it began up to yesterday."""
+    """{key: shape} of the coverage kept: before the quarter under way, and each of its days
+    before today."""
+    current = Quarter.current()
     wanted = {coverage_key(): COVERAGE_SHAPE}
-    yesterday = timezone.localdate() - datetime.timedelta(days=1)
-    if Quarter.current().starts_on <= yesterday:
-        wanted[Key(COVERAGE_TO_DATE, "", yesterday)] = COVERAGE_SHAPE
+    last = timezone.localdate() - datetime.timedelta(days=1)
+    for number in range((last - current.starts_on).days + 1):
+        day = current.starts_on + datetime.timedelta(days=number)
+        wanted[Key(COVERAGE_DAY, "", day)] = COVERAGE_SHAPE
     return wanted
 
 
 def coverage_count(key):
-    """What a key of coverage_wanted() keeps, counted."""
-    if key.kind == COVERAGE_TO_DATE:
-        quarter = Quarter.of(key.ends_on)
-        return coverage_since(quarter, until=Days(quarter.starts_on, key.ends_on))
+    """What the coverage kept before the quarter under way, counted."""
     return coverage_kept(key)
+
+
+def coverage_count_all(keys):
+    """{key: rows} for the days among `keys` (coverage_wanted()), counted in one query."""
+    days = sorted(key.ends_on for key in keys if key.kind == COVERAGE_DAY)
+    if not days:
+        return {}
+    counted = {Key(COVERAGE_DAY, "", day): [] for day in days}
+    for *row, day in coverage_since(
+        Days(days[0], days[0]), until=Days(days[-1], days[-1]), by_day=True
+    ):
+        found = counted.get(Key(COVERAGE_DAY, "", day))
+        if found is not None:
+            found.append(row)
+    return counted
 
 
 def coverage_today():
@@ -280,7 +295,7 @@ def coverage_counts(region_ids, *, kept=None, since=None):
     missing."""
     if kept is None:
         wanted = coverage_wanted()
-        found = summaries.kept(wanted, coverage_count)
+        found = summaries.kept(wanted, coverage_count, count_all=coverage_count_all)
         kept = [row for key in wanted for row in found[key]]
     if since is None:
         today = coverage_today()
@@ -299,20 +314,35 @@ def coverage_counts(region_ids, *, kept=None, since=None):
     return counts
 
 
-def coverage_since(since, *, until=None):
+def coverage_since(since, *, until=None, by_day=False):
     """The coverage's rows [kind, tag, region, count, people] dated from the period `since` on
-    (up to the end of `until`)."""
+    (up to the end of `until`); with `by_day`, each row ends with the day it is dated."""
     zero = Value(0, output_field=IntegerField())
+    dated = {
+        0: TruncDate("published_at", tzinfo=LONDON),
+        1: TruncDate("created_at", tzinfo=LONDON),
+        2: F("held_on"),
+    }
     parts = [
         queryset.order_by()
-        .annotate(counted=Value(kind, output_field=IntegerField()))
-        .values("counted", "syllabus", "region_id")
+        .annotate(
+            counted=Value(kind, output_field=IntegerField()),
+            **({"day_of": dated[kind]} if by_day else {}),
+        )
+        .values("counted", "syllabus", "region_id", *(["day_of"] if by_day else []))
         .annotate(count=Count("pk"), people=Sum("people_trained") if kind == 2 else zero)
         for kind, queryset in coverage_parts(since=since, until=until)
     ]
     union = parts[0].union(*parts[1:], all=True)
     return [
-        [row["counted"], row["syllabus"], row["region_id"], row["count"], row["people"] or 0]
+        [
+            row["counted"],
+            row["syllabus"],
+            row["region_id"],
+            row["count"],
+            row["people"] or 0,
+            *([row["day_of"]] if by_day else []),
+        ]
         for row in union
     ]
 

@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import CharField, Count, F, IntegerField, Sum, Value
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, TruncDate
 from django.utils import timezone
 
 from curriculum.selectors import (
     coverage_count,
+    coverage_count_all,
     coverage_counts,
     coverage_gaps,
     coverage_parts,
@@ -25,7 +26,7 @@ from curriculum.selectors import (
 from dashboards import figures
 from portal import summaries
 from portal.counts import counted
-from portal.quarters import Days, Quarter
+from portal.quarters import LONDON, Days, Quarter
 from regions.models import Region
 from register.models import Recommendation
 
@@ -200,11 +201,11 @@ def headline_figures(quarter, regions=None):
 
 def keep_closed_periods():
     """Count and keep what has closed and is not kept yet: the whole programme's last eight
-    quarters, the quarter under way up to yesterday, the syllabus coverage and the SPC charts'
-    months, so the first page of a day does not count them. What was kept of the quarter under
-    way up to the day before yesterday is no longer asked for, and goes."""
+    quarters, each day of the quarter under way before today, the syllabus coverage and the
+    SPC charts' months, so the first page of a day does not count them. The days of the
+    quarters before are no longer asked for, and go."""
     # Imported here: both modules read this one.
-    from curriculum.selectors import COVERAGE_TO_DATE
+    from curriculum.selectors import COVERAGE_DAY
     from dashboards.control_charts import last_month
     from dashboards.monthly import monthly
 
@@ -212,15 +213,15 @@ def keep_closed_periods():
     current = Quarter.current()
     _count(current, regions)
     monthly(last_month(current), regions)
-    yesterday = timezone.localdate() - datetime.timedelta(days=1)
-    summaries.forget([TO_DATE, COVERAGE_TO_DATE], before=yesterday)
+    summaries.forget([DAY, COVERAGE_DAY], before=current.starts_on)
 
 
 # The shape of a quarter's kept figures: its rows [part, region id, key, days, count].
 SHAPE = 1
 QUARTER = "dashboard-quarter"
-# What happened in the quarter under way up to yesterday, in the same rows (docs/adr/0047).
-TO_DATE = "dashboard-to-date"
+# What happened on each day of the quarter under way before today, in the same rows
+# (docs/adr/0047).
+DAY = "dashboard-day"
 # The parts that count what happened in a period, so that a period's are the sum of its days':
 # the others say how records stand at its end (a status, a stage, a group of recommendations).
 HAPPENED = frozenset({
@@ -229,11 +230,19 @@ HAPPENED = frozenset({
 })  # fmt: skip
 
 
+def days_before_today(quarter):
+    """The days of `quarter` before today (none once it has closed or before it begins)."""
+    today = timezone.localdate()
+    last = min(quarter.ends_on, today - datetime.timedelta(days=1))
+    count = (last - quarter.starts_on).days + 1
+    return [quarter.starts_on + datetime.timedelta(days=n) for n in range(max(count, 0))]
+
+
 def _count(quarter, regions, within=None, within_key="", only=None):
     """The dashboard from each quarter's own figures: those of closed quarters kept, and of
-    the quarter under way what happened in it up to yesterday kept too; counted afresh, what
-    happened from today on and how its records stand, with what is tagged to the syllabus
-    since it began, in one query (of the quarter under way, with `only`, only those parts)."""
+    the quarter under way what happened on each day before today kept too; counted afresh,
+    what happened from today on and how its records stand, with what is tagged to the syllabus
+    since today, in one query (of the quarter under way, with `only`, only those parts)."""
     current = Quarter.current()
     # A part of the programme not named cannot be kept apart from the others: counted afresh.
     keeps = within is None or bool(within_key)
@@ -243,26 +252,38 @@ def _count(quarter, regions, within=None, within_key="", only=None):
         summaries.Key(QUARTER, scope, q.ends_on): SHAPE for q in quarters if q < current and keeps
     }
     today = timezone.localdate()
-    to_date = None
-    if keeps and current in quarters and current.starts_on < today:
-        to_date = summaries.Key(TO_DATE, scope, today - datetime.timedelta(days=1))
-        wanted[to_date] = SHAPE
+    days = []
+    if keeps and current in quarters:
+        days = [summaries.Key(DAY, scope, day) for day in days_before_today(current)]
+        wanted |= dict.fromkeys(days, SHAPE)
     coverage = coverage_wanted() if only is None else {}
     wanted |= coverage
 
     def count(key):
         if key in coverage:
             return coverage_count(key)
-        if key == to_date:
-            return own_rows(
+        return own_rows(Quarter.of(key.ends_on), within or everything)
+
+    def count_all(keys):
+        # The missing days of the quarter under way, and of its coverage, each in one query.
+        counted = coverage_count_all([key for key in keys if key in coverage])
+        missing = sorted(key.ends_on for key in keys if key.kind == DAY)
+        if missing:
+            counted |= {summaries.Key(DAY, scope, day): [] for day in missing}
+            rows = own_rows(
                 current,
                 within or everything,
                 only=HAPPENED,
-                days=Days(current.starts_on, key.ends_on),
+                days=Days(missing[0], missing[-1]),
+                by_day=True,
             )
-        return own_rows(Quarter.of(key.ends_on), within or everything)
+            for *row, day in rows:
+                found = counted.get(summaries.Key(DAY, scope, day))
+                if found is not None:
+                    found.append(row)
+        return counted
 
-    kept = summaries.kept(wanted, count)
+    kept = summaries.kept(wanted, count, count_all=count_all)
     rows = {}
     since = None
     for q in quarters:
@@ -270,11 +291,18 @@ def _count(quarter, regions, within=None, within_key="", only=None):
         if key in kept:
             rows[q] = kept[key]
         elif q == current:
-            days = None if to_date is None else Days(today, current.ends_on)
-            found = own_rows(q, within or everything, coverage=only is None, only=only, days=days)
+            # What is tagged before today is kept whatever the scope (the coverage is the
+            # whole programme's), so it is counted from today on.
+            span = Days(today, current.ends_on) if days else None
+            found = own_rows(
+                q,
+                within or everything,
+                coverage=Days(today, today) if only is None else None,
+                only=only,
+                days=span,
+            )
             rows[q] = [row for row in found if not row[0].startswith("coverage")]
-            if to_date is not None:
-                rows[q] += [row for row in kept[to_date] if only is None or row[0] in only]
+            rows[q] += [row for key in days for row in kept[key] if only is None or row[0] in only]
             since = _coverage_rows(found)
         else:
             rows[q] = own_rows(q, within or everything)
@@ -383,28 +411,34 @@ def _coverage_rows(rows):
     return found
 
 
-def own_rows(quarter, within=everything, *, coverage=False, only=None, days=None):
+def own_rows(quarter, within=everything, *, coverage=None, only=None, days=None, by_day=False):
     """A quarter's own figures for every region, as rows [part, region id, key, days, count]:
-    what the quarter counts at its end, each trend's value in it, and with `coverage` what is
-    tagged to the syllabus since it began (with `only`, a set of parts, just those). With
-    `days` (Days within the quarter), what happened (HAPPENED) and the coverage are counted
-    for those days alone. One query, each part joined by UNION ALL."""
+    what the quarter counts at its end, each trend's value in it, and with `coverage` (a
+    period) what is tagged to the syllabus from its start on (with `only`, a set of parts,
+    just those). With `days` (Days within the quarter), what happened (HAPPENED) is counted
+    for those days alone; with `by_day` too, each row ends with the day it happened. One
+    query, each part joined by UNION ALL."""
     span = quarter if days is None else days
 
-    def shaped(queryset, part, *, key=None, days=None, count=None, place="region_id"):
+    def shaped(queryset, part, *, key=None, days=None, count=None, place="region_id", on=None):
         if only is not None and part not in only:
             return None
+        named = {
+            "part": _text(part),
+            "place": F(place),
+            "key": _text("") if key is None else key,
+            "days": Cast(Value(None), IntegerField()) if days is None else days,
+        }
+        if by_day:
+            named["day_of"] = on
         return (
             queryset.order_by()
-            .annotate(
-                part=_text(part),
-                place=F(place),
-                key=_text("") if key is None else key,
-                days=Cast(Value(None), IntegerField()) if days is None else days,
-            )
-            .values("part", "place", "key", "days")
+            .annotate(**named)
+            .values(*named)
             .annotate(count=Count("pk") if count is None else count)
         )
+
+    moment_day = lambda name: TruncDate(name, tzinfo=LONDON)  # noqa: E731
 
     as_text = lambda name: Cast(name, CharField())  # noqa: E731
     training = within("training", figures.training_held(span))
@@ -459,24 +493,24 @@ def own_rows(quarter, within=everything, *, coverage=False, only=None, days=None
         ]
     parts = [
         *statuses,
-        shaped(within("learning", figures.learning_published(span)),
-               "learning", key=F("kind"), days=F("days_to_publish")),
+        shaped(within("learning", figures.learning_published(span)), "learning",
+               key=F("kind"), days=F("days_to_publish"), on=moment_day("published_at")),
         shaped(within("investigation", figures.investigations_logged(span)),
-               "investigations", key=F("source")),
+               "investigations", key=F("source"), on=moment_day("created_at")),
         shaped(within("recommendation", figures.recommendations_grouped(quarter)),
                "recommendations", key=F("group"), days=F("days_to_respond")),
         shaped(within("recommendation", Recommendation.objects.filter(
                    answered_on__gte=span.starts_on, answered_on__lte=span.ends_on)),
-               "answered"),
+               "answered", on=F("answered_on")),
         shaped(within("adoption_change", figures.adoptions_begun(span)),
-               "begun", place="adoption__region"),
-        shaped(training, "training_sessions"),
-        shaped(training, "people_trained", count=Sum("people_trained")),
-        shaped(support, "support_sessions"),
-        shaped(support, "staff_reached", count=Sum("staff_reached")),
+               "begun", place="adoption__region", on=F("on")),
+        shaped(training, "training_sessions", on=F("held_on")),
+        shaped(training, "people_trained", count=Sum("people_trained"), on=F("held_on")),
+        shaped(support, "support_sessions", on=F("held_on")),
+        shaped(support, "staff_reached", count=Sum("staff_reached"), on=F("held_on")),
     ]  # fmt: skip
-    if coverage:
-        for kind, queryset in coverage_parts(since=span):
+    if coverage is not None:
+        for kind, queryset in coverage_parts(since=coverage):
             parts.append(shaped(queryset, f"coverage-{kind}", key=as_text("syllabus")))
             if kind == 2:
                 people = Sum("people_trained")
@@ -485,6 +519,11 @@ def own_rows(quarter, within=everything, *, coverage=False, only=None, days=None
                 )
     parts = [part for part in parts if part is not None]
     union = parts[0].union(*parts[1:], all=True)
+    if by_day:
+        return [
+            [row["part"], row["place"], row["key"], row["days"], row["count"], row["day_of"]]
+            for row in union
+        ]
     return _scores_banded(
         [[row["part"], row["place"], row["key"], row["days"], row["count"]] for row in union]
     )

@@ -76,6 +76,8 @@ class Investigation(Versioned):
 
     class Meta:
         ordering = ["-published_on", "-created_at"]
+        # The dashboards' days: what was logged on each, and from today on (docs/adr/0047).
+        indexes = [models.Index(fields=["created_at"], name="learning_investigation_made")]
 
     def __str__(self):
         return self.title

@@ -87,9 +87,13 @@ def _cache(name, found):
 
 
 def _read(wanted):
-    rows = Q()
+    # One condition for each kind, scope and shape, however many days it names.
+    days = {}
     for key, shape in wanted.items():
-        rows |= Q(kind=key.kind, scope=key.scope, ends_on=key.ends_on, shape=shape)
+        days.setdefault((key.kind, key.scope, shape), []).append(key.ends_on)
+    rows = Q()
+    for (kind, scope, shape), ends in days.items():
+        rows |= Q(kind=kind, scope=scope, shape=shape, ends_on__in=ends)
     found = Summary.objects.filter(rows).values_list("kind", "scope", "ends_on", "figures")
     return {Key(kind, scope, ends_on): figures for kind, scope, ends_on, figures in found}
 
@@ -130,14 +134,17 @@ def keep(found, wanted, began):
         Summary.objects.filter(rows).delete()
 
 
-def kept(wanted, count):
+def kept(wanted, count, *, count_all=None):
     """{key: figures} for each key of `wanted` ({key: shape}): what is kept, and for the rest
-    `count(key)`, kept from now on. Every key must name a period that has ended."""
+    `count(key)`, kept from now on. Every key must name a period that has ended. With
+    `count_all`, the missing keys are first given to `count_all(keys)`, which counts those it
+    can together ({key: figures}: the days of a quarter, in one query); `count` the rest."""
     found = read(wanted)
     missing = [key for key in wanted if key not in found]
     if missing:
         began = generation()
-        counted = {key: count(key) for key in missing}
+        counted = count_all(missing) if count_all is not None else {}
+        counted |= {key: count(key) for key in missing if key not in counted}
         keep(counted, wanted, began)
         found |= counted
         if began is not None and generation() == began:
@@ -168,8 +175,8 @@ def drop_from(day, *, scoped_only=False, if_ended=False):
 
 def ended_before():
     """The first day that may still change: today in London. Every period kept ends before
-    it: the quarters and months that have closed, and the quarter under way up to yesterday
-    (docs/adr/0047)."""
+    it: the quarters and months that have closed, and each day of the quarter under way before
+    today (docs/adr/0047)."""
     return timezone.localdate()
 
 

@@ -218,6 +218,8 @@ class Recommendation(Versioned):
                 F("id").desc(),
                 name="register_rec_region_newest",
             ),
+            # The dashboards' days: what was answered on each, and from today on (ADR 47).
+            models.Index(fields=["answered_on"], name="register_rec_answered"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -517,6 +519,12 @@ class AdoptionStageChange(models.Model):
 
     class Meta:
         ordering = ["on", "at", "pk"]
+        # The dashboards' days: the adoptions begun on each, and from today on (ADR 47).
+        indexes = [
+            models.Index(
+                fields=["on"], condition=models.Q(from_stage=""), name="register_change_begun"
+            )
+        ]
 
     def __str__(self):
         return f"{self.adoption}: {self.from_stage or 'new'} → {self.to_stage} on {self.on}"

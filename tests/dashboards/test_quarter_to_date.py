@@ -1,4 +1,4 @@
-"""What happened in the quarter under way up to yesterday is counted once and kept
+"""What happened on each day of the quarter under way before today is counted once and kept
 (docs/adr/0047): the dashboards and the coverage add to it what is dated from today on. The
 kept and the counted together against a recount of the whole quarter from scratch, for every
 region, the whole programme and a PSC's own records, before and after late writes dated earlier
@@ -12,13 +12,13 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from curriculum.selectors import (
-    COVERAGE_TO_DATE,
+    COVERAGE_DAY,
     coverage_counts,
     coverage_kept,
     coverage_key,
     coverage_since,
 )
-from dashboards.selectors import TO_DATE, _count, headline_figures, programme_regions
+from dashboards.selectors import DAY, _count, headline_figures, programme_regions
 from dashboards.tasks import keep_closed_periods
 from learning.models import LearningItem
 from learning.services import learning_item_withdraw
@@ -91,7 +91,11 @@ def kept(mid_quarter, fellow):
 
 
 def to_date_rows():
-    return Summary.objects.filter(kind__in=[TO_DATE, COVERAGE_TO_DATE])
+    return Summary.objects.filter(kind__in=[DAY, COVERAGE_DAY])
+
+
+def days(first, last):
+    return [first + datetime.timedelta(days=n) for n in range((last - first).days + 1)]
 
 
 def assert_the_quarter_equals_a_recount(regions):
@@ -115,11 +119,10 @@ def assert_the_quarter_equals_a_recount(regions):
 
 
 def test_what_happened_before_today_is_kept_once_and_adds_up_to_the_whole_quarter(kept):
-    # Kept for the whole programme and for the PSC's own records, up to yesterday.
+    # Kept for each day, for the whole programme and for the PSC's own records.
     rows = to_date_rows()
-    assert set(rows.values_list("kind", "ends_on")) == {
-        (TO_DATE, YESTERDAY),
-        (COVERAGE_TO_DATE, YESTERDAY),
+    assert set(rows.filter(scope="").values_list("kind", "ends_on")) == {
+        (kind, day) for kind in (DAY, COVERAGE_DAY) for day in days(Q3.starts_on, YESTERDAY)
     }
     assert rows.filter(scope__startswith="psc-").exists()
     # Not a sum of nothing: both parts hold some of the quarter's figures.
@@ -182,38 +185,49 @@ def tag_added_to_last_weeks_learning(fellow):
 
 
 @pytest.mark.parametrize(
-    "write",
+    ("write", "dated"),
     [
-        session_held_last_week,
-        answer_dated_back,
-        learning_withdrawn,
-        learning_of_another_kind,
-        tag_added_to_last_weeks_learning,
+        (session_held_last_week, datetime.date(2026, 11, 11)),
+        (answer_dated_back, datetime.date(2026, 10, 2)),
+        (learning_withdrawn, datetime.date(2026, 10, 1)),
+        (learning_of_another_kind, datetime.date(2026, 11, 17)),
+        (tag_added_to_last_weeks_learning, datetime.date(2026, 10, 1)),
     ],
 )
 def test_a_write_dated_earlier_in_the_quarter_is_counted_in_it(
-    kept, fellow, django_capture_on_commit_callbacks, write
+    kept, fellow, django_capture_on_commit_callbacks, write, dated
 ):
     before = _count(Q3, kept)
+    earlier = list(to_date_rows().filter(ends_on__lt=dated).values_list("pk", "made_at"))
     late(django_capture_on_commit_callbacks, lambda: write(fellow))
-    # The closed quarters are still kept; what happened before today is counted again.
+    # The closed quarters and the days before the write's are still kept; the days from it
+    # are counted again.
     assert Summary.objects.filter(kind="dashboard-quarter", ends_on=Q2.ends_on).exists()
-    assert not to_date_rows().exists()
+    assert not to_date_rows().filter(ends_on__gte=dated).exists()
     after = _count(Q3, kept)
     assert after != before
     assert_the_quarter_equals_a_recount(kept)
+    kept_before = to_date_rows().filter(ends_on__lt=dated).values_list("pk", "made_at")
+    assert list(kept_before) == earlier
     assert to_date_rows().filter(ends_on=YESTERDAY).exists()
 
 
-def test_the_nightly_task_keeps_the_quarter_to_yesterday_and_forgets_the_day_before(fellow):
+def test_the_nightly_task_keeps_each_day_and_forgets_the_quarters_before(fellow):
     with time_machine.travel(MIDDAY, tick=False):
         happened(fellow, build(fellow))
         keep_closed_periods.delay()
-        assert set(to_date_rows().values_list("ends_on", flat=True)) == {YESTERDAY}
+        assert set(to_date_rows().values_list("ends_on", flat=True)) == set(
+            days(Q3.starts_on, YESTERDAY)
+        )
     with time_machine.travel(london(2026, 11, 19, 1, 30), tick=False):
         keep_closed_periods.delay()
-        assert set(to_date_rows().values_list("ends_on", flat=True)) == {TODAY}
+        assert set(to_date_rows().values_list("ends_on", flat=True)) == set(
+            days(Q3.starts_on, TODAY)
+        )
         assert_the_quarter_equals_a_recount(programme_regions())
+    with time_machine.travel(london(2027, 1, 2, 1, 30), tick=False):
+        keep_closed_periods.delay()
+        assert set(to_date_rows().values_list("ends_on", flat=True)) == {datetime.date(2027, 1, 1)}
 
 
 def test_a_write_dated_before_midnight_and_committed_after_it_is_counted(
