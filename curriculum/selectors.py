@@ -195,17 +195,17 @@ COVERAGE_DAY = "coverage-day"
 COVERAGE_SHAPE = 1
 
 
-def coverage_key():
+def coverage_key(today=None):
     """The kept coverage's key: everything dated before the quarter under way."""
-    return Key(COVERAGE, "", Quarter.current().previous().ends_on)
+    return Key(COVERAGE, "", Quarter.of(today or timezone.localdate()).previous().ends_on)
 
 
-def coverage_wanted():
+def coverage_wanted(today):
     """{key: shape} of the coverage kept: before the quarter under way, and each of its days
-    before today."""
-    current = Quarter.current()
-    wanted = {coverage_key(): COVERAGE_SHAPE}
-    last = timezone.localdate() - datetime.timedelta(days=1)
+    before `today`."""
+    current = Quarter.of(today)
+    wanted = {coverage_key(today): COVERAGE_SHAPE}
+    last = today - datetime.timedelta(days=1)
     for number in range((last - current.starts_on).days + 1):
         day = current.starts_on + datetime.timedelta(days=number)
         wanted[Key(COVERAGE_DAY, "", day)] = COVERAGE_SHAPE
@@ -218,7 +218,7 @@ def coverage_count(key):
 
 
 def coverage_count_all(keys):
-    """{key: rows} for the days among `keys` (coverage_wanted()), counted in one query."""
+    """{key: rows} for the days among `keys` (coverage_wanted(today)), counted in one query."""
     days = sorted(key.ends_on for key in keys if key.kind == COVERAGE_DAY)
     if not days:
         return {}
@@ -230,12 +230,6 @@ def coverage_count_all(keys):
         if found is not None:
             found.append(row)
     return counted
-
-
-def coverage_today():
-    """The first day of what is counted afresh: today."""
-    today = timezone.localdate()
-    return Days(today, today)
 
 
 def coverage_parts(*, since=None, before=None, until=None):
@@ -287,20 +281,21 @@ def coverage_kept(key):
     ]
 
 
-def coverage_counts(region_ids, *, kept=None, since=None):
+def coverage_counts(region_ids, *, kept=None, since=None, today=None):
     """{tag id: {region id: [learning, curriculum, training, people trained]}} for every cell
     of the syllabus and the programme's regions. `kept` is the kept coverage's rows (read with
-    `coverage_wanted()`) and `since` the rows [kind, tag, region, count, people] dated from
-    today on; when not given, they are read here: two queries, one more when a kept part is
-    missing."""
+    `coverage_wanted(today)`) and `since` the rows [kind, tag, region, count, people] dated
+    from `today` on; when not given, they are read here: two queries, and when kept parts are
+    missing, up to two more to count them and one to keep them."""
+    today = today or timezone.localdate()
     if kept is None:
-        wanted = coverage_wanted()
+        wanted = coverage_wanted(today)
         found = summaries.kept(wanted, coverage_count, count_all=coverage_count_all)
         kept = [row for key in wanted for row in found[key]]
     if since is None:
-        today = coverage_today()
         since = counted(
-            f"coverage-since-{today.starts_on.isoformat()}", lambda: coverage_since(today)
+            f"coverage-since-{today.isoformat()}",
+            lambda: coverage_since(Days(today, today)),
         )
     counts = defaultdict(lambda: defaultdict(lambda: [0, 0, 0, 0]))
     wanted = set(region_ids)

@@ -191,8 +191,8 @@ HEADLINE_PARTS = frozenset({"learning", "recommendations", "people_trained", "be
 def headline_figures(quarter, regions=None):
     """dashboard(), with only what the headline cards show counted for the quarter under way:
     its learning published, recommendations, people trained and adoptions begun. Its other
-    figures of that quarter are left empty, so this is for the cards alone (the homes); the
-    quarters before it, kept, are whole."""
+    figures of that quarter are left empty, and its syllabus gaps are not read, so this is for
+    the cards alone (the homes); the quarters before it, kept, are whole."""
     if regions is None:
         regions = programme_regions()
     name = f"headline-1-{quarter.year}-{quarter.number}-{timezone.localdate().isoformat()}"
@@ -230,9 +230,9 @@ HAPPENED = frozenset({
 })  # fmt: skip
 
 
-def days_before_today(quarter):
-    """The days of `quarter` before today (none once it has closed or before it begins)."""
-    today = timezone.localdate()
+def days_before(quarter, today):
+    """The days of `quarter` before `today` (every one once it has closed, none before it
+    begins)."""
     last = min(quarter.ends_on, today - datetime.timedelta(days=1))
     count = (last - quarter.starts_on).days + 1
     return [quarter.starts_on + datetime.timedelta(days=n) for n in range(max(count, 0))]
@@ -243,7 +243,10 @@ def _count(quarter, regions, within=None, within_key="", only=None):
     the quarter under way what happened on each day before today kept too; counted afresh,
     what happened from today on and how its records stand, with what is tagged to the syllabus
     since today, in one query (of the quarter under way, with `only`, only those parts)."""
-    current = Quarter.current()
+    # Today is read once: the days kept and the part counted afresh meet there, even if
+    # midnight passes while they are counted.
+    today = timezone.localdate()
+    current = Quarter.of(today)
     # A part of the programme not named cannot be kept apart from the others: counted afresh.
     keeps = within is None or bool(within_key)
     scope = within_key if within is not None else ""
@@ -251,12 +254,11 @@ def _count(quarter, regions, within=None, within_key="", only=None):
     wanted = {
         summaries.Key(QUARTER, scope, q.ends_on): SHAPE for q in quarters if q < current and keeps
     }
-    today = timezone.localdate()
     days = []
     if keeps and current in quarters:
-        days = [summaries.Key(DAY, scope, day) for day in days_before_today(current)]
+        days = [summaries.Key(DAY, scope, day) for day in days_before(current, today)]
         wanted |= dict.fromkeys(days, SHAPE)
-    coverage = coverage_wanted() if only is None else {}
+    coverage = coverage_wanted(today) if only is None else {}
     wanted |= coverage
 
     def count(key):
@@ -309,7 +311,10 @@ def _count(quarter, regions, within=None, within_key="", only=None):
     region_ids = [region.pk for region in regions]
     kept_coverage = [row for key in coverage for row in kept[key]]
     return assemble(
-        quarter, regions, rows, coverage_counts(region_ids, kept=kept_coverage, since=since)
+        quarter,
+        regions,
+        rows,
+        coverage_counts(region_ids, kept=kept_coverage, since=since, today=today),
     )
 
 

@@ -1,6 +1,6 @@
-"""Figures of periods that have ended (a quarter, a run of months), counted once and kept in the
-database (portal.models.Summary), so a page counted afresh after a write counts only the period
-under way (docs/adr/0042).
+"""Figures of periods that have ended (a quarter, a run of months, a day of the quarter under
+way), counted once and kept in the database (portal.models.Summary), so a page counted afresh
+after a write counts only what has not ended: today (docs/adr/0042, docs/adr/0047).
 
 A period that has ended changes only when a late write touches it: a record created, changed
 or deleted whose date places it in that period or before. Each app says which of its models'
@@ -44,13 +44,15 @@ class Key:
     ends_on: datetime.date
 
 
-def read(wanted):
+def read(wanted, number=None):
     """{key: figures} of those of `wanted` ({key: shape}) kept with that shape: one query, or
     none when every one of them was read whole since the summaries last changed (the cache
-    holds them under their generation, which moves on whenever a summary is dropped)."""
+    holds them under their generation, which moves on whenever a summary is dropped). `number`
+    is the generation the caller read before it, if it did."""
     if not wanted:
         return {}
-    number = generation()
+    if number is None:
+        number = generation()
     if number is not None:
         found = _cached(_name(wanted, number))
         if found is not None:
@@ -139,10 +141,12 @@ def kept(wanted, count, *, count_all=None):
     `count(key)`, kept from now on. Every key must name a period that has ended. With
     `count_all`, the missing keys are first given to `count_all(keys)`, which counts those it
     can together ({key: figures}: the days of a quarter, in one query); `count` the rest."""
-    found = read(wanted)
+    # The generation is read before the summaries are: a drop that runs while they are read
+    # moves it on, so what was read then, perhaps just dropped, is neither kept nor cached.
+    began = generation()
+    found = read(wanted, began)
     missing = [key for key in wanted if key not in found]
     if missing:
-        began = generation()
         counted = count_all(missing) if count_all is not None else {}
         counted |= {key: count(key) for key in missing if key not in counted}
         keep(counted, wanted, began)
@@ -248,9 +252,9 @@ def _earliest(values):
 
 
 def _touch(day, *, scoped_only=False):
-    # A write dated today touches nothing kept. Whether its day has ended is asked again when
-    # it commits, as midnight may have passed in between.
-    if day is not None and day <= ended_before():
+    # A write dated today or later touches nothing kept. Whether its day has ended is asked
+    # when it commits, as midnight may have passed since it was saved.
+    if day is not None:
         drop_from(day, scoped_only=scoped_only, if_ended=True)
 
 

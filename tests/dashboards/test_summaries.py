@@ -19,6 +19,7 @@ from dashboards.tasks import keep_closed_periods
 from learning.models import LearningItem
 from learning.services import learning_item_withdraw
 from portal import summaries
+from portal.counts import move_on
 from portal.models import Summary
 from portal.months import Month
 from portal.quarters import Quarter
@@ -247,3 +248,27 @@ def test_learning_withdrawn_from_a_closed_quarter_is_no_longer_counted_in_it(
     )
     assert_kept_figures_equal_a_recount(kept)
     assert_the_figures_are_the_lists_records(kept)
+
+
+def test_summaries_read_while_a_late_write_drops_them_are_neither_kept_nor_cached(db, monkeypatch):
+    first, second = (summaries.Key("test-days", "", datetime.date(2026, 1, day)) for day in (1, 2))
+    wanted = {first: 1, second: 1}
+    summaries.kept({first: 1}, lambda key: [["kept"]])
+    read_from_the_database = summaries._read
+
+    def dropped_as_they_are_read(keys):
+        # A late write's drop, committed while the summaries are read (summaries.drop_from).
+        found = read_from_the_database(keys)
+        move_on(summaries.GENERATION)
+        Summary.objects.all().delete()
+        move_on(summaries.GENERATION)
+        return found
+
+    monkeypatch.setattr(summaries, "_read", dropped_as_they_are_read)
+    assert summaries.kept(wanted, lambda key: [["counted"]])[first] == [["kept"]]
+    monkeypatch.undo()
+    assert not Summary.objects.exists()
+    # The next reader counts both again: nothing read before the drop was kept in the cache.
+    counted = []
+    summaries.kept(wanted, lambda key: counted.append(key) or [["again"]])
+    assert counted == [first, second]
