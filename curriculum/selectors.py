@@ -217,6 +217,28 @@ def coverage_count(key):
     return coverage_kept(key)
 
 
+def coverage_kept_rows(today):
+    """The coverage's rows [kind, tag, region, count, people] kept: before the quarter under
+    way and on each of its days before `today`, added up once until a summary is dropped."""
+    return summaries.kept_combined(
+        coverage_wanted(today),
+        coverage_count,
+        count_all=coverage_count_all,
+        combine=_added_up,
+        name="coverage-added-up",
+    )
+
+
+def _added_up(found):
+    totals = defaultdict(lambda: [0, 0])
+    for rows in found.values():
+        for kind, tag, region_id, count, people in rows:
+            total = totals[kind, tag, region_id]
+            total[0] += count
+            total[1] += people
+    return [[*cell, count, people] for cell, (count, people) in totals.items()]
+
+
 def coverage_count_all(keys):
     """{key: rows} for the days among `keys` (coverage_wanted(today)), counted in one query."""
     days = sorted(key.ends_on for key in keys if key.kind == COVERAGE_DAY)
@@ -284,14 +306,12 @@ def coverage_kept(key):
 def coverage_counts(region_ids, *, kept=None, since=None, today=None):
     """{tag id: {region id: [learning, curriculum, training, people trained]}} for every cell
     of the syllabus and the programme's regions. `kept` is the kept coverage's rows (read with
-    `coverage_wanted(today)`) and `since` the rows [kind, tag, region, count, people] dated
+    `coverage_kept_rows(today)`) and `since` the rows [kind, tag, region, count, people] dated
     from `today` on; when not given, they are read here: two queries, and when kept parts are
     missing, up to two more to count them and one to keep them."""
     today = today or timezone.localdate()
     if kept is None:
-        wanted = coverage_wanted(today)
-        found = summaries.kept(wanted, coverage_count, count_all=coverage_count_all)
-        kept = [row for key in wanted for row in found[key]]
+        kept = coverage_kept_rows(today)
     if since is None:
         since = counted(
             f"coverage-since-{today.isoformat()}",

@@ -15,14 +15,7 @@ from django.db.models import CharField, Count, F, IntegerField, Sum, Value
 from django.db.models.functions import Cast, TruncDate
 from django.utils import timezone
 
-from curriculum.selectors import (
-    coverage_count,
-    coverage_count_all,
-    coverage_counts,
-    coverage_gaps,
-    coverage_parts,
-    coverage_wanted,
-)
+from curriculum.selectors import coverage_counts, coverage_gaps, coverage_parts
 from dashboards import figures
 from portal import summaries
 from portal.counts import counted
@@ -257,35 +250,39 @@ def _count(quarter, regions, within=None, within_key="", only=None):
     days = []
     if keeps and current in quarters:
         days = [summaries.Key(DAY, scope, day) for day in days_before(current, today)]
-        wanted |= dict.fromkeys(days, SHAPE)
-    coverage = coverage_wanted(today) if only is None else {}
-    wanted |= coverage
 
     def count(key):
-        if key in coverage:
-            return coverage_count(key)
         return own_rows(Quarter.of(key.ends_on), within or everything)
 
-    def count_all(keys):
-        # The missing days of the quarter under way, and of its coverage, each in one query.
-        counted = coverage_count_all([key for key in keys if key in coverage])
-        missing = sorted(key.ends_on for key in keys if key.kind == DAY)
-        if missing:
-            counted |= {summaries.Key(DAY, scope, day): [] for day in missing}
-            rows = own_rows(
-                current,
-                within or everything,
-                only=HAPPENED,
-                days=Days(missing[0], missing[-1]),
-                by_day=True,
-            )
-            for *row, day in rows:
-                found = counted.get(summaries.Key(DAY, scope, day))
-                if found is not None:
-                    found.append(row)
+    def count_days(keys):
+        # The missing days of the quarter under way, in one query.
+        missing = sorted(key.ends_on for key in keys)
+        counted = {summaries.Key(DAY, scope, day): [] for day in missing}
+        rows = own_rows(
+            current,
+            within or everything,
+            only=HAPPENED,
+            days=Days(missing[0], missing[-1]),
+            by_day=True,
+        )
+        for *row, day in rows:
+            found = counted.get(summaries.Key(DAY, scope, day))
+            if found is not None:
+                found.append(row)
         return counted
 
-    kept = summaries.kept(wanted, count, count_all=count_all)
+    kept = summaries.kept(wanted, count)
+    # The days before today, added up once until a summary is dropped: a day's rows are many
+    # at national scale, and a page needs only their sum.
+    days_rows = []
+    if days:
+        days_rows = summaries.kept_combined(
+            dict.fromkeys(days, SHAPE),
+            count,
+            count_all=count_days,
+            combine=_added_up,
+            name="dashboard-days-added-up",
+        )
     rows = {}
     since = None
     for q in quarters:
@@ -304,18 +301,27 @@ def _count(quarter, regions, within=None, within_key="", only=None):
                 days=span,
             )
             rows[q] = [row for row in found if not row[0].startswith("coverage")]
-            rows[q] += [row for key in days for row in kept[key] if only is None or row[0] in only]
+            rows[q] += [row for row in days_rows if only is None or row[0] in only]
             since = _coverage_rows(found)
         else:
             rows[q] = own_rows(q, within or everything)
     region_ids = [region.pk for region in regions]
-    kept_coverage = [row for key in coverage for row in kept[key]]
-    return assemble(
-        quarter,
-        regions,
-        rows,
-        coverage_counts(region_ids, kept=kept_coverage, since=since, today=today),
-    )
+    if only is None:
+        coverage = coverage_counts(region_ids, since=since, today=today)
+    else:
+        # A home's cards show no gaps: the coverage is not read (headline_figures()).
+        coverage = coverage_counts(region_ids, kept=[], since=[], today=today)
+    return assemble(quarter, regions, rows, coverage)
+
+
+def _added_up(found):
+    """The rows [part, region id, key, days, count] of several periods ({key: rows}), added
+    up."""
+    totals = defaultdict(int)
+    for rows in found.values():
+        for part, place, key, days, count in rows:
+            totals[part, place, key, days] += count or 0
+    return [[*group, count] for group, count in totals.items()]
 
 
 def assemble(quarter, regions, rows, coverage):

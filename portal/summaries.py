@@ -63,11 +63,15 @@ def read(wanted, number=None):
     return found
 
 
-def _name(wanted, number):
-    named = ";".join(
-        f"{key.kind},{key.scope},{key.ends_on},{shape}"
-        for key, shape in sorted(
-            wanted.items(), key=lambda item: (item[0].kind, item[0].scope, item[0].ends_on)
+def _name(wanted, number, what="read"):
+    named = (
+        what
+        + ";"
+        + ";".join(
+            f"{key.kind},{key.scope},{key.ends_on},{shape}"
+            for key, shape in sorted(
+                wanted.items(), key=lambda item: (item[0].kind, item[0].scope, item[0].ends_on)
+            )
         )
     )
     return f"{GENERATION}:{number}:{hashlib.sha256(named.encode()).hexdigest()}"
@@ -154,6 +158,21 @@ def kept(wanted, count, *, count_all=None):
         if began is not None and generation() == began:
             _cache(_name(wanted, began), found)
     return found
+
+
+def kept_combined(wanted, count, *, combine, name, count_all=None):
+    """combine(kept(wanted, count, count_all=count_all)), itself kept in the cache until a
+    summary is dropped: the days of a quarter added up once, not read and added up on every
+    page. `name` says what `combine` makes."""
+    began = generation()
+    if began is not None:
+        found = _cached(_name(wanted, began, name))
+        if found is not None:
+            return found
+    combined = combine(kept(wanted, count, count_all=count_all))
+    if began is not None and generation() == began:
+        _cache(_name(wanted, began, name), combined)
+    return combined
 
 
 def drop_from(day, *, scoped_only=False, if_ended=False):

@@ -349,11 +349,13 @@ def _rows(fellow, count):
 FEW, MANY = 1, 10
 SIGNED_IN = 3  # the session, the person and their scope
 # With nothing in the cache (as after a deploy): the programme's regions; the kept figures of
-# the closed quarters (the trends, the quarter before, the syllabus coverage before this
-# quarter) in one query and the quarter under way in one; the SPC charts' kept monthly series
-# (1) with the targets and rebases (2), whose icons the headline cards carry (docs/adr/0042).
+# the closed quarters (the trends, the quarter before) in one query, the kept days of the
+# quarter under way before today in one, and the quarter from today in one; the SPC charts'
+# kept monthly series (1) with the targets and rebases (2), whose icons the headline cards
+# carry (docs/adr/0042, docs/adr/0047). A dashboard also reads the kept syllabus coverage.
 REGIONS = 1
-FIGURES = 2 + 1 + 2
+FIGURES = 3 + 1 + 2
+COVERAGE = 1
 # Counted afresh after a write to a record they count: the quarter under way alone. The
 # regions, the SPC settings and the kept summaries stay kept until they change (docs/adr/0045).
 AFTER_A_WRITE = 1
@@ -390,7 +392,7 @@ def test_dashboards_and_homes_take_the_same_queries_for_few_and_many_rows(
     sign_in(client, people[who])
     url = reverse(url_name, args=["north"]) if url_name == "dashboard" else reverse(url_name)
     # Every home has the headline figures of the person's region, or England's.
-    figures, regions = FIGURES, REGIONS
+    figures, regions = FIGURES + (COVERAGE if url_name != "home" else 0), REGIONS
     # The closed quarters and months are counted once, when first needed ...
     assert client.get(url).status_code == 200
     # ... so with nothing in the cache, they are read from where they are kept ...

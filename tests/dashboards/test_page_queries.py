@@ -30,10 +30,10 @@ def get(client, url, django_assert_num_queries, queries):
 SIGNED_IN = 3
 # A fellow's home: each of its blocks; their learning others can act on, for its news (none
 # here: drafts have no news to read); and the headline figures of their region counted afresh
-# (the regions, the closed quarters' kept figures and the quarter under way's, the kept SPC
-# series with the targets and rebases for the cards' icons; tests/dashboards/
-# test_dashboards.py has every role's).
-HOME_QUERIES = SIGNED_IN + 5 + 1 + 1 + 2 + 3
+# (the regions, the closed quarters' kept figures, the kept days of the quarter under way
+# and the quarter from today, the kept SPC series with the targets and rebases for the cards'
+# icons; tests/dashboards/test_dashboards.py has every role's).
+HOME_QUERIES = SIGNED_IN + 5 + 1 + 1 + 1 + 2 + 3
 # Counted afresh after a write, as on a working day: only the quarter under way is counted
 # again. The regions, the SPC targets and rebases and the kept summaries read are kept until
 # they change themselves (docs/adr/0045). The news reads their learning, then what others
