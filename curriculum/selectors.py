@@ -1,7 +1,6 @@
 """Reads for curriculum and training: lists, the reach of training, and the syllabus
 coverage grid, each aggregated in the database in a fixed number of queries."""
 
-import datetime
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -203,18 +202,10 @@ def coverage_key(today=None):
 def coverage_wanted(today):
     """{key: shape} of the coverage kept: before the quarter under way, and each of its days
     before `today`."""
-    current = Quarter.of(today)
     wanted = {coverage_key(today): COVERAGE_SHAPE}
-    last = today - datetime.timedelta(days=1)
-    for number in range((last - current.starts_on).days + 1):
-        day = current.starts_on + datetime.timedelta(days=number)
+    for day in Quarter.of(today).days_before(today):
         wanted[Key(COVERAGE_DAY, "", day)] = COVERAGE_SHAPE
     return wanted
-
-
-def coverage_count(key):
-    """What the coverage kept before the quarter under way, counted."""
-    return coverage_kept(key)
 
 
 def coverage_kept_rows(today):
@@ -222,7 +213,7 @@ def coverage_kept_rows(today):
     way and on each of its days before `today`, added up once until a summary is dropped."""
     return summaries.kept_combined(
         coverage_wanted(today),
-        coverage_count,
+        coverage_kept,
         count_all=coverage_count_all,
         combine=_added_up,
         name="coverage-added-up",

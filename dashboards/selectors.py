@@ -5,7 +5,6 @@ figure beside a region's is the total of the regions, and for a median, the medi
 region's records.
 """
 
-import datetime
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -223,14 +222,6 @@ HAPPENED = frozenset({
 })  # fmt: skip
 
 
-def days_before(quarter, today):
-    """The days of `quarter` before `today` (every one once it has closed, none before it
-    begins)."""
-    last = min(quarter.ends_on, today - datetime.timedelta(days=1))
-    count = (last - quarter.starts_on).days + 1
-    return [quarter.starts_on + datetime.timedelta(days=n) for n in range(max(count, 0))]
-
-
 def _count(quarter, regions, within=None, within_key="", only=None):
     """The dashboard from each quarter's own figures: those of closed quarters kept, and of
     the quarter under way what happened on each day before today kept too; counted afresh,
@@ -249,7 +240,7 @@ def _count(quarter, regions, within=None, within_key="", only=None):
     }
     days = []
     if keeps and current in quarters:
-        days = [summaries.Key(DAY, scope, day) for day in days_before(current, today)]
+        days = [summaries.Key(DAY, scope, day) for day in current.days_before(today)]
 
     def count(key):
         return own_rows(Quarter.of(key.ends_on), within or everything)

@@ -62,6 +62,13 @@ class Quarter:
         """Midnight at the end of its last day, London time: the next quarter's start."""
         return self.next().starts_at
 
+    def days_before(self, today):
+        """Its days before `today`, first to last: every one once it has closed, none before it
+        begins."""
+        last = min(self.ends_on, today - datetime.timedelta(days=1))
+        count = (last - self.starts_on).days + 1
+        return [self.starts_on + datetime.timedelta(days=n) for n in range(max(count, 0))]
+
     def last(self, count):
         """The `count` quarters up to and including this one, oldest first."""
         quarters = [self]
